@@ -1,0 +1,305 @@
+import type { ModelDeclaration, Range, TrainDeclaration, TuneDeclaration } from '../syntax/ast.js';
+import { parseModelText, type ParseResult } from '../syntax/parse.js';
+import { LineIndex } from '../text/line-index.js';
+import { didYouMean, suggest } from './did-you-mean.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
+import { evaluateModel } from './evaluate-model.js';
+import { evaluate } from './expressions.js';
+import type { EvaluatedModel } from './model-types.js';
+import { searchDimension, searchSpaceRange, type SearchDimension, type SearchSpaceRange } from './search-space.js';
+import { checkTrainingSettings, lossOf, type TrainingSettings } from './training-checks.js';
+import { formatValue, type Value } from './values.js';
+import { builtInDatasets } from '../catalog/datasets.js';
+
+export interface ModelAnalysis {
+  readonly name: string;
+  readonly declaration: ModelDeclaration;
+  /** The model whose body is evaluated: itself, or the base of a variant. */
+  readonly body?: ModelDeclaration;
+  readonly variantOf?: string;
+  /** The model at its default (or variant) parameter values; undefined when it cannot be evaluated. */
+  readonly evaluated?: EvaluatedModel;
+  /** Re-evaluates the model body with other parameter values (search spaces, tuning). */
+  readonly evaluateWith?: (overrides: ReadonlyMap<string, Value>, sink?: DiagnosticSink) => EvaluatedModel;
+}
+
+export interface TrainingAnalysis {
+  readonly declaration: TrainDeclaration;
+  readonly models: readonly ModelAnalysis[];
+  readonly settings: TrainingSettings;
+}
+
+export interface TuneAnalysis {
+  readonly declaration: TuneDeclaration;
+  readonly models: readonly ModelAnalysis[];
+  readonly settings: TrainingSettings;
+  readonly dimensions: readonly SearchDimension[];
+  /** Per model name: the range of total parameters over the space. */
+  readonly ranges: ReadonlyMap<string, SearchSpaceRange>;
+}
+
+export interface FileAnalysis {
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly parse: ParseResult;
+  readonly models: readonly ModelAnalysis[];
+  readonly trainings: readonly TrainingAnalysis[];
+  readonly tunes: readonly TuneAnalysis[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parses and analyses a whole `.model` file. Never throws; every problem becomes a diagnostic. */
+export function analyzeText(text: string): FileAnalysis {
+  const parse = parseModelText(text);
+  const lines = new LineIndex(text);
+  const sink = new DiagnosticSink();
+  for (const error of parse.errors) sink.error('syntax', error.message, error.range);
+  try {
+    return analyzeParsed(text, lines, parse, sink);
+  } catch (error) {
+    // Analysis is written never to throw; if it does, keep the editor alive and say so.
+    sink.error('model', `internal error in Layerlab's analysis: ${error instanceof Error ? error.message : String(error)}; please report it with this file`, { start: 0, end: Math.min(1, text.length) });
+    return { text, lines, parse, models: [], trainings: [], tunes: [], diagnostics: sink.items };
+  }
+}
+
+function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink: DiagnosticSink): FileAnalysis {
+  const declarations = parse.ast.declarations;
+  const modelDeclarations = new Map<string, ModelDeclaration>();
+  for (const d of declarations) {
+    if (d.kind !== 'model') continue;
+    if (modelDeclarations.has(d.name.name)) {
+      const first = modelDeclarations.get(d.name.name);
+      sink.error('model', `a model named \`${d.name.name}\` is already declared on line ${first ? lines.positionAt(first.name.range.start).line + 1 : '?'}; rename one`, d.name.range);
+      continue;
+    }
+    modelDeclarations.set(d.name.name, d);
+  }
+
+  const analyses = new Map<string, ModelAnalysis>();
+  const resolving = new Set<string>();
+  const analyse = (declaration: ModelDeclaration): ModelAnalysis => {
+    const done = analyses.get(declaration.name.name);
+    if (done && done.declaration === declaration) return done;
+    resolving.add(declaration.name.name);
+    const result = declaration.variantOf ? analyseVariant(declaration) : analyseBody(declaration);
+    resolving.delete(declaration.name.name);
+    analyses.set(declaration.name.name, result);
+    return result;
+  };
+
+  const defaultsOf = (declaration: ModelDeclaration, report: boolean): Map<string, Value> | undefined => {
+    const bindings = new Map<string, Value>();
+    let complete = true;
+    const quiet = new DiagnosticSink();
+    for (const parameter of declaration.parameters) {
+      if (bindings.has(parameter.name.name)) {
+        if (report) sink.error('model', `the parameter \`${parameter.name.name}\` is declared twice`, parameter.name.range);
+        continue;
+      }
+      if (!parameter.defaultValue) {
+        if (report) sink.error('model', `the parameter \`${parameter.name.name}\` needs a default value, e.g. \`${parameter.name.name} = 32\`; variants can override it`, parameter.name.range);
+        complete = false;
+        continue;
+      }
+      bindings.set(parameter.name.name, evaluate(parameter.defaultValue, bindings, report ? sink : quiet));
+    }
+    return complete ? bindings : undefined;
+  };
+
+  const analyseBody = (declaration: ModelDeclaration): ModelAnalysis => {
+    const defaults = defaultsOf(declaration, true);
+    const evaluateWith = (overrides: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
+      const bindings = new Map(defaults ?? []);
+      for (const [k, v] of overrides) bindings.set(k, v);
+      return evaluateModel(declaration.name.name, declaration, declaration, bindings, { sink: target, context: '', reportWarnings: false });
+    };
+    if (!defaults) return { name: declaration.name.name, declaration, body: declaration, evaluateWith };
+    const evaluated = evaluateModel(declaration.name.name, declaration, declaration, defaults, { sink, context: '', reportWarnings: true });
+    return { name: declaration.name.name, declaration, body: declaration, evaluated, evaluateWith };
+  };
+
+  const analyseVariant = (declaration: ModelDeclaration): ModelAnalysis => {
+    const variant = declaration.variantOf;
+    const name = declaration.name.name;
+    if (!variant) return { name, declaration };
+    if (declaration.parameters.length > 0) {
+      sink.error('variant', `a variant takes its parameters from \`${variant.base.name}\`; remove the parameter list after \`${name}\``, declaration.parameters[0]?.range ?? declaration.name.range);
+    }
+    const baseName = variant.base.name;
+    const baseDeclaration = modelDeclarations.get(baseName);
+    if (!baseDeclaration) {
+      sink.error('variant', `no model named \`${baseName}\`${didYouMean(baseName, modelDeclarations.keys())}`, variant.base.range, { replacements: suggest(baseName, modelDeclarations.keys()) });
+      return { name, declaration, variantOf: baseName };
+    }
+    if (resolving.has(baseName)) {
+      sink.error('variant', `\`${name}\` is a variant of itself through \`${baseName}\`; break the cycle`, variant.base.range);
+      return { name, declaration, variantOf: baseName };
+    }
+    const base = analyse(baseDeclaration);
+    const body = base.body;
+    if (!body) return { name, declaration, variantOf: baseName };
+    const parameterNames = body.parameters.map((p) => p.name.name);
+    const overrides = new Map<string, Value>();
+    // A variant of a variant starts from its base's values.
+    for (const [k, v] of base.evaluated?.parameters ?? []) overrides.set(k, v);
+    let position = 0;
+    for (const a of variant.args) {
+      const parameter = a.name ? a.name.name : parameterNames[position++];
+      if (!parameter || !parameterNames.includes(parameter)) {
+        if (a.name) sink.error('variant', `\`${body.name.name}\` has no parameter \`${a.name.name}\`${didYouMean(a.name.name, parameterNames)}`, a.name.range, { replacements: suggest(a.name.name, parameterNames) });
+        else sink.error('variant', `\`${body.name.name}\` takes ${parameterNames.length} parameter${parameterNames.length === 1 ? '' : 's'}; this value has none to go to`, a.value.range);
+        continue;
+      }
+      overrides.set(parameter, evaluate(a.value, new Map(), sink));
+    }
+    const evaluateWith = (more: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
+      const bindings = new Map(overrides);
+      for (const [k, v] of more) bindings.set(k, v);
+      return base.evaluateWith ? base.evaluateWith(bindings, target) : evaluateModel(name, declaration, body, bindings, { sink: target, context: '', reportWarnings: false });
+    };
+    if (!base.evaluated && ![...parameterNames].every((p) => overrides.has(p))) return { name, declaration, body, variantOf: baseName, evaluateWith };
+    // Errors that only the variant's values cause are reported on the variant, naming the line in the base.
+    const variantSink = new DiagnosticSink();
+    const evaluated = evaluateModel(name, declaration, body, overrides, { sink: variantSink, context: '', reportWarnings: false });
+    const baseMessages = new Set(sink.items.map((d) => `${d.range.start}:${d.message}`));
+    for (const d of variantSink.items) {
+      if (d.severity !== 'error' || baseMessages.has(`${d.range.start}:${d.message}`)) continue;
+      const line = lines.positionAt(d.range.start).line + 1;
+      const values = variant.args.map((a) => `${a.name ? `${a.name.name} = ` : ''}${text.slice(a.value.range.start, a.value.range.end)}`).join(', ');
+      sink.error(d.code, `with ${values}, line ${line} of \`${baseName}\` fails: ${d.message}`, declaration.name.range);
+    }
+    return { name, declaration, body, variantOf: baseName, evaluated, evaluateWith };
+  };
+
+  for (const declaration of modelDeclarations.values()) analyse(declaration);
+  const models = [...modelDeclarations.values()].map((d) => analyses.get(d.name.name)).filter((m): m is ModelAnalysis => m !== undefined);
+
+  const modelsNamed = (names: readonly { name: string; range: Range }[]): ModelAnalysis[] => {
+    const found: ModelAnalysis[] = [];
+    for (const n of names) {
+      const model = analyses.get(n.name);
+      if (!model) {
+        sink.error('train', `no model named \`${n.name}\`${didYouMean(n.name, analyses.keys())}`, n.range, { replacements: suggest(n.name, analyses.keys()) });
+        continue;
+      }
+      found.push(model);
+    }
+    return found;
+  };
+
+  const trainings: TrainingAnalysis[] = [];
+  const tunes: TuneAnalysis[] = [];
+  for (const d of declarations) {
+    if (d.kind === 'train') {
+      const trained = modelsNamed(d.models.map((m) => ({ name: m.name, range: m.range })));
+      const settings = checkTrainingSettings(d, sink);
+      for (const model of trained) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
+      trainings.push({ declaration: d, models: trained, settings });
+    } else if (d.kind === 'tune') {
+      const tuned = modelsNamed(d.models.map((m) => ({ name: m.name, range: m.range })));
+      const settings = checkTrainingSettings(d, sink);
+      for (const model of tuned) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
+      const parameterNames = new Set(tuned.flatMap((m) => (m.body?.parameters ?? []).map((p) => p.name.name)));
+      const dimensions: SearchDimension[] = [];
+      const seen = new Set<string>();
+      for (const parameter of d.searchParameters) {
+        if (seen.has(parameter.name.name)) {
+          sink.error('search-space', `\`${parameter.name.name}\` is searched twice`, parameter.name.range);
+          continue;
+        }
+        seen.add(parameter.name.name);
+        const dimension = searchDimension(parameter, parameterNames, sink);
+        if (dimension) dimensions.push(dimension);
+      }
+      const ranges = new Map<string, SearchSpaceRange>();
+      for (const model of tuned) {
+        const evaluateWith = model.evaluateWith;
+        if (!evaluateWith) continue;
+        const range = searchSpaceRange(dimensions, new Map(), (bindings, target) => evaluateWith(bindings, target));
+        if (!range) continue;
+        ranges.set(model.name, range);
+        if (range.firstInvalid) {
+          const at = Object.entries(range.firstInvalid.at).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ');
+          sink.warning(
+            'search-space',
+            `${range.invalidPoints} of ${range.evaluatedPoints} points checked give an invalid \`${model.name}\`; e.g. at ${at || 'the defaults'}: ${range.firstInvalid.message}`,
+            d.keyword,
+          );
+        }
+      }
+      tunes.push({ declaration: d, models: tuned, settings, dimensions, ranges });
+    }
+  }
+
+  for (const model of models) {
+    const dataset = model.evaluated?.input?.dataset;
+    const trainedSomewhere = [...trainings, ...tunes].some((t) => t.models.includes(model) && t.settings.dataset);
+    const classes = dataset ? builtInDatasets.get(dataset)?.classes : undefined;
+    if (dataset && classes !== undefined && !trainedSomewhere && model.evaluated) checkOutputWidth(model.evaluated, dataset, classes, sink);
+  }
+
+  return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
+}
+
+function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink): void {
+  const output = model.output;
+  if (!output || !model.complete) return;
+  const width = output.outputShape[output.outputShape.length - 1];
+  if (typeof width !== 'number' || width === classes) return;
+  if (output.outputShape.length !== 1) return;
+  sink.warning(
+    'output-width',
+    `the output has ${width} units but dataset ${dataset} has ${classes} classes; the last layer should have ${classes} (e.g. \`Dense(${classes}, activation=softmax)\`)`,
+    output.statement.call.range,
+    { replacements: [String(classes)] },
+  );
+}
+
+const softmaxNames = new Set(['softmax']);
+
+function finalActivation(model: EvaluatedModel): string | undefined {
+  const output = model.output;
+  if (!output) return undefined;
+  if (output.spec.name === 'Softmax') return 'softmax';
+  const activation = output.args.optionalText('activation');
+  return activation ?? 'linear';
+}
+
+function shapesCompatible(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  const squeeze = (s: readonly (number | null)[]) => s.filter((d) => d !== 1);
+  const x = squeeze(a);
+  const y = squeeze(b);
+  return x.length === y.length && x.every((d, i) => d === null || y[i] === null || d === y[i]);
+}
+
+function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSettings, nameRange: Range, sink: DiagnosticSink): void {
+  const evaluated = model.evaluated;
+  if (!evaluated) return;
+  const dataset = settings.dataset ?? (evaluated.input?.dataset ? { name: evaluated.input.dataset } : undefined);
+  const input = evaluated.input;
+  if (dataset && settings.dataset?.shape && input && input.shape.length > 0 && !shapesCompatible(input.shape, settings.dataset.shape)) {
+    const shape = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;
+    sink.error('dataset-shape', `\`${model.name}\` takes input ${shape(input.shape)}, but ${dataset.name} yields images of ${shape(settings.dataset.shape)}; change the model's input to \`input ${dataset.name}\``, nameRange);
+  }
+  const classes = settings.dataset?.classes;
+  if (classes !== undefined && settings.dataset) checkOutputWidth(evaluated, settings.dataset.name, classes, sink);
+  const loss = lossOf(settings);
+  const activation = finalActivation(evaluated);
+  if (!activation || !evaluated.complete) return;
+  const crossEntropy = loss.name.endsWith('Crossentropy');
+  if (loss.fromLogits && softmaxNames.has(activation) && loss.setting) {
+    sink.warning(
+      'from-logits',
+      `from_logits=true, but \`${model.name}\` ends in softmax, so the loss would apply softmax a second time and train poorly; drop from_logits or make the last layer linear`,
+      loss.setting.range,
+    );
+  } else if (crossEntropy && !loss.fromLogits && activation === 'linear' && loss.name !== 'BinaryCrossentropy' && evaluated.output) {
+    sink.warning(
+      'logits-without-softmax',
+      `\`${model.name}\` ends in a linear layer, but the loss expects probabilities; add activation=softmax to the last layer, or use ${loss.name}(from_logits=true)`,
+      evaluated.output.statement.call.range,
+    );
+  }
+}
+

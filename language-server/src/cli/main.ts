@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeText } from '../analysis/analyze-file.js';
+import { summaryJson, diagnosticJson } from '../features/summary-json.js';
+import { summaryTable } from '../features/summary-table.js';
+
+const usage = `Usage: layerlab <command> [options]
+
+Commands:
+  summary FILE [--model NAME] [--json]   Keras-style summary of every model in FILE
+
+Options:
+  --model NAME   only this model
+  --json         machine-readable output
+  -h, --help     this help
+
+Exit status: 0 without errors, 1 when FILE has errors, 2 for usage problems.`;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+function summary(argv: readonly string[], io: CliIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { model: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    io.err(`layerlab summary: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const file = parsed.positionals[0];
+  if (!file || parsed.positionals.length > 1) {
+    io.err(`layerlab summary: expected exactly one FILE\n\n${usage}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.err(`layerlab summary: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const analysis = analyzeText(text);
+  const only = parsed.values.model;
+  if (only !== undefined && !analysis.models.some((m) => m.name === only)) {
+    io.err(`layerlab summary: ${file} has no model named ${only}; it has ${analysis.models.map((m) => m.name).join(', ') || 'no models'}`);
+    return 2;
+  }
+  const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
+  if (parsed.values.json) {
+    io.out(JSON.stringify(summaryJson(file, analysis, only), null, 2));
+    return hasErrors ? 1 : 0;
+  }
+  const sections: string[] = [];
+  for (const model of analysis.models) {
+    if (only !== undefined && model.name !== only) continue;
+    if (model.evaluated) sections.push(summaryTable(model.evaluated));
+    else sections.push(`Model: "${model.name}" could not be analysed; see the errors below.`);
+  }
+  if (sections.length) io.out(sections.join('\n\n'));
+  const diagnostics = [...analysis.diagnostics].sort((a, b) => a.range.start - b.range.start);
+  for (const d of diagnostics) {
+    const j = diagnosticJson(d, analysis.lines);
+    io.err(`${file}:${j.line}:${j.column}: ${j.severity}: ${j.message}`);
+  }
+  return hasErrors ? 1 : 0;
+}
+
+export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'summary':
+      return summary(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      (command === undefined ? io.err : io.out)(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err(`layerlab: unknown command ${command}\n\n${usage}`);
+      return 2;
+  }
+}

@@ -1,0 +1,406 @@
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.js';
+
+/**
+ * Turns the chevrotain CST into the typed AST. The parser recovers from errors,
+ * so any child may be missing or a token may have been inserted by recovery
+ * (with NaN offsets): every accessor here tolerates both.
+ */
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(element: CstElement): element is IToken {
+  return (element as IToken).image !== undefined;
+}
+
+function realToken(element: CstElement | undefined): IToken | undefined {
+  if (!element || !isToken(element)) return undefined;
+  if (element.isInsertedInRecovery || Number.isNaN(element.startOffset)) return undefined;
+  return element;
+}
+
+function tokens(children: Children, label: string): IToken[] {
+  const found = children[label];
+  if (!found) return [];
+  const result: IToken[] = [];
+  for (const element of found) {
+    const token = realToken(element);
+    if (token) result.push(token);
+  }
+  return result;
+}
+
+function token(children: Children, label: string): IToken | undefined {
+  return tokens(children, label)[0];
+}
+
+function nodes(children: Children, label: string): CstNode[] {
+  const found = children[label];
+  if (!found) return [];
+  return found.filter((element): element is CstNode => !isToken(element));
+}
+
+function node(children: Children, label: string): CstNode | undefined {
+  return nodes(children, label)[0];
+}
+
+export function tokenRange(t: IToken): A.Range {
+  return { start: t.startOffset, end: t.endOffset !== undefined && Number.isFinite(t.endOffset) ? t.endOffset + 1 : t.startOffset + t.image.length };
+}
+
+function nodeRange(n: CstNode, fallback: number): A.Range {
+  const location = n.location;
+  const start = location && Number.isFinite(location.startOffset) ? location.startOffset : fallback;
+  const endInclusive = location?.endOffset;
+  const end = endInclusive !== undefined && Number.isFinite(endInclusive) ? endInclusive + 1 : start;
+  return { start, end: Math.max(start, end) };
+}
+
+function identifier(t: IToken): A.Identifier {
+  return { kind: 'identifier', name: t.image, range: tokenRange(t) };
+}
+
+export class AstBuilder {
+  constructor(private readonly textLength: number) {}
+
+  file(cst: CstNode): A.ModelFile {
+    const declarations: A.Declaration[] = [];
+    const c = cst.children;
+    for (const model of nodes(c, 'modelDeclaration')) {
+      const built = this.model(model);
+      if (built) declarations.push(built);
+    }
+    for (const train of nodes(c, 'trainDeclaration')) {
+      const built = this.train(train);
+      if (built) declarations.push(built);
+    }
+    for (const tune of nodes(c, 'tuneDeclaration')) {
+      const built = this.tune(tune);
+      if (built) declarations.push(built);
+    }
+    declarations.sort((a, b) => a.range.start - b.range.start);
+    return { declarations, range: { start: 0, end: this.textLength } };
+  }
+
+  private model(n: CstNode): A.ModelDeclaration | undefined {
+    const c = n.children;
+    const keyword = token(c, 'Model');
+    const name = token(c, 'name');
+    if (!keyword || !name) return undefined;
+    const range = nodeRange(n, keyword.startOffset);
+    const parameters: A.ModelParameter[] = [];
+    for (const p of nodes(c, 'modelParameter')) {
+      const pName = token(p.children, 'name');
+      if (!pName) continue;
+      const defaultNode = node(p.children, 'default');
+      parameters.push({
+        name: identifier(pName),
+        defaultValue: defaultNode ? this.expression(defaultNode) : undefined,
+        range: nodeRange(p, pName.startOffset),
+      });
+    }
+    const block = node(c, 'block');
+    const variant = node(c, 'variant');
+    let variantOf: A.VariantOf | undefined;
+    if (variant) {
+      const call = this.call(variant);
+      if (call) variantOf = { base: call.callee, args: call.args, range: call.range };
+    }
+    return {
+      kind: 'model',
+      name: identifier(name),
+      parameters,
+      body: block ? this.block(block) : variant ? undefined : [],
+      variantOf,
+      keyword: tokenRange(keyword),
+      range,
+    };
+  }
+
+  private block(n: CstNode): A.Statement[] {
+    const result: A.Statement[] = [];
+    for (const s of nodes(n.children, 'statement')) {
+      const built = this.statement(s);
+      if (built) result.push(built);
+    }
+    return result;
+  }
+
+  private statement(n: CstNode): A.Statement | undefined {
+    const c = n.children;
+    const input = node(c, 'inputStatement');
+    if (input) return this.input(input, undefined, n);
+    const from = node(c, 'fromStatement');
+    if (from) {
+      const target = token(from.children, 'target');
+      if (!target) return undefined;
+      return { kind: 'from', target: identifier(target), range: nodeRange(from, target.startOffset) };
+    }
+    const repeat = node(c, 'repeatStatement');
+    if (repeat) {
+      const keyword = token(repeat.children, 'Repeat');
+      if (!keyword) return undefined;
+      const count = node(repeat.children, 'count');
+      const block = node(repeat.children, 'block');
+      const range = nodeRange(repeat, keyword.startOffset);
+      return {
+        kind: 'repeat',
+        count: count ? this.expression(count) : this.missing(range.end),
+        body: block ? this.block(block) : [],
+        keyword: tokenRange(keyword),
+        range,
+      };
+    }
+    const conditional = node(c, 'ifStatement');
+    if (conditional) {
+      const keyword = token(conditional.children, 'If');
+      if (!keyword) return undefined;
+      const condition = node(conditional.children, 'condition');
+      const block = node(conditional.children, 'block');
+      const range = nodeRange(conditional, keyword.startOffset);
+      return {
+        kind: 'if',
+        condition: condition ? this.expression(condition) : this.missing(range.end),
+        body: block ? this.block(block) : [],
+        keyword: tokenRange(keyword),
+        range,
+      };
+    }
+    const labelled = node(c, 'labelledStatement');
+    if (labelled) {
+      const labelToken = token(labelled.children, 'label');
+      const label = labelToken ? identifier(labelToken) : undefined;
+      const labelledInput = node(labelled.children, 'inputStatement');
+      if (labelledInput) return this.input(labelledInput, label, labelled);
+      const layer = node(labelled.children, 'layer');
+      const call = layer ? this.call(layer) : undefined;
+      if (!call) return undefined;
+      return { kind: 'layer', label, call, range: nodeRange(labelled, call.range.start) };
+    }
+    const layer = node(c, 'layer');
+    const call = layer ? this.call(layer) : undefined;
+    if (!call) return undefined;
+    return { kind: 'layer', call, range: call.range };
+  }
+
+  private input(n: CstNode, label: A.Identifier | undefined, whole: CstNode): A.InputStatement | undefined {
+    const keyword = token(n.children, 'Input');
+    if (!keyword) return undefined;
+    const value = node(n.children, 'value');
+    const range = nodeRange(whole, keyword.startOffset);
+    return {
+      kind: 'input',
+      label,
+      value: value ? this.expression(value) : this.missing(range.end),
+      keyword: tokenRange(keyword),
+      range,
+    };
+  }
+
+  private train(n: CstNode): A.TrainDeclaration | undefined {
+    const keyword = token(n.children, 'Train');
+    if (!keyword) return undefined;
+    return {
+      kind: 'train',
+      models: tokens(n.children, 'models').map(identifier),
+      settings: this.settings(n),
+      keyword: tokenRange(keyword),
+      range: nodeRange(n, keyword.startOffset),
+    };
+  }
+
+  private tune(n: CstNode): A.TuneDeclaration | undefined {
+    const keyword = token(n.children, 'Tune');
+    if (!keyword) return undefined;
+    const searchParameters: A.SearchParameter[] = [];
+    for (const p of nodes(n.children, 'searchParameter')) {
+      const built = this.searchParameter(p);
+      if (built) searchParameters.push(built);
+    }
+    return {
+      kind: 'tune',
+      models: tokens(n.children, 'models').map(identifier),
+      settings: this.settings(n),
+      searchParameters,
+      keyword: tokenRange(keyword),
+      range: nodeRange(n, keyword.startOffset),
+    };
+  }
+
+  private settings(n: CstNode): A.Setting[] {
+    const result: A.Setting[] = [];
+    for (const s of nodes(n.children, 'setting')) {
+      const name = token(s.children, 'name');
+      if (!name) continue;
+      const value = node(s.children, 'value');
+      const range = nodeRange(s, name.startOffset);
+      result.push({
+        kind: 'setting',
+        name: identifier(name),
+        value: value ? this.expression(value) : this.missing(range.end),
+        range,
+      });
+    }
+    return result;
+  }
+
+  private searchParameter(n: CstNode): A.SearchParameter | undefined {
+    const c = n.children;
+    const name = token(c, 'name');
+    if (!name) return undefined;
+    const range = nodeRange(n, name.startOffset);
+    const choices = node(c, 'choices');
+    if (choices) {
+      const list = this.list(choices);
+      return { kind: 'search', name: identifier(name), domain: { kind: 'choice', values: list.items, range: list.range }, range };
+    }
+    const low = node(c, 'low');
+    const high = node(c, 'high');
+    const step = node(c, 'step');
+    const lowExpr = low ? this.expression(low) : this.missing(range.end);
+    const highExpr = high ? this.expression(high) : this.missing(range.end);
+    const logToken = token(c, 'Log');
+    const domainEnd = Math.max(highExpr.range.end, logToken ? tokenRange(logToken).end : 0);
+    return {
+      kind: 'search',
+      name: identifier(name),
+      domain: {
+        kind: 'range',
+        low: lowExpr,
+        high: highExpr,
+        step: step ? this.expression(step) : undefined,
+        log: logToken !== undefined,
+        range: { start: lowExpr.range.start, end: Math.max(domainEnd, step ? nodeRange(step, 0).end : 0) },
+      },
+      range,
+    };
+  }
+
+  private call(n: CstNode): A.CallExpression | undefined {
+    const c = n.children;
+    const callee = token(c, 'Identifier') ?? token(c, 'callee');
+    if (!callee) return undefined;
+    const open = token(c, 'LParen');
+    const close = token(c, 'RParen');
+    const args: A.Argument[] = [];
+    for (const a of nodes(c, 'arguments')) {
+      const built = this.argument(a);
+      if (built) args.push(built);
+    }
+    const range = nodeRange(n, callee.startOffset);
+    return {
+      kind: 'call',
+      callee: identifier(callee),
+      args,
+      openParen: open ? tokenRange(open) : undefined,
+      closed: close !== undefined,
+      range,
+    };
+  }
+
+  private argument(n: CstNode): A.Argument | undefined {
+    const name = token(n.children, 'name');
+    const value = node(n.children, 'value');
+    const range = nodeRange(n, name?.startOffset ?? 0);
+    return {
+      name: name ? identifier(name) : undefined,
+      value: value ? this.expression(value) : this.missing(range.end),
+      range,
+    };
+  }
+
+  expression(n: CstNode): A.Expression {
+    const operands = nodes(n.children, 'operands');
+    const operators = tokens(n.children, 'operators');
+    const first = operands[0];
+    if (!first) return this.missing(nodeRange(n, 0).start);
+    let result = this.multiplicative(first);
+    for (let i = 1; i < operands.length; i++) {
+      const operator = operators[i - 1];
+      const operand = operands[i];
+      if (!operator || !operand) break;
+      const right = this.multiplicative(operand);
+      result = {
+        kind: 'binary',
+        operator: operator.image === '+' ? '+' : '-',
+        left: result,
+        right,
+        range: { start: result.range.start, end: right.range.end },
+      };
+    }
+    return result;
+  }
+
+  private multiplicative(n: CstNode): A.Expression {
+    const operands = nodes(n.children, 'operands');
+    const operators = tokens(n.children, 'operators');
+    const first = operands[0];
+    if (!first) return this.missing(nodeRange(n, 0).start);
+    let result = this.unary(first);
+    for (let i = 1; i < operands.length; i++) {
+      const operator = operators[i - 1];
+      const operand = operands[i];
+      if (!operator || !operand) break;
+      const right = this.unary(operand);
+      const symbol: A.BinaryOperator = operator.image === '*' ? '*' : operator.image === '//' ? '//' : '/';
+      result = { kind: 'binary', operator: symbol, left: result, right, range: { start: result.range.start, end: right.range.end } };
+    }
+    return result;
+  }
+
+  private unary(n: CstNode): A.Expression {
+    const c = n.children;
+    const minus = token(c, 'Minus');
+    const operand = node(c, 'operand');
+    if (minus) {
+      const inner = operand ? this.unary(operand) : this.missing(tokenRange(minus).end);
+      if (inner.kind === 'number') {
+        return { kind: 'number', value: -inner.value, text: `-${inner.text}`, range: { start: minus.startOffset, end: inner.range.end } };
+      }
+      return { kind: 'negate', operand: inner, range: { start: minus.startOffset, end: inner.range.end } };
+    }
+    const primary = node(c, 'primary');
+    return primary ? this.primary(primary) : this.missing(nodeRange(n, 0).start);
+  }
+
+  private primary(n: CstNode): A.Expression {
+    const c = n.children;
+    const num = token(c, 'Number');
+    if (num) return { kind: 'number', value: Number(num.image), text: num.image, range: tokenRange(num) };
+    const str = token(c, 'String');
+    if (str) return { kind: 'string', value: str.image.slice(1, -1), range: tokenRange(str) };
+    const t = token(c, 'True');
+    if (t) return { kind: 'boolean', value: true, range: tokenRange(t) };
+    const f = token(c, 'False');
+    if (f) return { kind: 'boolean', value: false, range: tokenRange(f) };
+    const none = token(c, 'None');
+    if (none) return { kind: 'none', range: tokenRange(none) };
+    const call = node(c, 'call');
+    if (call) return this.call(call) ?? this.missing(nodeRange(call, 0).start);
+    const id = token(c, 'Identifier');
+    if (id) return { kind: 'name', name: id.image, range: tokenRange(id) };
+    const paren = node(c, 'parenthesized');
+    if (paren) return this.parenthesized(paren);
+    const list = node(c, 'list');
+    if (list) return this.list(list);
+    return this.missing(nodeRange(n, 0).start);
+  }
+
+  private parenthesized(n: CstNode): A.Expression {
+    const items = nodes(n.children, 'items').map((item) => this.expression(item));
+    const commas = tokens(n.children, 'commas');
+    const range = nodeRange(n, 0);
+    const only = items[0];
+    if (items.length === 1 && commas.length === 0 && only) return { kind: 'paren', inner: only, range };
+    return { kind: 'tuple', items, range };
+  }
+
+  private list(n: CstNode): A.ListExpression {
+    return { kind: 'list', items: nodes(n.children, 'items').map((item) => this.expression(item)), range: nodeRange(n, 0) };
+  }
+
+  private missing(offset: number): A.MissingExpression {
+    const at = Math.min(Math.max(0, offset), this.textLength);
+    return { kind: 'missing', range: { start: at, end: at } };
+  }
+}

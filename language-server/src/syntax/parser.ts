@@ -1,0 +1,277 @@
+import { CstParser, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken } from 'chevrotain';
+import * as T from './tokens.js';
+
+/**
+ * Messages in a structured form that `parse.ts` turns into sentences, since only
+ * it sees the whole token stream (to name the bracket a missing `)` would close).
+ */
+export const expectedTokenPrefix = 'expected-token:';
+const structuredMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => `${expectedTokenPrefix}${expected.name}`,
+  buildNotAllInputParsedMessage: () => 'not-all-input',
+  buildNoViableAltMessage: ({ ruleName }) => `no-viable:${ruleName}`,
+  buildEarlyExitMessage: ({ ruleName }) => `early-exit:${ruleName}`,
+};
+
+/**
+ * The grammar of `.model` files as a chevrotain CST parser. It only recognises
+ * structure; `ast-builder.ts` turns the CST into the typed AST. Build it once
+ * (construction runs the grammar self-analysis) and reuse it by assigning `input`.
+ */
+export class ModelParser extends CstParser {
+  constructor(options: { validate: boolean } = { validate: false }) {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'onlyOffset',
+      skipValidations: !options.validate,
+      errorMessageProvider: structuredMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.modelDeclaration) },
+        { ALT: () => this.SUBRULE(this.trainDeclaration) },
+        { ALT: () => this.SUBRULE(this.tuneDeclaration) },
+      ]);
+    });
+  });
+
+  private modelDeclaration = this.RULE('modelDeclaration', () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.modelParameter) });
+      this.CONSUME(T.RParen);
+    });
+    this.OR([
+      { ALT: () => this.SUBRULE(this.block) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.call, { LABEL: 'variant' });
+        },
+      },
+    ]);
+  });
+
+  private modelParameter = this.RULE('modelParameter', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression, { LABEL: 'default' });
+    });
+  });
+
+  private block = this.RULE('block', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RBrace);
+  });
+
+  private statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputStatement) },
+      { ALT: () => this.SUBRULE(this.fromStatement) },
+      { ALT: () => this.SUBRULE(this.repeatStatement) },
+      { ALT: () => this.SUBRULE(this.ifStatement) },
+      { ALT: () => this.SUBRULE(this.labelledStatement) },
+      { ALT: () => this.SUBRULE(this.call, { LABEL: 'layer' }) },
+    ]);
+    // Commas between statements are allowed and carry no meaning.
+    this.OPTION(() => this.CONSUME(T.Comma));
+  });
+
+  private labelledStatement = this.RULE('labelledStatement', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'label' });
+    this.CONSUME(T.Equals);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputStatement) },
+      { ALT: () => this.SUBRULE(this.call, { LABEL: 'layer' }) },
+    ]);
+  });
+
+  private inputStatement = this.RULE('inputStatement', () => {
+    this.CONSUME(T.Input);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  private fromStatement = this.RULE('fromStatement', () => {
+    this.CONSUME(T.From);
+    this.CONSUME(T.Identifier, { LABEL: 'target' });
+  });
+
+  private repeatStatement = this.RULE('repeatStatement', () => {
+    this.CONSUME(T.Repeat);
+    this.SUBRULE(this.expression, { LABEL: 'count' });
+    this.SUBRULE(this.block);
+  });
+
+  private ifStatement = this.RULE('ifStatement', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression, { LABEL: 'condition' });
+    this.SUBRULE(this.block);
+  });
+
+  private trainDeclaration = this.RULE('trainDeclaration', () => {
+    this.CONSUME(T.Train);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier, { LABEL: 'models' }) });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.setting));
+    this.CONSUME(T.RBrace);
+  });
+
+  private tuneDeclaration = this.RULE('tuneDeclaration', () => {
+    this.CONSUME(T.Tune);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier, { LABEL: 'models' }) });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([
+        { GATE: () => this.LA(2).tokenType === T.In, ALT: () => this.SUBRULE(this.searchParameter) },
+        { ALT: () => this.SUBRULE(this.setting) },
+      ]);
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private setting = this.RULE('setting', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OPTION(() => this.CONSUME(T.Comma));
+  });
+
+  private searchParameter = this.RULE('searchParameter', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.In);
+    this.OR([
+      { GATE: () => this.LA(1).tokenType === T.LBracket, ALT: () => this.SUBRULE(this.list, { LABEL: 'choices' }) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.expression, { LABEL: 'low' });
+          this.CONSUME(T.DotDot);
+          this.SUBRULE2(this.expression, { LABEL: 'high' });
+          this.OPTION(() => {
+            this.CONSUME(T.Step);
+            this.SUBRULE3(this.expression, { LABEL: 'step' });
+          });
+          this.OPTION2(() => this.CONSUME(T.Log));
+        },
+      },
+    ]);
+    this.OPTION3(() => this.CONSUME(T.Comma));
+  });
+
+  private call = this.RULE('call', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'callee' });
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.argument, { LABEL: 'arguments' });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.argument, { LABEL: 'arguments' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  private argument = this.RULE('argument', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: 'name' });
+      this.CONSUME(T.Equals);
+    });
+    this.SUBRULE(this.expression, { LABEL: 'value' });
+  });
+
+  public expression = this.RULE('expression', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) },
+      ]);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+    });
+  });
+
+  private multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.DoubleSlash, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operators' }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: 'operands' });
+    });
+  });
+
+  private unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  private primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.NoneLiteral) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+      { ALT: () => this.SUBRULE(this.list) },
+    ]);
+  });
+
+  /** `(a)` groups; `(a,)`, `(a, b)` and `()` are tuples. */
+  private parenthesized = this.RULE('parenthesized', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: 'items' });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => {
+          this.CONSUME(T.Comma, { LABEL: 'commas' });
+          this.SUBRULE2(this.expression, { LABEL: 'items' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma, { LABEL: 'commas' }));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  private list = this.RULE('list', () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: 'items' });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RBracket,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.expression, { LABEL: 'items' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RBracket);
+  });
+}
+
+export type { CstNode, IRecognitionException, IToken };
