@@ -8,7 +8,9 @@ import { describeKind, formatValue, textOf, type EvaluatedArgument, type Value }
 /** A layer's arguments after matching them to its schema; values not given take Keras defaults. */
 export class ResolvedArgs implements LayerArgs {
   constructor(
+    /** The values the user gave, checked and normalised. */
     readonly values: ReadonlyMap<string, Value>,
+    private readonly defaults: ReadonlyMap<string, Value>,
     readonly givenNames: ReadonlySet<string>,
     /** Where each given argument's value is written, for precise diagnostics. */
     readonly ranges: ReadonlyMap<string, Range>,
@@ -17,7 +19,7 @@ export class ResolvedArgs implements LayerArgs {
   ) {}
 
   value(name: string): Value {
-    return this.values.get(name) ?? { kind: 'none' };
+    return this.values.get(name) ?? this.defaults.get(name) ?? noneValue;
   }
 
   given(name: string): boolean {
@@ -82,6 +84,8 @@ export class ResolvedArgs implements LayerArgs {
     return v.kind === 'tuple' ? v.items.map((pair) => (pair.kind === 'tuple' ? [numberAt(pair, 0), numberAt(pair, 1)] : [0, 0])) : [];
   }
 }
+
+const noneValue: Value = { kind: 'none' };
 
 function numberAt(value: Value, index: number): number {
   if (value.kind !== 'tuple') return 0;
@@ -200,6 +204,34 @@ export function expectation(type: ArgType): string {
   }
 }
 
+interface SchemaIndex {
+  readonly byName: ReadonlyMap<string, ArgSpec>;
+  /** Keras defaults, already normalised (`3` → `(3, 3)` for kernel sizes). */
+  readonly defaults: ReadonlyMap<string, Value>;
+  readonly required: readonly ArgSpec[];
+}
+
+const schemaIndexes = new WeakMap<readonly ArgSpec[], SchemaIndex>();
+
+/** Per-schema lookups computed once: resolving arguments is on the path of every keystroke. */
+function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
+  let index = schemaIndexes.get(schema);
+  if (index) return index;
+  const byName = new Map<string, ArgSpec>();
+  const defaults = new Map<string, Value>();
+  for (const spec of schema) {
+    byName.set(spec.name, spec);
+    for (const alias of spec.aliases ?? []) byName.set(alias, spec);
+    if (spec.default !== undefined) {
+      const normalised = checkArgument(spec, spec.default, []);
+      defaults.set(spec.name, 'ok' in normalised ? normalised.ok : spec.default);
+    }
+  }
+  index = { byName, defaults, required: schema.filter((s) => s.required) };
+  schemaIndexes.set(schema, index);
+  return index;
+}
+
 export interface ArgumentProblemReporter {
   readonly sink: DiagnosticSink;
   /** Prefix naming where the problem happened, e.g. a variant. */
@@ -218,16 +250,13 @@ export function resolveArguments(
   bindingNames: Iterable<string>,
   reporter: ArgumentProblemReporter,
 ): ResolvedArgs {
+  const index = indexOf(schema);
   const values = new Map<string, Value>();
   const given = new Set<string>();
   const ranges = new Map<string, Range>();
   let valid = true;
   const { sink, context } = reporter;
-  const byName = new Map<string, ArgSpec>();
-  for (const spec of schema) {
-    byName.set(spec.name, spec);
-    for (const alias of spec.aliases ?? []) byName.set(alias, spec);
-  }
+  const byName = index.byName;
   let position = 0;
   let seenKeyword = false;
   for (const a of args) {
@@ -277,17 +306,10 @@ export function resolveArguments(
     if (checked.ok.kind === 'error') valid = false;
     values.set(spec.name, checked.ok);
   }
-  for (const spec of schema) {
-    if (values.has(spec.name) || given.has(spec.name)) continue;
-    if (spec.required) {
-      sink.error('missing-argument', `${context}${layer} needs \`${spec.name}\`: ${spec.doc}`, calleeRange);
-      valid = false;
-      continue;
-    }
-    if (spec.default !== undefined) {
-      const normalised = checkArgument(spec, spec.default, []);
-      values.set(spec.name, 'ok' in normalised ? normalised.ok : spec.default);
-    }
+  for (const spec of index.required) {
+    if (given.has(spec.name)) continue;
+    sink.error('missing-argument', `${context}${layer} needs \`${spec.name}\`: ${spec.doc}`, calleeRange);
+    valid = false;
   }
-  return new ResolvedArgs(values, given, ranges, valid);
+  return new ResolvedArgs(values, index.defaults, given, ranges, valid);
 }

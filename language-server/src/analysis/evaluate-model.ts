@@ -39,11 +39,18 @@ interface LabelEntry {
   used: boolean;
 }
 
+const snakeCases = new Map<string, string>();
+
+/** Keras `to_snake_case`, as it names layers: `MaxPooling2D` → `max_pooling2d`. */
 function snakeCase(name: string): string {
-  return name
+  const cached = snakeCases.get(name);
+  if (cached) return cached;
+  const result = name
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
+  snakeCases.set(name, result);
+  return result;
 }
 
 function rangeOfCall(call: CallExpression): Range {

@@ -310,57 +310,56 @@ export class AstBuilder {
   }
 
   expression(n: CstNode): A.Expression {
-    const operands = nodes(n.children, 'operands');
+    const operandNodes = nodes(n.children, 'operands');
     const operators = tokens(n.children, 'operators');
-    const first = operands[0];
-    if (!first) return this.missing(nodeRange(n, 0).start);
-    let result = this.multiplicative(first);
-    for (let i = 1; i < operands.length; i++) {
-      const operator = operators[i - 1];
-      const operand = operands[i];
-      if (!operator || !operand) break;
-      const right = this.multiplicative(operand);
-      result = {
-        kind: 'binary',
-        operator: operator.image === '+' ? '+' : '-',
-        left: result,
-        right,
-        range: { start: result.range.start, end: right.range.end },
-      };
-    }
-    return result;
-  }
-
-  private multiplicative(n: CstNode): A.Expression {
-    const operands = nodes(n.children, 'operands');
-    const operators = tokens(n.children, 'operators');
-    const first = operands[0];
-    if (!first) return this.missing(nodeRange(n, 0).start);
-    let result = this.unary(first);
-    for (let i = 1; i < operands.length; i++) {
-      const operator = operators[i - 1];
-      const operand = operands[i];
-      if (!operator || !operand) break;
-      const right = this.unary(operand);
-      const symbol: A.BinaryOperator = operator.image === '*' ? '*' : operator.image === '//' ? '//' : '/';
-      result = { kind: 'binary', operator: symbol, left: result, right, range: { start: result.range.start, end: right.range.end } };
-    }
-    return result;
-  }
-
-  private unary(n: CstNode): A.Expression {
-    const c = n.children;
-    const minus = token(c, 'Minus');
-    const operand = node(c, 'operand');
-    if (minus) {
-      const inner = operand ? this.unary(operand) : this.missing(tokenRange(minus).end);
-      if (inner.kind === 'number') {
-        return { kind: 'number', value: -inner.value, text: `-${inner.text}`, range: { start: minus.startOffset, end: inner.range.end } };
+    const prefixes = tokens(n.children, 'prefix');
+    if (operandNodes.length === 0) return this.missing(nodeRange(n, 0).start);
+    // Attach each prefix `-` to the operand that follows it.
+    let prefixIndex = 0;
+    const operands: A.Expression[] = [];
+    for (const operandNode of operandNodes) {
+      let operand = this.primary(operandNode);
+      const negations: IToken[] = [];
+      while (prefixIndex < prefixes.length && (prefixes[prefixIndex]?.startOffset ?? Infinity) < operand.range.start) {
+        const prefix = prefixes[prefixIndex++];
+        if (prefix) negations.push(prefix);
       }
-      return { kind: 'negate', operand: inner, range: { start: minus.startOffset, end: inner.range.end } };
+      for (let i = negations.length - 1; i >= 0; i--) {
+        const minus = negations[i];
+        if (!minus) continue;
+        operand =
+          operand.kind === 'number'
+            ? { kind: 'number', value: -operand.value, text: `-${operand.text}`, range: { start: minus.startOffset, end: operand.range.end } }
+            : { kind: 'negate', operand, range: { start: minus.startOffset, end: operand.range.end } };
+      }
+      operands.push(operand);
     }
-    const primary = node(c, 'primary');
-    return primary ? this.primary(primary) : this.missing(nodeRange(n, 0).start);
+    // Precedence: * / // bind tighter than + -, all left-associative.
+    const terms: A.Expression[] = [];
+    const additive: A.BinaryOperator[] = [];
+    let term = operands[0];
+    for (let i = 1; i < operands.length; i++) {
+      const operator = operators[i - 1];
+      const right = operands[i];
+      if (!operator || !right || !term) break;
+      const symbol = operator.image as A.BinaryOperator;
+      if (symbol === '+' || symbol === '-') {
+        terms.push(term);
+        additive.push(symbol);
+        term = right;
+      } else {
+        term = { kind: 'binary', operator: symbol, left: term, right, range: { start: term.range.start, end: right.range.end } };
+      }
+    }
+    if (term) terms.push(term);
+    let result = terms[0] ?? this.missing(nodeRange(n, 0).start);
+    for (let i = 1; i < terms.length; i++) {
+      const right = terms[i];
+      const operator = additive[i - 1];
+      if (!right || !operator) break;
+      result = { kind: 'binary', operator, left: result, right, range: { start: result.range.start, end: right.range.end } };
+    }
+    return result;
   }
 
   private primary(n: CstNode): A.Expression {

@@ -17,7 +17,7 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-const lexer = new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
+const lexer = new Lexer(T.allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 let parser: ModelParser | undefined;
 
 /** The parser is built once per process: its construction is the expensive part. */
@@ -167,8 +167,6 @@ const ruleDescriptions: Record<string, string> = {
   call: 'expected an argument such as `32` or `activation=relu`, or `)`',
   argument: 'expected an argument value',
   expression: 'expected a value: a number, a name, a string, a tuple or a layer',
-  multiplicative: 'expected a value: a number, a name, a string, a tuple or a layer',
-  unary: 'expected a value: a number, a name, a string, a tuple or a layer',
   primary: 'expected a value: a number, a name, a string, a tuple or a layer',
   parenthesized: 'expected a value or `)`',
   list: 'expected a value or `]`',

@@ -191,39 +191,25 @@ export class ModelParser extends CstParser {
     this.SUBRULE(this.expression, { LABEL: 'value' });
   });
 
+  /**
+   * A flat run of operands and operators; the AST builder applies precedence.
+   * One rule instead of one per precedence level keeps the CST small: every
+   * argument value is an expression, so this is the parser's hottest path.
+   */
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operands' });
-    this.MANY(() => {
+    this.MANY(() => this.CONSUME(T.Minus, { LABEL: 'prefix' }));
+    this.SUBRULE(this.primary, { LABEL: 'operands' });
+    this.MANY2(() => {
       this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME2(T.Plus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME2(T.Minus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME2(T.Star, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME2(T.DoubleSlash, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME2(T.Slash, { LABEL: 'operators' }) },
       ]);
-      this.SUBRULE2(this.multiplicative, { LABEL: 'operands' });
+      this.MANY3(() => this.CONSUME3(T.Minus, { LABEL: 'prefix' }));
+      this.SUBRULE2(this.primary, { LABEL: 'operands' });
     });
-  });
-
-  private multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(T.DoubleSlash, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operators' }) },
-      ]);
-      this.SUBRULE2(this.unary, { LABEL: 'operands' });
-    });
-  });
-
-  private unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
   });
 
   private primary = this.RULE('primary', () => {
