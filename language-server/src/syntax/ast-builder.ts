@@ -282,10 +282,20 @@ export class AstBuilder {
     if (!callee) return undefined;
     const open = token(c, 'LParen');
     const close = token(c, 'RParen');
+    // Argument names are inlined in the call: a name belongs to the value that starts after it.
+    const names = tokens(c, 'argumentNames');
     const args: A.Argument[] = [];
-    for (const a of nodes(c, 'arguments')) {
-      const built = this.argument(a);
-      if (built) args.push(built);
+    let nameIndex = 0;
+    for (const valueNode of nodes(c, 'argumentValues')) {
+      const value = this.expression(valueNode);
+      let name: IToken | undefined;
+      while (nameIndex < names.length && (names[nameIndex]?.startOffset ?? Infinity) < value.range.start) name = names[nameIndex++];
+      if (name && args.length > 0 && (args[args.length - 1]?.range.end ?? 0) > name.startOffset) name = undefined;
+      args.push({
+        ...(name ? { name: identifier(name) } : {}),
+        value,
+        range: { start: name ? name.startOffset : value.range.start, end: value.range.end },
+      });
     }
     const range = nodeRange(n, callee.startOffset);
     return {
@@ -298,27 +308,16 @@ export class AstBuilder {
     };
   }
 
-  private argument(n: CstNode): A.Argument | undefined {
-    const name = token(n.children, 'name');
-    const value = node(n.children, 'value');
-    const range = nodeRange(n, name?.startOffset ?? 0);
-    return {
-      name: name ? identifier(name) : undefined,
-      value: value ? this.expression(value) : this.missing(range.end),
-      range,
-    };
-  }
-
   expression(n: CstNode): A.Expression {
-    const operandNodes = nodes(n.children, 'operands');
+    const operandElements = n.children['operands'] ?? [];
     const operators = tokens(n.children, 'operators');
     const prefixes = tokens(n.children, 'prefix');
-    if (operandNodes.length === 0) return this.missing(nodeRange(n, 0).start);
+    if (operandElements.length === 0) return this.missing(nodeRange(n, 0).start);
     // Attach each prefix `-` to the operand that follows it.
     let prefixIndex = 0;
     const operands: A.Expression[] = [];
-    for (const operandNode of operandNodes) {
-      let operand = this.primary(operandNode);
+    for (const element of operandElements) {
+      let operand = this.operand(element);
       const negations: IToken[] = [];
       while (prefixIndex < prefixes.length && (prefixes[prefixIndex]?.startOffset ?? Infinity) < operand.range.start) {
         const prefix = prefixes[prefixIndex++];
@@ -362,27 +361,29 @@ export class AstBuilder {
     return result;
   }
 
-  private primary(n: CstNode): A.Expression {
-    const c = n.children;
-    const num = token(c, 'Number');
-    if (num) return { kind: 'number', value: Number(num.image), text: num.image, range: tokenRange(num) };
-    const str = token(c, 'String');
-    if (str) return { kind: 'string', value: str.image.slice(1, -1), range: tokenRange(str) };
-    const t = token(c, 'True');
-    if (t) return { kind: 'boolean', value: true, range: tokenRange(t) };
-    const f = token(c, 'False');
-    if (f) return { kind: 'boolean', value: false, range: tokenRange(f) };
-    const none = token(c, 'None');
-    if (none) return { kind: 'none', range: tokenRange(none) };
-    const call = node(c, 'call');
-    if (call) return this.call(call) ?? this.missing(nodeRange(call, 0).start);
-    const id = token(c, 'Identifier');
-    if (id) return { kind: 'name', name: id.image, range: tokenRange(id) };
-    const paren = node(c, 'parenthesized');
-    if (paren) return this.parenthesized(paren);
-    const list = node(c, 'list');
-    if (list) return this.list(list);
-    return this.missing(nodeRange(n, 0).start);
+  private operand(element: CstElement): A.Expression {
+    if (!isToken(element)) {
+      if (element.name === 'call') return this.call(element) ?? this.missing(nodeRange(element, 0).start);
+      if (element.name === 'parenthesized') return this.parenthesized(element);
+      return this.list(element);
+    }
+    const t = realToken(element);
+    if (!t) return this.missing(this.textLength);
+    const range = tokenRange(t);
+    switch (t.tokenType.name) {
+      case 'Number':
+        return { kind: 'number', value: Number(t.image), text: t.image, range };
+      case 'String':
+        return { kind: 'string', value: t.image.slice(1, -1), range };
+      case 'True':
+        return { kind: 'boolean', value: true, range };
+      case 'False':
+        return { kind: 'boolean', value: false, range };
+      case 'None':
+        return { kind: 'none', range };
+      default:
+        return { kind: 'name', name: t.image, range };
+    }
   }
 
   private parenthesized(n: CstNode): A.Expression {

@@ -166,65 +166,71 @@ export class ModelParser extends CstParser {
     this.OPTION3(() => this.CONSUME(T.Comma));
   });
 
+  /**
+   * `Name(args)`. Arguments are inlined (`name=` is an optional prefix of each
+   * value, told apart with two tokens of lookahead): chevrotain's cost is mostly
+   * per rule invocation, and arguments are the most frequent construct.
+   */
   private call = this.RULE('call', () => {
     this.CONSUME(T.Identifier, { LABEL: 'callee' });
     this.CONSUME(T.LParen);
     this.OPTION(() => {
-      this.SUBRULE(this.argument, { LABEL: 'arguments' });
+      this.OPTION2(() => {
+        this.CONSUME2(T.Identifier, { LABEL: 'argumentNames' });
+        this.CONSUME(T.Equals);
+      });
+      this.SUBRULE(this.expression, { LABEL: 'argumentValues' });
       this.MANY({
         GATE: () => this.LA(2).tokenType !== T.RParen,
         DEF: () => {
           this.CONSUME(T.Comma);
-          this.SUBRULE2(this.argument, { LABEL: 'arguments' });
+          this.OPTION3(() => {
+            this.CONSUME3(T.Identifier, { LABEL: 'argumentNames' });
+            this.CONSUME2(T.Equals);
+          });
+          this.SUBRULE2(this.expression, { LABEL: 'argumentValues' });
         },
       });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
+      this.OPTION4(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
   });
 
-  private argument = this.RULE('argument', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: 'name' });
-      this.CONSUME(T.Equals);
-    });
-    this.SUBRULE(this.expression, { LABEL: 'value' });
-  });
-
   /**
    * A flat run of operands and operators; the AST builder applies precedence.
-   * One rule instead of one per precedence level keeps the CST small: every
-   * argument value is an expression, so this is the parser's hottest path.
+   * Operands are written into this rule rather than being rules of their own:
+   * every argument value is an expression, so this is the parser's hottest
+   * path and each avoided rule invocation counts.
    */
   public expression = this.RULE('expression', () => {
-    this.MANY(() => this.CONSUME(T.Minus, { LABEL: 'prefix' }));
-    this.SUBRULE(this.primary, { LABEL: 'operands' });
-    this.MANY2(() => {
+    this.operand(5);
+    this.MANY(() => {
       this.OR([
-        { ALT: () => this.CONSUME2(T.Plus, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME2(T.Minus, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME2(T.Star, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME2(T.DoubleSlash, { LABEL: 'operators' }) },
-        { ALT: () => this.CONSUME2(T.Slash, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.DoubleSlash, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operators' }) },
       ]);
-      this.MANY3(() => this.CONSUME3(T.Minus, { LABEL: 'prefix' }));
-      this.SUBRULE2(this.primary, { LABEL: 'operands' });
+      this.operand(6);
     });
   });
 
-  private primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.NoneLiteral) },
-      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-      { ALT: () => this.SUBRULE(this.list) },
+  /** The operand alternatives, emitted with occurrence index `i` (each use in a rule needs its own). */
+  private operand(i: number): void {
+    this.many(i, () => this.consume(i, T.Minus, { LABEL: 'prefix' }));
+    this.or(i, [
+      { ALT: () => this.consume(i, T.NumberLiteral, { LABEL: 'operands' }) },
+      { ALT: () => this.consume(i, T.StringLiteral, { LABEL: 'operands' }) },
+      { ALT: () => this.consume(i, T.True, { LABEL: 'operands' }) },
+      { ALT: () => this.consume(i, T.False, { LABEL: 'operands' }) },
+      { ALT: () => this.consume(i, T.NoneLiteral, { LABEL: 'operands' }) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.subrule(i, this.call, { LABEL: 'operands' }) },
+      { ALT: () => this.consume(i, T.Identifier, { LABEL: 'operands' }) },
+      { ALT: () => this.subrule(i, this.parenthesized, { LABEL: 'operands' }) },
+      { ALT: () => this.subrule(i, this.list, { LABEL: 'operands' }) },
     ]);
-  });
+  }
 
   /** `(a)` groups; `(a,)`, `(a, b)` and `()` are tuples. */
   private parenthesized = this.RULE('parenthesized', () => {
