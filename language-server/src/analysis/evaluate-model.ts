@@ -88,9 +88,9 @@ class ModelEvaluator {
       declaration,
       bodyDeclaration,
       parameters: this.bindings,
-      ...(this.input ? { input: this.input } : {}),
+      input: this.input,
       layers: this.layers,
-      ...(output ? { output } : {}),
+      output,
       totals: totalsOf(this.layers),
       complete: this.complete && this.current?.shape !== undefined,
       errorCount: this.options.sink.errorCount - this.errorsBefore,
@@ -176,8 +176,8 @@ class ModelEvaluator {
     this.input = {
       statement,
       shape: shape ?? [],
-      ...(dataset ? { dataset } : {}),
-      ...(statement.label ? { label: statement.label.name } : {}),
+      dataset,
+      label: statement.label?.name,
     };
     if (!shape) this.complete = false;
     const spatialStart = shape && shape.length >= 2 && typeof shape[0] === 'number' ? [shape[0]] : [];
@@ -185,7 +185,7 @@ class ModelEvaluator {
     const tensor: Tensor = {
       shape,
       trail: spatialStart,
-      ...(spatialAxes > 0 ? { receptive: { size: new Array<number>(spatialAxes).fill(1), jump: new Array<number>(spatialAxes).fill(1) } } : {}),
+      receptive: spatialAxes > 0 ? { size: new Array<number>(spatialAxes).fill(1), jump: new Array<number>(spatialAxes).fill(1) } : undefined,
       consumed: false,
       labelled: statement.label !== undefined,
     };
@@ -256,7 +256,8 @@ class ModelEvaluator {
     const call = statement.call;
     const spec = findLayer(call.callee.name);
     const evaluatedArgs = call.args.map<EvaluatedArgument>((a) => ({
-      ...(a.name ? { name: a.name.name, nameRange: a.name.range } : {}),
+      name: a.name?.name,
+      nameRange: a.name?.range,
       value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? { kind: 'symbol', name: a.value.name } : this.value(a.value),
       expression: a.value,
     }));
@@ -331,7 +332,7 @@ class ModelEvaluator {
     }
     let outcome: LayerOutcome;
     try {
-      outcome = spec.infer({ args, inputs: shapes, ...(inner ? { inner } : {}) });
+      outcome = spec.infer({ args, inputs: shapes, inner });
     } catch (error) {
       const layerError = error instanceof LayerError ? error : undefined;
       const message = layerError ? layerError.message : `internal error while analysing ${spec.name}: ${String(error)}; please report it`;
@@ -349,7 +350,7 @@ class ModelEvaluator {
       shape: outcome.output,
       producer: instance,
       trail: nextTrail(current, outcome.output),
-      ...(instance.receptiveField ? { receptive: nextReceptive(inputs, outcome) ?? { size: [], jump: [] } } : {}),
+      receptive: instance.receptive,
       consumed: false,
       labelled: label !== undefined,
     };
@@ -426,7 +427,7 @@ class ModelEvaluator {
       spec,
       args,
       name,
-      ...(label ? { label } : {}),
+      label,
       repetitions: [...this.repetitions],
       inputs: inputs.map((t) => t.producer),
       inputShapes: shapes,
@@ -436,10 +437,11 @@ class ModelEvaluator {
       trainableParams: trainable,
       nonTrainableParams: nonTrainable,
       macs: outcome.macs,
-      ...(outcome.formula ? { formula: outcome.formula } : {}),
+      formula: outcome.formula,
       activationBytes: elements === undefined ? null : elements * 4,
-      ...(receptive && (outcome.window || outcome.keepsReceptiveField) ? { receptiveField: receptive.size } : {}),
-      ...(wrapped ? { inner: { spec: wrapped.spec, args: wrapped.args } } : {}),
+      receptiveField: receptive && (outcome.window || outcome.keepsReceptiveField) ? receptive.size : undefined,
+      receptive,
+      inner: wrapped ? { spec: wrapped.spec, args: wrapped.args } : undefined,
     };
   }
 

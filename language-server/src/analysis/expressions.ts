@@ -32,7 +32,8 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
       return { kind: 'tuple', items: expression.items.map((item) => evaluate(item, bindings, sink)) };
     case 'call': {
       const args: EvaluatedArgument[] = expression.args.map((a) => ({
-        ...(a.name ? { name: a.name.name, nameRange: a.name.range } : {}),
+        name: a.name?.name,
+        nameRange: a.name?.range,
         value: evaluate(a.value, bindings, sink),
         expression: a.value,
       }));

@@ -33,6 +33,8 @@ export interface LayerInstance {
   readonly activationBytes: number | null;
   /** Receptive field per spatial axis, in input pixels/steps. */
   readonly receptiveField?: readonly number[];
+  /** Receptive field size and jump (input pixels per output step) carried to the next layer. */
+  readonly receptive?: { readonly size: readonly number[]; readonly jump: readonly number[] };
   /** The wrapped layer for Bidirectional/TimeDistributed. */
   readonly inner?: { readonly spec: LayerSpec; readonly args: ResolvedArgs };
 }

@@ -292,7 +292,7 @@ export class AstBuilder {
       while (nameIndex < names.length && (names[nameIndex]?.startOffset ?? Infinity) < value.range.start) name = names[nameIndex++];
       if (name && args.length > 0 && (args[args.length - 1]?.range.end ?? 0) > name.startOffset) name = undefined;
       args.push({
-        ...(name ? { name: identifier(name) } : {}),
+        name: name ? identifier(name) : undefined,
         value,
         range: { start: name ? name.startOffset : value.range.start, end: value.range.end },
       });
