@@ -61,6 +61,7 @@ class ModelEvaluator {
   private readonly layers: LayerInstance[] = [];
   private readonly labels = new Map<string, LabelEntry>();
   private readonly nameCounts = new Map<string, number>();
+  private readonly usedNames = new Set<string>();
   private readonly repetitions: Repetition[] = [];
   private current: Tensor | undefined;
   private input: ModelInput | undefined;
@@ -405,7 +406,8 @@ class ModelEvaluator {
     outcome: LayerOutcome,
     wrapped: { spec: LayerSpec; args: ResolvedArgs } | undefined,
   ): LayerInstance {
-    const trainableFlag = args.bool('trainable');
+    // A wrapper's weights are its inner layer's: `trainable=false` on either freezes them.
+    const trainableFlag = args.bool('trainable') && (wrapped ? wrapped.args.bool('trainable') : true);
     let trainable = 0;
     let nonTrainable = 0;
     for (const w of outcome.weights) {
@@ -413,12 +415,9 @@ class ModelEvaluator {
       if (w.trainable && trainableFlag) trainable += size;
       else nonTrainable += size;
     }
-    const base = snakeCase(spec.name);
-    const count = this.nameCounts.get(base) ?? 0;
-    this.nameCounts.set(base, count + 1);
     const explicitName = args.optionalText('name');
     const label = statement.label?.name;
-    const name = explicitName ?? label ?? (count === 0 ? base : `${base}_${count}`);
+    const name = this.layerName(spec, explicitName, label, args.ranges.get('name') ?? statement.call.callee.range);
     const elements = knownSize(outcome.output);
     const receptive = nextReceptive(inputs, outcome);
     return {
@@ -443,6 +442,35 @@ class ModelEvaluator {
       receptive,
       inner: wrapped ? { spec: wrapped.spec, args: wrapped.args } : undefined,
     };
+  }
+
+  /**
+   * Keras names: the user's name, else the class name in snake case numbered per
+   * model (`conv2d`, `conv2d_1`); only unnamed layers use up numbers. A label
+   * names its layer; inside `repeat` later repetitions get `label_1`, `label_2`.
+   */
+  private layerName(spec: LayerSpec, explicitName: string | undefined, label: string | undefined, range: Range): string {
+    if (explicitName !== undefined) {
+      if (this.usedNames.has(explicitName)) {
+        const inRepeat = this.repetitions.length > 0 ? '; inside `repeat` every repetition would reuse it, so leave `name` out' : '';
+        this.error('label', `the layer name '${explicitName}' is used twice in this model, which Keras rejects${inRepeat}`, range);
+      }
+      this.usedNames.add(explicitName);
+      return explicitName;
+    }
+    if (label !== undefined) {
+      let name = label;
+      for (let n = 1; this.usedNames.has(name); n++) name = `${label}_${n}`;
+      this.usedNames.add(name);
+      return name;
+    }
+    const base = snakeCase(spec.name);
+    let count = this.nameCounts.get(base) ?? 0;
+    let name = count === 0 ? base : `${base}_${count}`;
+    while (this.usedNames.has(name)) name = `${base}_${++count}`;
+    this.nameCounts.set(base, count + 1);
+    this.usedNames.add(name);
+    return name;
   }
 
   private reportUnusedLabels(): void {

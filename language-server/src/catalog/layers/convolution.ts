@@ -34,6 +34,13 @@ function ones(dims: number): number[] {
   return new Array<number>(dims).fill(1);
 }
 
+/** Keras BaseConv, BaseConvTranspose, BaseDepthwiseConv and BaseSeparableConv all refuse this combination in `__init__`. */
+function checkStridesWithDilation(name: string, strides: readonly number[], dilation: readonly number[]): void {
+  if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
+    throw new LayerError(`${name}: strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); set one of them to 1`, 'dilation_rate');
+  }
+}
+
 function conv(dims: 1 | 2 | 3): LayerSpec {
   const name = `Conv${dims}D`;
   return {
@@ -63,9 +70,7 @@ function conv(dims: 1 | 2 | 3): LayerSpec {
       const groups = args.int('groups');
       const padding = args.text('padding');
       const channels = lastAxis(input, name);
-      if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-        throw new LayerError(`${name}: strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it); set one of them to 1`, 'dilation_rate');
-      }
+      checkStridesWithDilation(name, strides, dilation);
       if (channels % groups !== 0) throw new LayerError(`${name}: the input has ${channels} channels, which do not divide into groups=${groups}`, 'groups');
       if (filters % groups !== 0) throw new LayerError(`${name}: filters=${filters} does not divide into groups=${groups}`, 'groups');
       const out = slide(name, input, kernel, strides, dilation, padding, 'kernel');
@@ -132,6 +137,7 @@ function convTranspose(dims: 1 | 2 | 3): LayerSpec {
       const outputPadding = args.optionalInts('output_padding');
       const padding = args.text('padding');
       const channels = lastAxis(input, name);
+      checkStridesWithDilation(name, strides, dilation);
       if (outputPadding) {
         outputPadding.forEach((p, i) => {
           if (p >= (strides[i] ?? 1)) throw new LayerError(`${name}: output_padding ${p} must be smaller than the stride ${strides[i] ?? 1}`, 'output_padding');
@@ -193,6 +199,7 @@ const depthwise: LayerSpec = {
     const channels = lastAxis(input, 'DepthwiseConv2D');
     const strides = args.ints('strides');
     const dilation = args.ints('dilation_rate');
+    checkStridesWithDilation('DepthwiseConv2D', strides, dilation);
     const out = slide('DepthwiseConv2D', input, kernel, strides, dilation, args.text('padding'), 'kernel');
     const useBias = args.bool('use_bias');
     const weights: WeightSpec[] = [weight('depthwise_kernel', [...kernel, channels, multiplier])];
@@ -245,6 +252,7 @@ const separable: LayerSpec = {
     const channels = lastAxis(input, 'SeparableConv2D');
     const strides = args.ints('strides');
     const dilation = args.ints('dilation_rate');
+    checkStridesWithDilation('SeparableConv2D', strides, dilation);
     const out = slide('SeparableConv2D', input, kernel, strides, dilation, args.text('padding'), 'kernel');
     const useBias = args.bool('use_bias');
     const weights: WeightSpec[] = [weight('depthwise_kernel', [...kernel, channels, multiplier]), weight('pointwise_kernel', [1, 1, channels * multiplier, filters])];

@@ -14,23 +14,31 @@ const docs: Record<Cell, string> = {
 function recurrentArgs(cell: Cell): ArgSpec[] {
   const result: ArgSpec[] = [required('units', { kind: 'int', min: 1 }, 'Size of the output and of the hidden state.'), activationArg(sym('tanh'))];
   if (cell !== 'SimpleRNN') result.push(arg('recurrent_activation', { kind: 'activation' }, 'Activation of the gates.', { default: sym('sigmoid') }));
-  result.push(
-    arg('use_bias', { kind: 'bool' }, 'Whether the layer uses bias vectors.', { default: bool(true) }),
-    ...kernelExtras(['kernel', 'recurrent', 'bias']),
-  );
+  result.push(arg('use_bias', { kind: 'bool' }, 'Whether the layer uses bias vectors.', { default: bool(true) }));
+  // Keras order: the three initializers, then (LSTM only) unit_forget_bias, then regularizers and constraints.
+  const extras = kernelExtras(['kernel', 'recurrent', 'bias']);
+  result.push(...extras.slice(0, 3));
   if (cell === 'LSTM') result.push(arg('unit_forget_bias', { kind: 'bool' }, 'Initialise the forget gate bias to 1.', { default: bool(true) }));
+  result.push(...extras.slice(3));
+  const seed = arg('seed', { kind: 'int', min: 0 }, 'Random seed for dropout.', { default: { kind: 'none' }, nullable: true });
   result.push(
     arg('dropout', { kind: 'float', min: 0, max: 1, maxExclusive: true }, 'Dropout on the inputs.', { default: num(0) }),
     arg('recurrent_dropout', { kind: 'float', min: 0, max: 1, maxExclusive: true }, 'Dropout on the recurrent state.', { default: num(0) }),
-    arg('seed', { kind: 'int', min: 0 }, 'Random seed for dropout.', { default: { kind: 'none' }, nullable: true }),
+  );
+  // SimpleRNN takes `seed` last; LSTM and GRU right after the dropouts.
+  if (cell !== 'SimpleRNN') result.push(seed);
+  result.push(
     arg('return_sequences', { kind: 'bool' }, 'Output every step (steps, units) instead of only the last (units,). Needed before another recurrent layer.', { default: bool(false) }),
     arg('return_state', { kind: 'bool' }, 'Also return the final state.', { default: bool(false) }),
     arg('go_backwards', { kind: 'bool' }, 'Process the sequence in reverse.', { default: bool(false) }),
     arg('stateful', { kind: 'bool' }, 'Carry state across batches.', { default: bool(false) }),
     arg('unroll', { kind: 'bool' }, 'Unroll the loop (faster for short sequences, more memory).', { default: bool(false) }),
   );
+  if (cell === 'SimpleRNN') result.push(seed);
   if (cell === 'GRU') result.push(arg('reset_after', { kind: 'bool' }, 'Apply the reset gate after the matrix multiplication (Keras 3 and cuDNN default).', { default: bool(true) }));
-  result.push(arg('use_cudnn', { kind: 'enum', values: ['auto'] }, 'Use cuDNN kernels where available.', { default: sym('auto') }), ...baseArgs);
+  // Keras accepts use_cudnn="auto", True or False (LSTM and GRU only); no ArgType expresses that union, so it is taken as written.
+  if (cell !== 'SimpleRNN') result.push(arg('use_cudnn', { kind: 'object' }, 'Use cuDNN kernels where available: `auto`, `true` or `false`.', { default: sym('auto') }));
+  result.push(...baseArgs);
   return result;
 }
 
