@@ -159,6 +159,23 @@ test('every AST node range lies inside the text and slices to its source', () =>
   visit(ast);
 });
 
+test('composite nodes span their whole source text', () => {
+  const text = 'model m {\n  input (4,)\n  x = Dense(3, activation=relu)\n  repeat 2 { Dense(3) }\n}\ntrain m { epochs = 2 * 3 }';
+  const ast = parseModelText(text).ast;
+  const [model, train] = ast.declarations;
+  assert.ok(model?.kind === 'model' && train?.kind === 'train');
+  const slice = (r: { start: number; end: number }) => text.slice(r.start, r.end);
+  assert.equal(slice(model.range), text.slice(0, text.indexOf('}\ntrain') + 1));
+  const [input, layer, repeat] = model.body ?? [];
+  assert.equal(slice(input?.range ?? { start: 0, end: 0 }), 'input (4,)');
+  assert.ok(layer?.kind === 'layer');
+  assert.equal(slice(layer.range), 'x = Dense(3, activation=relu)');
+  assert.equal(slice(layer.call.range), 'Dense(3, activation=relu)');
+  assert.equal(slice(layer.call.args[1]?.range ?? { start: 0, end: 0 }), 'activation=relu');
+  assert.equal(slice(repeat?.range ?? { start: 0, end: 0 }), 'repeat 2 { Dense(3) }');
+  assert.equal(slice(train.settings[0]?.value.range ?? { start: 0, end: 0 }), '2 * 3');
+});
+
 test('comments are kept for tools and ignored by the parser', () => {
   const result = parseModelText('# top\nmodel m { # inline\n input (1,) }');
   assert.deepEqual(result.errors, []);

@@ -93,7 +93,10 @@ function numberAt(value: Value, index: number): number {
   return item?.kind === 'number' ? item.value : 0;
 }
 
-const isInt = (v: Value): v is { kind: 'number'; value: number } => v.kind === 'number' && Number.isInteger(v.value);
+/** Largest size or count accepted: TensorFlow's int32 dimensions. Larger values are typos, and keep totals exact. */
+export const maxSize = 2 ** 31 - 1;
+
+const isInt = (v: Value): v is { kind: 'number'; value: number } => v.kind === 'number' && Number.isInteger(v.value) && Math.abs(v.value) <= maxSize;
 
 /** Checks a value against an argument type; returns the normalised value or a reason. */
 export function checkArgument(spec: ArgSpec, value: Value, bindingNames: Iterable<string>): { ok: Value } | { problem: string; replacements?: string[] } {
@@ -110,6 +113,7 @@ export function checkArgument(spec: ArgSpec, value: Value, bindingNames: Iterabl
   };
   switch (type.kind) {
     case 'int':
+      if (value.kind === 'number' && Number.isInteger(value.value) && Math.abs(value.value) > maxSize) return { problem: `\`${spec.name}\` must be at most ${maxSize.toLocaleString('en-US')}, got ${formatValue(value)}` };
       if (!isInt(value)) return fail();
       if (type.min !== undefined && value.value < type.min) return { problem: `\`${spec.name}\` must be at least ${type.min}, got ${value.value}` };
       return { ok: value };

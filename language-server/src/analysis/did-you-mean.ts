@@ -21,6 +21,8 @@ export function editDistance(a: string, b: string): number {
  * nothing extra (`conv2d` → `Conv2D`); only plausible matches are returned.
  */
 export function suggest(name: string, candidates: Iterable<string>, limit = 3): string[] {
+  // Nothing sensible is that long, and the distance is quadratic in it.
+  if (name.length > 64) return [];
   const lower = name.toLowerCase();
   const scored: { candidate: string; score: number }[] = [];
   for (const candidate of candidates) {
@@ -29,10 +31,12 @@ export function suggest(name: string, candidates: Iterable<string>, limit = 3): 
       scored.push({ candidate, score: -1 });
       continue;
     }
-    const distance = editDistance(lower, candidateLower);
     const allowed = Math.max(1, Math.floor(Math.max(lower.length, candidateLower.length) / 3));
+    const prefixMatch = lower.length >= 4 && (candidateLower.startsWith(lower) || lower.startsWith(candidateLower));
+    if (Math.abs(lower.length - candidateLower.length) > allowed && !prefixMatch) continue;
+    const distance = editDistance(lower, candidateLower);
     if (distance <= allowed) scored.push({ candidate, score: distance });
-    else if (lower.length >= 4 && (candidateLower.startsWith(lower) || lower.startsWith(candidateLower))) scored.push({ candidate, score: allowed + 0.5 });
+    else if (prefixMatch) scored.push({ candidate, score: allowed + 0.5 });
   }
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
   return scored.slice(0, limit).map((s) => s.candidate);

@@ -3,7 +3,7 @@ import { builtInDatasets } from '../catalog/datasets.js';
 import { formatShape, knownSize } from '../catalog/common.js';
 import { findLayer, layerCatalog } from '../catalog/layers.js';
 import { LayerError, type InnerLayer, type LayerOutcome, type LayerSpec, type Shape, type TfModule } from '../catalog/types.js';
-import { resolveArguments, type ResolvedArgs } from './arguments.js';
+import { maxSize, resolveArguments, type ResolvedArgs } from './arguments.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
@@ -20,6 +20,9 @@ export interface EvaluationOptions {
 
 /** Most repetitions a `repeat` may ask for; beyond this the file is surely a typo, and analysis must stay instant. */
 export const maxRepetitions = 10000;
+
+/** Most layer instances one model may expand to (nested `repeat`s multiply); analysis stays bounded. */
+export const maxLayers = 100000;
 
 interface Tensor {
   /** Undefined once an error made the shape unknowable: later layers stay quiet. */
@@ -67,6 +70,7 @@ class ModelEvaluator {
   private input: ModelInput | undefined;
   private complete = true;
   private missingInputReported = false;
+  private tooLargeReported = false;
   private readonly errorsBefore: number;
 
   constructor(
@@ -84,6 +88,7 @@ class ModelEvaluator {
     }
     const output = this.current?.producer;
     if (this.options.reportWarnings) this.reportUnusedLabels();
+    const discarded = discardedLayers(this.layers, output);
     return {
       name,
       declaration,
@@ -92,7 +97,8 @@ class ModelEvaluator {
       input: this.input,
       layers: this.layers,
       output,
-      totals: totalsOf(this.layers),
+      discarded,
+      totals: totalsOf(discarded.size ? this.layers.filter((l) => !discarded.has(l)) : this.layers),
       complete: this.complete && this.current?.shape !== undefined,
       errorCount: this.options.sink.errorCount - this.errorsBefore,
     };
@@ -149,6 +155,12 @@ class ModelEvaluator {
       return;
     }
     for (let i = 0; i < count.value; i++) {
+      if (this.layers.length >= maxLayers) {
+        if (!this.tooLargeReported) this.error('argument-type', `this model expands to more than ${maxLayers.toLocaleString('en-US')} layers; Layerlab stops analysing it here`, countExpression.range);
+        this.tooLargeReported = true;
+        this.complete = false;
+        return;
+      }
       this.repetitions.push({ index: i + 1, count: count.value, statement: range });
       this.block(body);
       this.repetitions.pop();
@@ -213,9 +225,9 @@ class ModelEvaluator {
     const shape: (number | null)[] = [];
     for (const item of items) {
       if (item.kind === 'none') shape.push(null);
-      else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1) shape.push(item.value);
+      else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1 && item.value <= maxSize) shape.push(item.value);
       else {
-        this.error('input', `every axis of the input shape must be a positive integer or None, got ${describeKind(item)}`, range);
+        this.error('input', `every axis of the input shape must be a positive integer up to ${maxSize.toLocaleString('en-US')}, or None; got ${describeKind(item)}`, range);
         return undefined;
       }
     }
@@ -344,6 +356,12 @@ class ModelEvaluator {
       return poison();
     }
 
+    const tooLarge = outcome.output.some((d) => d !== null && d > maxSize) || !Number.isSafeInteger(outcome.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
+    if (tooLarge) {
+      this.error('shape', this.withRepetition(spec.name, `${spec.name}: its output or parameter count is too large to be exact (over ${maxSize.toLocaleString('en-US')} per axis or 2^53 parameters); are the sizes right?`, current), rangeOfCall(call));
+      inputs.forEach((t) => (t.consumed = true));
+      return poison();
+    }
     const instance = this.makeInstance(statement, spec, args, inputs, shapes, outcome, wrapped);
     this.layers.push(instance);
     inputs.forEach((t) => (t.consumed = true));
@@ -525,6 +543,19 @@ function nextReceptive(inputs: readonly Tensor[], outcome: LayerOutcome): { size
     return { size, jump: [...first.jump] };
   }
   return undefined;
+}
+
+/** Layers that do not lead to the output: Keras leaves them out of the model and its totals. */
+function discardedLayers(layers: readonly LayerInstance[], output: LayerInstance | undefined): Set<LayerInstance> {
+  const reached = new Set<LayerInstance>();
+  const stack = output ? [output] : [];
+  while (stack.length) {
+    const layer = stack.pop();
+    if (!layer || reached.has(layer)) continue;
+    reached.add(layer);
+    for (const input of layer.inputs) if (input) stack.push(input);
+  }
+  return new Set(output ? layers.filter((l) => !reached.has(l)) : []);
 }
 
 export function totalsOf(layers: readonly LayerInstance[]): ModelTotals {

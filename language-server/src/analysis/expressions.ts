@@ -14,6 +14,10 @@ export type Bindings = ReadonlyMap<string, Value>;
 export function evaluate(expression: Expression, bindings: Bindings, sink: DiagnosticSink): Value {
   switch (expression.kind) {
     case 'number':
+      if (!Number.isFinite(expression.value)) {
+        sink.error('argument-type', `the number ${expression.text} is too large to compute with`, expression.range);
+        return errorValue;
+      }
       return { kind: 'number', value: expression.value };
     case 'string':
       return { kind: 'string', value: expression.value };
@@ -58,22 +62,32 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
         sink.error('unknown-name', `\`${expression.operator}\` needs numbers, but ${describeOperand(bad, bindings)} is not one`, badExpression.range);
         return errorValue;
       }
-      switch (expression.operator) {
-        case '+':
-          return { kind: 'number', value: left.value + right.value };
-        case '-':
-          return { kind: 'number', value: left.value - right.value };
-        case '*':
-          return { kind: 'number', value: left.value * right.value };
-        case '/':
-        case '//':
-          if (right.value === 0) {
-            sink.error('argument-type', 'division by zero', expression.range);
-            return errorValue;
-          }
-          return { kind: 'number', value: expression.operator === '/' ? left.value / right.value : Math.floor(left.value / right.value) };
+      if ((expression.operator === '/' || expression.operator === '//') && right.value === 0) {
+        sink.error('argument-type', 'division by zero', expression.range);
+        return errorValue;
       }
+      const result = arithmetic(expression.operator, left.value, right.value);
+      if (!Number.isFinite(result)) {
+        sink.error('argument-type', 'the result is too large to compute with', expression.range);
+        return errorValue;
+      }
+      return { kind: 'number', value: result };
     }
+  }
+}
+
+function arithmetic(operator: '+' | '-' | '*' | '/' | '//', left: number, right: number): number {
+  switch (operator) {
+    case '+':
+      return left + right;
+    case '-':
+      return left - right;
+    case '*':
+      return left * right;
+    case '/':
+      return left / right;
+    case '//':
+      return Math.floor(left / right);
   }
 }
 

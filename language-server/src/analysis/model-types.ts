@@ -62,7 +62,10 @@ export interface EvaluatedModel {
   readonly bodyDeclaration: ModelDeclaration;
   readonly parameters: ReadonlyMap<string, Value>;
   readonly input?: ModelInput;
+  /** Every evaluated layer in statement order, including discarded ones (the editor still shows them). */
   readonly layers: readonly LayerInstance[];
+  /** Layers that do not lead to the output: not part of the Keras model, not counted in the totals. */
+  readonly discarded: ReadonlySet<LayerInstance>;
   /** The layer producing the model's output. */
   readonly output?: LayerInstance;
   readonly totals: ModelTotals;

@@ -185,7 +185,7 @@ export function mul(...factors: readonly (number | null | undefined)[]): number 
     if (f === null || f === undefined) return null;
     result *= f;
   }
-  return result;
+  return Number.isFinite(result) ? result : null;
 }
 
 export function grouped(n: number): string {
@@ -214,7 +214,6 @@ const tfActivations: Record<string, string | undefined> = {
   selu: 'selu',
   gelu: 'gelu',
   sigmoid: 'sigmoid',
-  hard_sigmoid: 'hardSigmoid',
   softmax: 'softmax',
   softplus: 'softplus',
   softsign: 'softsign',
@@ -228,7 +227,7 @@ const tfActivations: Record<string, string | undefined> = {
 export function tfActivation(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const mapped = tfActivations[name];
-  if (!mapped) throw new LayerError(`the activation \`${name}\` is not available in TensorFlow.js; use relu, elu, selu, gelu, sigmoid, tanh, softmax, softplus, softsign, swish or mish`);
+  if (!mapped) throw new LayerError(`the activation \`${name}\` is not available in TensorFlow.js; use relu, relu6, elu, selu, gelu, sigmoid, tanh, softmax, log_softmax, softplus, softsign, swish or mish`);
   return mapped;
 }
 

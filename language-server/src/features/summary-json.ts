@@ -92,7 +92,7 @@ function modelJson(model: ModelAnalysis, analysis: FileAnalysis): ModelJson {
     flops: e?.totals.macs === null || e?.totals.macs === undefined ? null : 2 * e.totals.macs,
     weight_bytes: e?.totals.weightBytes ?? 0,
     complete: e?.complete ?? false,
-    layers: (e?.layers ?? []).map((l) => ({
+    layers: (e?.layers ?? []).filter((l) => !e?.discarded.has(l)).map((l) => ({
       label: l.label ?? null,
       name: l.name,
       type: l.spec.name,

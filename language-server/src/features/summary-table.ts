@@ -3,7 +3,7 @@ import { compact, kerasShape, readableBytes, withCommas } from './format.js';
 
 /** A Keras 3 style `model.summary()` table for one evaluated model. */
 export function summaryTable(model: EvaluatedModel): string {
-  const rows = model.layers.map((layer) => {
+  const rows = model.layers.filter((layer) => !model.discarded.has(layer)).map((layer) => {
     const repeat = layer.repetitions.length ? ` [${layer.repetitions.map((r) => `${r.index}/${r.count}`).join(',')}]` : '';
     return [`${layer.name} (${layer.spec.name})${repeat}`, kerasShape(layer.outputShape), withCommas(layer.params)];
   });

@@ -17,7 +17,7 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-const lexer = new Lexer(T.allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+const lexer = new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
 let parser: ModelParser | undefined;
 
 /** The parser is built once per process: its construction is the expensive part. */
@@ -38,13 +38,36 @@ export function parseModelText(text: string): ParseResult {
       range: { start, end: start + Math.max(1, error.length) },
     };
   });
+  const tokens = withinNestingLimit(lexed.tokens, errors);
   const p = sharedParser();
-  p.input = lexed.tokens;
+  p.input = tokens;
   const cst = p.file();
   for (const error of p.errors) errors.push(describeParseError(error, lexed.tokens, text, lines));
   const ast = new AstBuilder(text.length).file(cst);
   const comments = lexed.groups['comments'] ?? [];
-  return { ast, errors, tokens: lexed.tokens, comments };
+  return { ast, errors, tokens, comments };
+}
+
+/** Deeper than any real model; keeps the recursive-descent parser and the analysis far from the stack limit. */
+export const maxNesting = 64;
+
+const openers = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
+const closerTypes = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
+
+/** Cuts the token stream where brackets nest deeper than `maxNesting`, reporting it there. */
+function withinNestingLimit(tokens: IToken[], errors: SyntaxError[]): IToken[] {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (!token) continue;
+    if (openers.has(token.tokenType)) depth++;
+    else if (closerTypes.has(token.tokenType)) depth = Math.max(0, depth - 1);
+    if (depth > maxNesting) {
+      errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: tokenRange(token) });
+      return tokens.slice(0, i);
+    }
+  }
+  return tokens;
 }
 
 function quote(image: string): string {

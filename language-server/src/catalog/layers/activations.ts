@@ -59,7 +59,10 @@ const elu: LayerSpec = {
   doc: 'Exponential linear unit: `x` for x > 0 and `alpha · (exp(x) − 1)` below.',
   args: [arg('alpha', { kind: 'float' }, 'Scale of the negative part.', { default: num(1) }), ...baseArgs],
   infer: ({ inputs }) => ({ output: inputs[0] ?? [], ...passThrough }),
-  build: (tf, { args, name }) => tfLayer(tf, 'elu', { ...tfBase(args, name), alpha: args.float('alpha') }),
+  build(tf, { args, name }) {
+    if (args.float('alpha') !== 1) throw new LayerError('ELU with alpha other than 1 is not available in TensorFlow.js');
+    return tfLayer(tf, 'elu', { ...tfBase(args, name), alpha: 1 });
+  },
 };
 
 const softmax: LayerSpec = {

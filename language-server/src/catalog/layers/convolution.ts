@@ -90,6 +90,8 @@ function conv(dims: 1 | 2 | 3): LayerSpec {
     },
     build(tf, { args, name: layerName }) {
       if (args.int('groups') !== 1) throw new LayerError(`${name} with groups > 1 is not available in TensorFlow.js`);
+      // TensorFlow.js builds causal padding with the shape of `valid`.
+      if (args.text('padding') === 'causal') throw new LayerError(`${name} with padding=causal is not available in TensorFlow.js`);
       const factory = dims === 1 ? 'conv1d' : dims === 2 ? 'conv2d' : 'conv3d';
       const kernel = args.ints('kernel_size');
       const strides = args.ints('strides');
@@ -213,6 +215,8 @@ const depthwise: LayerSpec = {
     };
   },
   build(tf, { args, name }) {
+    // TensorFlow.js ignores the dilation when it computes this layer's output shape.
+    if (args.ints('dilation_rate').some((d) => d !== 1)) throw new LayerError('DepthwiseConv2D with dilation_rate is not available in TensorFlow.js');
     return tfLayer(tf, 'depthwiseConv2d', {
       ...tfBase(args, name),
       kernelSize: args.ints('kernel_size'),

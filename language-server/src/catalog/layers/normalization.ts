@@ -23,7 +23,7 @@ const batchNormalization: LayerSpec = {
   family: 'normalization',
   doc: 'Normalises each channel with the batch mean and variance during training and with moving averages at inference, then scales by `gamma` and shifts by `beta`. The moving mean and variance are non-trainable parameters.',
   args: [
-    axisArg,
+    arg('axis', { kind: 'int' }, 'The axis with its own statistics, usually the channels/features axis -1 (Keras takes a single int here).', { default: num(-1) }),
     arg('momentum', { kind: 'float', min: 0, max: 1 }, 'Momentum of the moving averages.', { default: num(0.99) }),
     arg('epsilon', { kind: 'float', min: 0 }, 'Small value added to the variance.', { default: num(0.001) }),
     arg('center', { kind: 'bool' }, 'Learn the offset `beta`.', { default: bool(true) }),
@@ -58,8 +58,9 @@ const batchNormalization: LayerSpec = {
     };
   },
   build(tf, { args, name, inputShapes }) {
-    const axes = keptAxes(args, inputShapes[0] ?? [], 'BatchNormalization');
-    if (axes.length !== 1) throw new LayerError('BatchNormalization over several axes is not available in TensorFlow.js');
+    const input = inputShapes[0] ?? [];
+    if (input.length > 3) throw new LayerError('BatchNormalization on inputs of rank 4 or more (after Conv3D) is not available in TensorFlow.js');
+    const axes = keptAxes(args, input, 'BatchNormalization');
     return tfLayer(tf, 'batchNormalization', {
       ...tfBase(args, name),
       axis: (axes[0] ?? 0) + 1,
@@ -99,8 +100,9 @@ const layerNormalization: LayerSpec = {
     if (args.bool('center') && !rms) weights.push(weight('beta', size));
     return { output: input, weights, macs: 0, keepsReceptiveField: true };
   },
-  build(tf, { args, name }) {
+  build(tf, { args, name, inputShapes }) {
     if (args.bool('rms_scaling')) throw new LayerError('LayerNormalization with rms_scaling is not available in TensorFlow.js');
+    if ((inputShapes[0] ?? []).length > 3) throw new LayerError('LayerNormalization on inputs of rank 4 or more is not available in TensorFlow.js');
     return tfLayer(tf, 'layerNormalization', { ...tfBase(args, name), axis: args.intList('axis'), epsilon: args.float('epsilon'), center: args.bool('center'), scale: args.bool('scale') });
   },
 };

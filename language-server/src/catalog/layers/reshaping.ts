@@ -10,7 +10,13 @@ const flatten: LayerSpec = {
     const input = inputs[0] ?? [];
     return { output: [knownSize(input) ?? null], weights: [], macs: 0 };
   },
-  build: (tf, { args, name }) => tfLayer(tf, 'flatten', tfBase(args, name)),
+  build(tf, { args, name, inputShapes, outputShape }) {
+    const input = inputShapes[0] ?? [];
+    if (input.some((d) => d === null)) throw new LayerError('Flatten of an input with an unknown axis is not available in TensorFlow.js');
+    // TensorFlow.js refuses to flatten what is already flat; Keras passes it through.
+    if (input.length === 1) return tfLayer(tf, 'reshape', { ...tfBase(args, name), targetShape: [...outputShape] });
+    return tfLayer(tf, 'flatten', tfBase(args, name));
+  },
 };
 
 const reshape: LayerSpec = {

@@ -1,0 +1,411 @@
+import type { IToken, TokenType } from 'chevrotain';
+import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
+import { parseModelText } from '../syntax/parse.js';
+import * as T from '../syntax/tokens.js';
+
+/**
+ * The document formatter. It never moves a token relative to another: it only
+ * rewrites the whitespace between tokens (and comments), so the result has the
+ * same token sequence as the input, except that a trailing comma before `)` or
+ * `]` is dropped unless it marks a 1-tuple (`(5,)`).
+ *
+ * Layout:
+ * - one statement, setting or declaration per line; `{` on its header's line,
+ *   `}` on its own line, except that a block written on one line with at most
+ *   one statement stays on one line (`if bn { BatchNormalization() }`);
+ * - indentation by block depth, plus one level for a line that continues a
+ *   statement inside an open `(`/`[` (or, when a comment forces a line break,
+ *   outside one);
+ * - inside brackets, line breaks the user wrote after `(`, `[` or `,` are kept,
+ *   and one before `)` or `]` when the brackets already span lines; any other
+ *   line break inside a statement is removed;
+ * - one space after `,`, none before, none inside brackets; `=` unspaced for
+ *   keyword arguments (`activation=relu`), spaced elsewhere (labels, model
+ *   parameters, variants, settings); binary operators spaced, unary minus
+ *   attached, `..` unspaced;
+ * - the `=` / `in` of consecutive settings in a `train`/`tune` block aligned
+ *   (names longer than {@link alignLimit} characters do not take part);
+ * - comments kept: own-line comments re-indented, trailing ones keep the
+ *   spacing the user gave them (at least one space);
+ * - at most one blank line in a row, none after an opening bracket or before a
+ *   closing one, exactly one between top-level declarations (above the
+ *   comments that lead a declaration); no trailing whitespace; exactly one
+ *   newline at the end of the file; line breaks written as the file's first one
+ *   (`\n` or `\r\n`).
+ */
+
+export interface TextEdit {
+  range: { start: number; end: number };
+  newText: string;
+}
+
+export interface FormattingOptions {
+  tabSize: number;
+  insertSpaces: boolean;
+}
+
+/** Settings whose names are longer than this (`early_stopping`) are not aligned with the rest. */
+export const alignLimit = 10;
+
+/** Edits that format `text`, offsets into `text`; `undefined` when it has syntax errors. */
+export function formatText(text: string, options: FormattingOptions): TextEdit[] | undefined {
+  const layout = computeLayout(text, options);
+  if (!layout) return undefined;
+  const edits: TextEdit[] = [];
+  for (const gap of layout.gaps) {
+    const old = text.slice(gap.start, gap.end);
+    if (old === gap.text) continue;
+    // Trim what the old and new whitespace share, so that edits touch as little as possible.
+    let prefix = 0;
+    while (prefix < old.length && prefix < gap.text.length && old[prefix] === gap.text[prefix]) prefix++;
+    let suffix = 0;
+    while (
+      suffix < old.length - prefix &&
+      suffix < gap.text.length - prefix &&
+      old[old.length - 1 - suffix] === gap.text[gap.text.length - 1 - suffix]
+    ) {
+      suffix++;
+    }
+    edits.push({
+      range: { start: gap.start + prefix, end: gap.end - suffix },
+      newText: gap.text.slice(prefix, gap.text.length - suffix),
+    });
+  }
+  return edits;
+}
+
+/** The formatted text; `text` itself when it has syntax errors. */
+export function formatDocument(text: string, options: FormattingOptions): string {
+  const layout = computeLayout(text, options);
+  if (!layout) return text;
+  let result = '';
+  layout.gaps.forEach((gap, i) => {
+    result += gap.text;
+    const item = layout.items[i];
+    if (item) result += text.slice(item.start, item.end);
+  });
+  return result;
+}
+
+interface Item {
+  readonly start: number;
+  /** Exclusive; a comment's trailing whitespace is left out (it falls into the next gap). */
+  readonly end: number;
+  /** Index into the (non-comment) token list, or -1 for a comment. */
+  readonly token: number;
+}
+
+interface Gap {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** `gaps[i]` is the whitespace before `items[i]`; the last gap follows the last item. */
+interface Layout {
+  readonly items: readonly Item[];
+  readonly gaps: readonly Gap[];
+}
+
+interface Frame {
+  readonly block: boolean;
+  /** Indent level of the line the frame's closer goes on; its contents go one deeper. */
+  readonly base: number;
+  /** How many line breaks the output had when the frame opened. */
+  readonly lines: number;
+}
+
+const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]);
+const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
+/** Tokens after which a `-` is binary. */
+const operandEnds: ReadonlySet<TokenType> = new Set([
+  T.Identifier,
+  T.NumberLiteral,
+  T.StringLiteral,
+  T.True,
+  T.False,
+  T.NoneLiteral,
+  T.RParen,
+  T.RBracket,
+]);
+
+const lineBreak = /\r\n|\r|\n/g;
+
+function lineBreaks(s: string): number {
+  return s.match(lineBreak)?.length ?? 0;
+}
+
+function hasLineBreak(s: string): boolean {
+  return /[\r\n]/.test(s);
+}
+
+function at<V>(list: readonly V[], index: number): V {
+  const value = list[index];
+  if (value === undefined) throw new Error(`formatter: index ${index} out of range`);
+  return value;
+}
+
+function tokenEnd(token: IToken): number {
+  return token.startOffset + token.image.length;
+}
+
+function collectStatements(statements: readonly Statement[], starts: Set<number>): void {
+  for (const statement of statements) {
+    starts.add(statement.range.start);
+    if (statement.kind === 'repeat' || statement.kind === 'if') collectStatements(statement.body, starts);
+  }
+}
+
+/** The settings and search parameters of a block, in source order. */
+function entriesOf(declaration: Declaration): { name: string; start: number }[] {
+  if (declaration.kind === 'model') return [];
+  const entries = declaration.settings.map((s) => ({ name: s.name.name, start: s.range.start }));
+  if (declaration.kind === 'tune') for (const p of declaration.searchParameters) entries.push({ name: p.name.name, start: p.range.start });
+  return entries.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Spaces before the `=` / `in` of each setting, by that token's offset. Only
+ * start offsets of AST nodes are used: the parser does not track where nodes end.
+ */
+function alignment(ast: ModelFile, text: string, tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>): Map<number, number> {
+  const pads = new Map<number, number>();
+  for (const declaration of ast.declarations) {
+    let group: { name: string; operator: IToken }[] = [];
+    const flush = (): void => {
+      const width = Math.max(0, ...group.map((e) => e.name.length).filter((n) => n <= alignLimit));
+      for (const { name, operator } of group) pads.set(operator.startOffset, name.length <= alignLimit ? width - name.length + 1 : 1);
+      group = [];
+    };
+    for (const entry of entriesOf(declaration)) {
+      const index = indexAt.get(entry.start);
+      const operator = index === undefined ? undefined : tokens[index + 1];
+      const before = index === undefined ? undefined : tokens[index - 1];
+      if (!operator || !before) continue;
+      // A blank line before a setting (after the previous one) starts a new alignment group.
+      if (/(?:\r\n|\r|\n)[ \t\f]*(?:\r\n|\r|\n)/.test(text.slice(tokenEnd(before), entry.start))) flush();
+      group.push({ name: entry.name, operator });
+    }
+    flush();
+  }
+  return pads;
+}
+
+function computeLayout(text: string, options: FormattingOptions): Layout | undefined {
+  const parsed = parseModelText(text);
+  if (parsed.errors.length > 0) return undefined;
+  const tokens = parsed.tokens;
+  const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+  const unit = options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t';
+  const indent = (level: number): string => unit.repeat(Math.max(0, level));
+
+  // --- What the AST tells: where statements and declarations start.
+  const statementStarts = new Set<number>();
+  const declarationStarts: number[] = [];
+  for (const declaration of parsed.ast.declarations) {
+    statementStarts.add(declaration.range.start);
+    declarationStarts.push(declaration.range.start);
+    if (declaration.kind === 'model') collectStatements(declaration.body ?? [], statementStarts);
+    for (const entry of entriesOf(declaration)) statementStarts.add(entry.start);
+  }
+  const indexAt = new Map<number, number>();
+  tokens.forEach((t, i) => indexAt.set(t.startOffset, i));
+  const pads = alignment(parsed.ast, text, tokens, indexAt);
+  // The last token of each declaration: the one before the next declaration, and the file's last.
+  const declarationEnds = new Set<number>(tokens.length > 0 ? [tokens.length - 1] : []);
+  for (const start of declarationStarts) {
+    const index = indexAt.get(start);
+    if (index !== undefined && index > 0) declarationEnds.add(index - 1);
+  }
+
+  // --- What the brackets tell: matching pairs, block depth, which `=` are keyword arguments.
+  const match: number[] = tokens.map(() => -1);
+  const braceDepth: number[] = tokens.map(() => 0);
+  const spacedEquals = new Set<number>();
+  {
+    const stack: { index: number; spacedEquals: boolean }[] = [];
+    let braces = 0;
+    tokens.forEach((t, i) => {
+      braceDepth[i] = braces;
+      const top = stack[stack.length - 1];
+      if (openers.has(t.tokenType)) {
+        // The parentheses of a model header (parameters, or the variant's call) hold `name = value`.
+        stack.push({ index: i, spacedEquals: t.tokenType === T.LParen && stack.length === 0 });
+        if (t.tokenType === T.LBrace) braces++;
+      } else if (closers.has(t.tokenType)) {
+        stack.pop();
+        if (top) {
+          match[i] = top.index;
+          match[top.index] = i;
+        }
+        if (t.tokenType === T.RBrace) braces--;
+        braceDepth[i] = braces;
+      } else if (t.tokenType === T.Equals && (!top || tokens[top.index]?.tokenType === T.LBrace || top.spacedEquals)) {
+        spacedEquals.add(i);
+      }
+    });
+  }
+  const isStart = (i: number): boolean => statementStarts.has(at(tokens, i).startOffset);
+  const is = (i: number, type: TokenType): boolean => tokens[i]?.tokenType === type;
+  const isUnaryMinus = (i: number): boolean => {
+    const previous = tokens[i - 1];
+    return is(i, T.Minus) && (previous === undefined || !operandEnds.has(previous.tokenType));
+  };
+
+  // A block stays on one line when it was written on one line and holds at most one statement.
+  const oneLineBlocks = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (t.tokenType !== T.LBrace) return;
+    const close = match[i] ?? -1;
+    if (close < 0) return;
+    if (hasLineBreak(text.slice(t.startOffset, tokenEnd(at(tokens, close))))) return;
+    let statements = 0;
+    for (let k = i + 1; k < close; k++) if (braceDepth[k] === (braceDepth[i] ?? 0) + 1 && isStart(k)) statements++;
+    if (statements <= 1) oneLineBlocks.add(i);
+  });
+
+  // A trailing comma is dropped, except the one that makes `(x,)` a tuple.
+  const dropped = new Set<number>();
+  tokens.forEach((t, i) => {
+    if (t.tokenType !== T.Comma) return;
+    const next = tokens[i + 1];
+    if (!next || (next.tokenType !== T.RParen && next.tokenType !== T.RBracket)) return;
+    const open = match[i + 1] ?? -1;
+    if (next.tokenType === T.RParen && open >= 0 && !is(open - 1, T.Identifier)) {
+      let commas = 0;
+      for (let k = open + 1; k < i + 1; k++) {
+        if (openers.has(at(tokens, k).tokenType)) k = Math.max(k, match[k] ?? k);
+        else if (is(k, T.Comma)) commas++;
+      }
+      if (commas === 1) return;
+    }
+    dropped.add(i);
+  });
+
+  // --- Items: tokens and comments in source order.
+  const items: Item[] = [];
+  tokens.forEach((t, i) => {
+    if (!dropped.has(i)) items.push({ start: t.startOffset, end: tokenEnd(t), token: i });
+  });
+  for (const c of parsed.comments) items.push({ start: c.startOffset, end: c.startOffset + c.image.replace(/\s+$/, '').length, token: -1 });
+  items.sort((a, b) => a.start - b.start);
+  const nextToken: number[] = new Array<number>(items.length).fill(-1);
+  for (let i = items.length - 1, next = -1; i >= 0; i--) {
+    nextToken[i] = next;
+    const item = at(items, i);
+    if (item.token >= 0) next = item.token;
+  }
+
+  // --- The walk.
+  const frames: Frame[] = [];
+  let lineLevel = 0;
+  let lines = 0;
+  let lastToken = -1;
+  let commentLineSinceToken = false;
+  const contentLevel = (): number => {
+    const top = frames[frames.length - 1];
+    return top ? top.base + 1 : 0;
+  };
+  /** The indent of a line that starts with token `i`. */
+  const levelFor = (i: number): number => {
+    const top = frames[frames.length - 1];
+    if (closers.has(at(tokens, i).tokenType)) return top ? top.base : 0;
+    if (top && !top.block) return top.base + 1;
+    // A `{` that a comment pushed off its header's line still lines up with the header.
+    return isStart(i) || is(i, T.LBrace) ? contentLevel() : contentLevel() + 1;
+  };
+  const commentLevel = (next: number): number => {
+    if (next < 0 || closers.has(at(tokens, next).tokenType)) return contentLevel();
+    return levelFor(next);
+  };
+  const newline = (old: string, level: number, previous: Item, item: Item): string => {
+    let blank = lineBreaks(old) >= 2;
+    if (previous.token >= 0 && openers.has(at(tokens, previous.token).tokenType)) blank = false;
+    if (item.token >= 0 && closers.has(at(tokens, item.token).tokenType)) blank = false;
+    if (frames.length === 0 && declarationEnds.has(lastToken) && !commentLineSinceToken) blank = true;
+    lineLevel = level;
+    lines++;
+    return eol + (blank ? eol : '') + indent(level);
+  };
+  const spaceBetween = (x: number, y: number): string => {
+    const a = at(tokens, x).tokenType;
+    const b = at(tokens, y).tokenType;
+    if (b === T.Comma) return '';
+    if (a === T.LParen || a === T.LBracket) return '';
+    if (b === T.RParen || b === T.RBracket) return '';
+    if (a === T.Comma) return ' ';
+    if (a === T.DotDot || b === T.DotDot) return '';
+    if (b === T.Equals && !spacedEquals.has(y)) return '';
+    if (a === T.Equals && !spacedEquals.has(x)) return '';
+    if (b === T.Equals || b === T.In) return ' '.repeat(pads.get(at(tokens, y).startOffset) ?? 1);
+    if (isUnaryMinus(x)) return '';
+    if (b === T.LParen && a === T.Identifier) return '';
+    return ' ';
+  };
+  /** A forced separator (`'\n'`, `' '` or `''`) between adjacent tokens, or undefined when the user's line break may stay. */
+  const forced = (x: number, y: number): string | undefined => {
+    const a = at(tokens, x).tokenType;
+    const b = at(tokens, y).tokenType;
+    if (isStart(y)) return a === T.LBrace && oneLineBlocks.has(x) ? ' ' : '\n';
+    if (b === T.LBrace) return ' ';
+    if (a === T.LBrace) return oneLineBlocks.has(x) ? (b === T.RBrace ? '' : ' ') : '\n';
+    if (b === T.RBrace) return oneLineBlocks.has(match[y] ?? -1) ? ' ' : '\n';
+    return undefined;
+  };
+
+  /**
+   * Inside brackets, a line break the user wrote after `(`, `[` or `,` is kept, and
+   * one before `)` or `]` when the brackets already span lines; others are joined.
+   */
+  const breakAllowed = (x: number, y: number): boolean => {
+    const top = frames[frames.length - 1];
+    if (!top || top.block) return false;
+    const a = at(tokens, x).tokenType;
+    const b = at(tokens, y).tokenType;
+    if (b === T.RParen || b === T.RBracket) return lines > top.lines;
+    return a === T.LParen || a === T.LBracket || a === T.Comma;
+  };
+
+  const gaps: Gap[] = [];
+  items.forEach((item, i) => {
+    const previous = items[i - 1];
+    const start = previous ? previous.end : 0;
+    const old = text.slice(start, item.start);
+    let gap: string;
+    if (!previous) {
+      gap = '';
+      lineLevel = 0;
+      commentLineSinceToken = item.token < 0;
+    } else if (item.token < 0) {
+      if (!hasLineBreak(old)) {
+        // A trailing comment keeps the spacing before it.
+        gap = /[ \t\f]*$/.exec(old)?.[0] || ' ';
+      } else {
+        gap = newline(old, commentLevel(nextToken[i] ?? -1), previous, item);
+        commentLineSinceToken = true;
+      }
+    } else if (previous.token < 0) {
+      gap = newline(old, levelFor(item.token), previous, item);
+    } else {
+      const separator = forced(previous.token, item.token);
+      const keepBreak = separator === undefined && hasLineBreak(old) && breakAllowed(previous.token, item.token);
+      if (separator === '\n' || keepBreak) gap = newline(old, levelFor(item.token), previous, item);
+      else gap = separator ?? spaceBetween(previous.token, item.token);
+    }
+    gaps.push({ start, end: item.start, text: gap });
+
+    if (item.token < 0) return;
+    const t = at(tokens, item.token);
+    if (openers.has(t.tokenType)) {
+      const block = t.tokenType === T.LBrace;
+      frames.push({ block, base: block ? contentLevel() : lineLevel, lines });
+    } else if (closers.has(t.tokenType)) {
+      frames.pop();
+    }
+    lastToken = item.token;
+    commentLineSinceToken = false;
+  });
+  const last = items[items.length - 1];
+  gaps.push({ start: last ? last.end : 0, end: text.length, text: last ? eol : '' });
+  return { items, gaps };
+}

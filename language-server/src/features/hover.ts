@@ -1,0 +1,138 @@
+import type { FileAnalysis } from '../analysis/analyze-file.js';
+import type { LayerInstance } from '../analysis/model-types.js';
+import { expectation } from '../analysis/arguments.js';
+import { formatValue } from '../analysis/values.js';
+import { builtInDatasets } from '../catalog/datasets.js';
+import { findLayer } from '../catalog/layers.js';
+import { augmentation, callbacks, lossAliases, losses, optimizers, searchStrategies, trainSettings, type ObjectSpec } from '../catalog/training.js';
+import type { LayerSpec } from '../catalog/types.js';
+import type { Range } from '../syntax/ast.js';
+import { compactShape, kerasShape, readableBytes, withCommas } from './format.js';
+import { instancesOf, locate, type Located } from './locate.js';
+import { modelSummaryMarkdown } from './model-summary.js';
+
+export interface Hover {
+  /** Markdown. */
+  readonly contents: string;
+  readonly range: Range;
+}
+
+function paramsLine(layer: LayerInstance): string {
+  const split = layer.nonTrainableParams > 0 ? ` (${withCommas(layer.trainableParams)} trainable, ${withCommas(layer.nonTrainableParams)} non-trainable)` : layer.params > 0 ? ' (all trainable)' : '';
+  return `**Parameters:** ${withCommas(layer.params)}${split}`;
+}
+
+function layerDetails(layer: LayerInstance): string[] {
+  const lines = [`**Output shape:** \`${kerasShape(layer.outputShape)}\``, paramsLine(layer)];
+  if (layer.formula && layer.params > 0) lines.push(`\`${layer.formula} = ${withCommas(layer.params)}\``);
+  const extras: string[] = [];
+  if (layer.macs !== null && layer.macs > 0) extras.push(`**Multiply-adds:** ${withCommas(layer.macs)}`);
+  if (layer.activationBytes !== null) extras.push(`**Activation memory:** ${readableBytes(layer.activationBytes)} per sample`);
+  if (layer.receptiveField) extras.push(`**Receptive field:** ${layer.receptiveField.join('×')}`);
+  if (extras.length) lines.push(extras.join(' · '));
+  return lines;
+}
+
+function layerHover(spec: LayerSpec | undefined, name: string, instances: readonly LayerInstance[]): string {
+  const first = instances[0];
+  const title = first ? `**${name}** · \`${first.name}\`` : `**${name}**`;
+  const parts = [title];
+  if (first && instances.length === 1) parts.push(layerDetails(first).join('  \n'));
+  else if (first) {
+    const rows = instances.map((l) => `| ${l.repetitions.map((r) => `${r.index}/${r.count}`).join(', ')} | \`${compactShape(l.outputShape)}\` | ${withCommas(l.params)} |`);
+    parts.push(`Repeated ${instances.length} times:\n\n| repetition | output | params |\n| --- | --- | ---: |\n${rows.join('\n')}`);
+    const total = instances.reduce((n, l) => n + l.params, 0);
+    parts.push(`**Parameters in all repetitions:** ${withCommas(total)}\n\nFirst repetition:  \n${layerDetails(first).join('  \n')}`);
+  } else if (spec) parts.push('_Not part of the model as evaluated (inside a false `if`, or after an error)._');
+  if (spec) parts.push(spec.doc);
+  return parts.join('\n\n');
+}
+
+function argumentHover(layer: string, name: string): string | undefined {
+  const spec = findLayer(layer);
+  if (spec) {
+    const arg = spec.args.find((a) => a.name === name || a.aliases?.includes(name));
+    if (!arg) return undefined;
+    const fallback = arg.required ? 'required' : `default \`${arg.default ? formatValue(arg.default) : 'None'}\``;
+    const alias = arg.aliases?.length ? ` (also \`${arg.aliases.join('`, `')}\`)` : '';
+    const allowed = arg.type.kind === 'enum' ? `  \nAllowed: ${arg.type.values.map((v) => `\`${v}\``).join(', ')}` : '';
+    return `**${layer}** \`${arg.name}\`${alias} · ${fallback}\n\n${arg.doc}  \nIt ${expectation(arg.type)}.${allowed}`;
+  }
+  const object = objectSpec(layer);
+  if (object && name in object.args) return `**${object.name}** \`${name}\` · default \`${object.args[name] ?? ''}\`\n\n${object.doc}`;
+  return undefined;
+}
+
+function objectSpec(name: string): ObjectSpec | undefined {
+  const canonical = lossAliases.get(name) ?? name;
+  return [...optimizers, ...losses, ...callbacks, augmentation, ...searchStrategies].find((o) => o.name === canonical);
+}
+
+function objectHover(object: ObjectSpec): string {
+  const args = Object.entries(object.args).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `**${object.name}**(${args})\n\n${object.doc}`;
+}
+
+function hoverFor(analysis: FileAnalysis, found: Located): string | undefined {
+  switch (found.kind) {
+    case 'layer':
+      return layerHover(findLayer(found.call.callee.name), found.call.callee.name, instancesOf(found.model, found.statement));
+    case 'callee': {
+      const spec = findLayer(found.call.callee.name);
+      if (spec) return layerHover(spec, spec.name, []).replace('_Not part of the model as evaluated (inside a false `if`, or after an error)._\n\n', '');
+      const object = objectSpec(found.call.callee.name);
+      return object ? objectHover(object) : undefined;
+    }
+    case 'argument':
+      return argumentHover(found.call.callee.name, found.name);
+    case 'input': {
+      const input = found.model.evaluated?.input;
+      if (!input) return undefined;
+      const dataset = input.dataset ? builtInDatasets.get(input.dataset) : undefined;
+      return `**Input** \`${kerasShape(input.shape)}\`${dataset ? `\n\n${dataset.doc}` : ''}`;
+    }
+    case 'model-name':
+      return modelSummaryMarkdown(analysis, found.model);
+    case 'model-reference': {
+      const model = analysis.models.find((m) => m.name === found.name);
+      return model ? modelSummaryMarkdown(analysis, model) : undefined;
+    }
+    case 'label': {
+      const layer = found.model.evaluated?.layers.find((l) => l.label === found.name);
+      if (layer) return `**${found.name}** — output of ${layer.spec.name}: \`${kerasShape(layer.outputShape)}\``;
+      const input = found.model.evaluated?.input;
+      if (input?.label === found.name) return `**${found.name}** — the model input: \`${kerasShape(input.shape)}\``;
+      return undefined;
+    }
+    case 'parameter': {
+      const value = found.model.evaluated?.parameters.get(found.name);
+      return `**${found.name}** — parameter of \`${found.model.name}\`${value ? ` = \`${formatValue(value)}\`` : ''}`;
+    }
+    case 'setting': {
+      const setting = trainSettings.find((s) => s.name === found.setting.name.name);
+      return setting ? `**${setting.name}** · default ${setting.default}\n\n${setting.doc}` : undefined;
+    }
+    case 'search': {
+      const tune = analysis.tunes.find((t) => t.declaration === found.block);
+      const dimension = tune?.dimensions.find((d) => d.parameter === found.parameter);
+      if (!dimension) return undefined;
+      const size = Number.isFinite(dimension.size) ? `${dimension.size} values` : 'continuous';
+      return `**${dimension.name}** — searched ${dimension.target === 'model' ? 'model parameter' : 'training setting'} (${size})`;
+    }
+    case 'name-value': {
+      const dataset = builtInDatasets.get(found.name);
+      if (dataset) return `**${dataset.name}** \`${kerasShape(dataset.shape)}\`, ${dataset.classes} classes\n\n${dataset.doc}`;
+      const object = objectSpec(found.name);
+      return object ? objectHover(object) : undefined;
+    }
+  }
+}
+
+/** Hover at `offset`: layer figures and docs, argument docs, model summaries. */
+export function hover(analysis: FileAnalysis, offset: number): Hover | undefined {
+  const found = locate(analysis, offset);
+  if (!found) return undefined;
+  const contents = hoverFor(analysis, found);
+  return contents ? { contents, range: found.range } : undefined;
+}
+

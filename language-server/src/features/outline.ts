@@ -1,0 +1,109 @@
+import type { FileAnalysis } from '../analysis/analyze-file.js';
+import type { Range, Statement } from '../syntax/ast.js';
+import { compactShape } from './format.js';
+import { instancesOf } from './locate.js';
+
+export type OutlineKind = 'model' | 'layer' | 'input' | 'block' | 'train' | 'tune';
+
+export interface OutlineItem {
+  readonly name: string;
+  readonly detail: string;
+  readonly kind: OutlineKind;
+  /** The whole construct. */
+  readonly range: Range;
+  /** The part to select: its name. */
+  readonly selection: Range;
+  readonly children: readonly OutlineItem[];
+}
+
+export interface FoldingRange {
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly kind?: 'comment' | 'region';
+}
+
+/** Models with their layers (by label or type, with the output shape), and train/tune blocks. */
+export function outline(analysis: FileAnalysis): OutlineItem[] {
+  const items: OutlineItem[] = [];
+  for (const d of analysis.parse.ast.declarations) {
+    if (d.kind === 'model') {
+      const model = analysis.models.find((m) => m.declaration === d);
+      const params = model?.evaluated?.totals.params;
+      const children: OutlineItem[] = [];
+      const walk = (statements: readonly Statement[], into: OutlineItem[]) => {
+        for (const s of statements) {
+          if (s.kind === 'layer') {
+            const instance = instancesOf(model, s)[0];
+            into.push({
+              name: s.label ? `${s.label.name} = ${s.call.callee.name}` : s.call.callee.name,
+              detail: instance ? compactShape(instance.outputShape) : '',
+              kind: 'layer',
+              range: s.range,
+              selection: s.label?.range ?? s.call.callee.range,
+              children: [],
+            });
+          } else if (s.kind === 'input') {
+            into.push({ name: s.label ? `${s.label.name} = input` : 'input', detail: model?.evaluated?.input ? compactShape(model.evaluated.input.shape) : '', kind: 'input', range: s.range, selection: s.keyword, children: [] });
+          } else if (s.kind === 'repeat' || s.kind === 'if') {
+            const inner: OutlineItem[] = [];
+            walk(s.body, inner);
+            const head = analysis.text.slice(s.range.start, (s.kind === 'repeat' ? s.count : s.condition).range.end);
+            into.push({ name: head, detail: '', kind: 'block', range: s.range, selection: s.keyword, children: inner });
+          }
+        }
+      };
+      walk(d.body ?? [], children);
+      items.push({
+        name: d.name.name,
+        detail: [d.variantOf ? `= ${d.variantOf.base.name}(…)` : '', params !== undefined ? `${params.toLocaleString('en-US')} params` : ''].filter(Boolean).join(' · '),
+        kind: 'model',
+        range: d.range,
+        selection: d.name.range,
+        children,
+      });
+    } else {
+      const name = `${d.kind} ${d.models.map((m) => m.name).join(', ')}`;
+      const children = d.settings.map((s) => ({ name: s.name.name, detail: analysis.text.slice(s.value.range.start, s.value.range.end), kind: 'block' as const, range: s.range, selection: s.name.range, children: [] }));
+      items.push({ name, detail: '', kind: d.kind, range: d.range, selection: d.keyword, children });
+    }
+  }
+  return items;
+}
+
+/** Folds declarations, `repeat`/`if` blocks and runs of comment lines. */
+export function foldingRanges(analysis: FileAnalysis): FoldingRange[] {
+  const ranges: FoldingRange[] = [];
+  const line = (offset: number) => analysis.lines.positionAt(offset).line;
+  const add = (range: Range) => {
+    const start = line(range.start);
+    const end = line(Math.max(range.start, range.end - 1));
+    if (end > start) ranges.push({ startLine: start, endLine: end });
+  };
+  const walk = (statements: readonly Statement[]) => {
+    for (const s of statements) {
+      if (s.kind === 'repeat' || s.kind === 'if') {
+        add(s.range);
+        walk(s.body);
+      }
+    }
+  };
+  for (const d of analysis.parse.ast.declarations) {
+    add(d.range);
+    if (d.kind === 'model') walk(d.body ?? []);
+  }
+  let runStart = -1;
+  let runEnd = -1;
+  for (const comment of analysis.parse.comments) {
+    const l = line(comment.startOffset);
+    const ownLine = analysis.text.slice(analysis.lines.lineStart(l), comment.startOffset).trim() === '';
+    if (!ownLine) continue;
+    if (l === runEnd + 1 && runStart >= 0) runEnd = l;
+    else {
+      if (runEnd > runStart) ranges.push({ startLine: runStart, endLine: runEnd, kind: 'comment' });
+      runStart = l;
+      runEnd = l;
+    }
+  }
+  if (runEnd > runStart) ranges.push({ startLine: runStart, endLine: runEnd, kind: 'comment' });
+  return ranges.sort((a, b) => a.startLine - b.startLine);
+}

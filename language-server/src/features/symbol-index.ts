@@ -1,0 +1,135 @@
+import type { FileAnalysis } from '../analysis/analyze-file.js';
+import type { Expression, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
+import { findLayer } from '../catalog/layers.js';
+import { contains } from './locate.js';
+
+export type SymbolKind = 'model' | 'label' | 'parameter';
+
+/** One written occurrence of a named thing: its definition or a use. */
+export interface Occurrence {
+  readonly kind: SymbolKind;
+  /** Identifies the symbol: models by name, labels and parameters within their model. */
+  readonly key: string;
+  readonly name: string;
+  readonly range: Range;
+  readonly definition: boolean;
+}
+
+const modelKey = (name: string) => `model:${name}`;
+const labelKey = (model: string, name: string) => `label:${model}:${name}`;
+const parameterKey = (model: string, name: string) => `parameter:${model}:${name}`;
+
+function expressionNames(expression: Expression, visit: (name: string, range: Range) => void): void {
+  switch (expression.kind) {
+    case 'name':
+      visit(expression.name, expression.range);
+      return;
+    case 'call':
+      expression.args.forEach((a) => expressionNames(a.value, visit));
+      return;
+    case 'tuple':
+    case 'list':
+      expression.items.forEach((i) => expressionNames(i, visit));
+      return;
+    case 'paren':
+      expressionNames(expression.inner, visit);
+      return;
+    case 'negate':
+      expressionNames(expression.operand, visit);
+      return;
+    case 'binary':
+      expressionNames(expression.left, visit);
+      expressionNames(expression.right, visit);
+      return;
+    default:
+      return;
+  }
+}
+
+function bodyOccurrences(model: ModelDeclaration, statements: readonly Statement[], parameters: ReadonlySet<string>, out: Occurrence[]): void {
+  const name = model.name.name;
+  const useName = (n: string, range: Range) => {
+    if (parameters.has(n)) out.push({ kind: 'parameter', key: parameterKey(name, n), name: n, range, definition: false });
+  };
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'input':
+        if (s.label) out.push({ kind: 'label', key: labelKey(name, s.label.name), name: s.label.name, range: s.label.range, definition: true });
+        expressionNames(s.value, useName);
+        break;
+      case 'layer': {
+        if (s.label) out.push({ kind: 'label', key: labelKey(name, s.label.name), name: s.label.name, range: s.label.range, definition: true });
+        const merge = findLayer(s.call.callee.name)?.merge !== undefined;
+        for (const a of s.call.args) {
+          if (merge && !a.name && a.value.kind === 'name' && !parameters.has(a.value.name)) {
+            out.push({ kind: 'label', key: labelKey(name, a.value.name), name: a.value.name, range: a.value.range, definition: false });
+          } else expressionNames(a.value, useName);
+        }
+        break;
+      }
+      case 'from':
+        out.push({ kind: 'label', key: labelKey(name, s.target.name), name: s.target.name, range: s.target.range, definition: false });
+        break;
+      case 'repeat':
+        expressionNames(s.count, useName);
+        bodyOccurrences(model, s.body, parameters, out);
+        break;
+      case 'if':
+        expressionNames(s.condition, useName);
+        bodyOccurrences(model, s.body, parameters, out);
+        break;
+    }
+  }
+}
+
+/** Every definition and use of models, labels and parameters in the file. */
+export function occurrences(analysis: FileAnalysis): Occurrence[] {
+  const out: Occurrence[] = [];
+  const declarations = analysis.parse.ast.declarations;
+  const models = new Map(declarations.filter((d): d is ModelDeclaration => d.kind === 'model').map((d) => [d.name.name, d]));
+  for (const d of declarations) {
+    if (d.kind === 'model') {
+      out.push({ kind: 'model', key: modelKey(d.name.name), name: d.name.name, range: d.name.range, definition: true });
+      const parameters = new Set(d.parameters.map((p) => p.name.name));
+      for (const p of d.parameters) {
+        out.push({ kind: 'parameter', key: parameterKey(d.name.name, p.name.name), name: p.name.name, range: p.name.range, definition: true });
+        if (p.defaultValue) expressionNames(p.defaultValue, (n, range) => parameters.has(n) && out.push({ kind: 'parameter', key: parameterKey(d.name.name, n), name: n, range, definition: false }));
+      }
+      if (d.variantOf) {
+        const base = d.variantOf.base.name;
+        out.push({ kind: 'model', key: modelKey(base), name: base, range: d.variantOf.base.range, definition: false });
+        const baseModel = rootBody(models, base);
+        for (const a of d.variantOf.args) {
+          if (a.name && baseModel) out.push({ kind: 'parameter', key: parameterKey(baseModel.name.name, a.name.name), name: a.name.name, range: a.name.range, definition: false });
+        }
+      }
+      if (d.body) bodyOccurrences(d, d.body, parameters, out);
+    } else {
+      for (const m of d.models) out.push({ kind: 'model', key: modelKey(m.name), name: m.name, range: m.range, definition: false });
+      if (d.kind === 'tune') {
+        for (const p of d.searchParameters) {
+          for (const m of d.models) {
+            const body = rootBody(models, m.name);
+            if (body?.parameters.some((q) => q.name.name === p.name.name)) out.push({ kind: 'parameter', key: parameterKey(body.name.name, p.name.name), name: p.name.name, range: p.name.range, definition: false });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The model whose body (and parameters) a model or variant uses, following variant chains. */
+function rootBody(models: ReadonlyMap<string, ModelDeclaration>, name: string): ModelDeclaration | undefined {
+  const seen = new Set<string>();
+  let current = models.get(name);
+  while (current?.variantOf && !seen.has(current.name.name)) {
+    seen.add(current.name.name);
+    current = models.get(current.variantOf.base.name);
+  }
+  return current;
+}
+
+export function occurrenceAt(all: readonly Occurrence[], offset: number): Occurrence | undefined {
+  return all.find((o) => contains(o.range, offset));
+}

@@ -1,0 +1,264 @@
+import {
+  SemanticTokensBuilder,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+  type Position,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileAnalysis } from '../analysis/analyze-file.js';
+import { codeActions } from '../features/code-actions.js';
+import { codeLenses } from '../features/code-lens.js';
+import { complete } from '../features/completion.js';
+import { formatText } from '../features/formatting.js';
+import { hover } from '../features/hover.js';
+import { defaultInlayHintsConfig, inlayHints, type InlayHintsConfig } from '../features/inlay-hints.js';
+import { kerasCode } from '../features/keras-code.js';
+import { modelAt, modelTotals } from '../features/model-at.js';
+import { definition, prepareRename, references, rename } from '../features/navigation.js';
+import { foldingRanges, outline } from '../features/outline.js';
+import { semanticTokenModifiers, semanticTokens, semanticTokenTypes } from '../features/semantic-tokens.js';
+import { signatureHelp } from '../features/signature-help.js';
+import { summaryTable } from '../features/summary-table.js';
+import { DocumentStore } from '../workspace/document-store.js';
+import * as proto from './to-proto.js';
+
+/** Custom requests for the VS Code extension (and any client that wants them). */
+export const customRequests = {
+  summary: 'layerlab/summary',
+  modelAt: 'layerlab/modelAt',
+  kerasCode: 'layerlab/kerasCode',
+} as const;
+
+interface Settings {
+  readonly inlayHints: InlayHintsConfig;
+  readonly trainAvailable: boolean;
+}
+
+/**
+ * Wires the protocol-free features to an LSP connection. Handlers only convert:
+ * they read the cached analysis of the document's current version.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new Map<string, TextDocument>();
+  const store = new DocumentStore();
+  let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false };
+  let capabilities: ClientCapabilities = {};
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const analysisOf = (uri: string): FileAnalysis | undefined => store.analysis(uri);
+  const offsetOf = (analysis: FileAnalysis, position: Position) => analysis.lines.offsetAt(position);
+
+  const publish = (uri: string) => {
+    pending.delete(uri);
+    const version = store.version(uri);
+    const analysis = analysisOf(uri);
+    if (!analysis || version === undefined) return;
+    void connection.sendDiagnostics({ uri, version, diagnostics: analysis.diagnostics.map((d) => proto.diagnostic(analysis, d)) });
+  };
+
+  // Typing quickly coalesces into one analysis of the newest version; the delay is one turn of the event loop.
+  const schedule = (uri: string) => {
+    const timer = pending.get(uri);
+    if (timer) clearTimeout(timer);
+    pending.set(uri, setTimeout(() => publish(uri), 0));
+  };
+
+  const readSettings = async () => {
+    if (!capabilities.workspace?.configuration) return;
+    const [hints, training] = (await connection.workspace.getConfiguration([{ section: 'layerlab.inlayHints' }, { section: 'layerlab.training' }])) as [
+      { shapes?: boolean; parameters?: boolean } | null,
+      { enabled?: boolean } | null,
+    ];
+    settings = {
+      inlayHints: { shapes: hints?.shapes ?? true, parameters: hints?.parameters ?? true },
+      trainAvailable: training?.enabled ?? false,
+    };
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities;
+    const options = params.initializationOptions as { trainAvailable?: boolean } | undefined;
+    settings = { ...settings, trainAvailable: options?.trainAvailable ?? false };
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['(', ',', '=', ' '] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [...semanticTokenModifiers] }, full: true },
+      },
+      serverInfo: { name: 'layerlab', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void readSettings();
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await readSettings();
+    connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    const document = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+    documents.set(textDocument.uri, document);
+    store.set(textDocument.uri, document.version, document.getText());
+    schedule(textDocument.uri);
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    const document = documents.get(textDocument.uri);
+    if (!document) return;
+    const updated = TextDocument.update(document, contentChanges, textDocument.version);
+    documents.set(textDocument.uri, updated);
+    store.set(textDocument.uri, updated.version, updated.getText());
+    schedule(textDocument.uri);
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    documents.delete(textDocument.uri);
+    store.delete(textDocument.uri);
+    const timer = pending.get(textDocument.uri);
+    if (timer) clearTimeout(timer);
+    pending.delete(textDocument.uri);
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  });
+
+  connection.onHover(({ textDocument, position }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const result = hover(analysis, offsetOf(analysis, position));
+    return result ? { contents: { kind: 'markdown', value: result.contents }, range: proto.range(analysis, result.range) } : null;
+  });
+
+  connection.onCompletion(({ textDocument, position }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport ?? false;
+    const result = complete(analysis, offsetOf(analysis, position));
+    return { isIncomplete: false, items: result.items.map((item) => proto.completionItem(analysis, item, result.replace, snippets)) };
+  });
+
+  connection.onSignatureHelp(({ textDocument, position }) => {
+    const analysis = analysisOf(textDocument.uri);
+    const help = analysis ? signatureHelp(analysis, offsetOf(analysis, position)) : undefined;
+    if (!help) return null;
+    return {
+      signatures: [{ label: help.label, documentation: { kind: 'markdown', value: help.documentation }, parameters: help.parameters.map((p) => ({ label: [p.label[0], p.label[1]], documentation: p.documentation })) }],
+      activeSignature: 0,
+      activeParameter: help.activeParameter,
+    };
+  });
+
+  connection.onDefinition(({ textDocument, position }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    return definition(analysis, offsetOf(analysis, position)).map((r) => ({ uri: textDocument.uri, range: proto.range(analysis, r) }));
+  });
+
+  connection.onReferences(({ textDocument, position, context }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    return references(analysis, offsetOf(analysis, position), context.includeDeclaration).map((r) => ({ uri: textDocument.uri, range: proto.range(analysis, r) }));
+  });
+
+  connection.onPrepareRename(({ textDocument, position }) => {
+    const analysis = analysisOf(textDocument.uri);
+    const found = analysis ? prepareRename(analysis, offsetOf(analysis, position)) : undefined;
+    return found && analysis ? { range: proto.range(analysis, found.range), placeholder: found.placeholder } : null;
+  });
+
+  connection.onRenameRequest(({ textDocument, position, newName }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const result = rename(analysis, offsetOf(analysis, position), newName);
+    if ('error' in result) throw new Error(result.error);
+    return { changes: { [textDocument.uri]: result.edits.map((e) => proto.textEdit(analysis, e)) } };
+  });
+
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const analysis = analysisOf(textDocument.uri);
+    return analysis ? outline(analysis).map((item) => proto.documentSymbol(analysis, item)) : null;
+  });
+
+  connection.onFoldingRanges(({ textDocument }) => {
+    const analysis = analysisOf(textDocument.uri);
+    return analysis ? foldingRanges(analysis).map(proto.foldingRange) : null;
+  });
+
+  connection.onDocumentFormatting(({ textDocument, options }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const edits = formatText(analysis.text, { tabSize: options.tabSize, insertSpaces: options.insertSpaces });
+    return edits ? edits.map((e) => proto.textEdit(analysis, e)) : null;
+  });
+
+  connection.onCodeAction(({ textDocument, range }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const actions = codeActions(analysis, { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) });
+    return actions.map((a) => proto.codeAction(analysis, textDocument.uri, a));
+  });
+
+  connection.onCodeLens(({ textDocument }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    return codeLenses(analysis, textDocument.uri, { trainAvailable: settings.trainAvailable }).map((lens) => ({
+      range: proto.range(analysis, lens.range),
+      command: { title: lens.title, command: lens.command?.id ?? '', ...(lens.command ? { arguments: [...lens.command.arguments] } : {}) },
+    }));
+  });
+
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const analysis = analysisOf(textDocument.uri);
+    if (!analysis) return null;
+    const hints = inlayHints(analysis, { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) }, settings.inlayHints);
+    return hints.map((h) => proto.inlayHint(analysis, h));
+  });
+
+  connection.languages.semanticTokens.on(({ textDocument }) => {
+    const analysis = analysisOf(textDocument.uri);
+    const builder = new SemanticTokensBuilder();
+    if (!analysis) return builder.build();
+    for (const token of semanticTokens(analysis)) {
+      const start = analysis.lines.positionAt(token.range.start);
+      builder.push(start.line, start.character, token.range.end - token.range.start, semanticTokenTypes.indexOf(token.type), token.declaration ? 1 : 0);
+    }
+    return builder.build();
+  });
+
+  connection.onRequest(customRequests.summary, ({ uri, model }: { uri: string; model?: string }) => {
+    const analysis = analysisOf(uri);
+    if (!analysis) return null;
+    const models = analysis.models.filter((m) => model === undefined || m.name === model);
+    return models.map((m) => (m.evaluated ? summaryTable(m.evaluated) : `Model: "${m.name}" could not be analysed; see the errors in the file.`)).join('\n\n');
+  });
+
+  connection.onRequest(customRequests.modelAt, ({ uri, position }: { uri: string; position: Position }) => {
+    const analysis = analysisOf(uri);
+    if (!analysis) return null;
+    const model = modelAt(analysis, offsetOf(analysis, position));
+    return model ? modelTotals(model) : null;
+  });
+
+  connection.onRequest(customRequests.kerasCode, ({ uri, position, model }: { uri: string; position?: Position; model?: string }) => {
+    const analysis = analysisOf(uri);
+    if (!analysis) return null;
+    const target = model !== undefined ? analysis.models.find((m) => m.name === model) : position ? modelAt(analysis, offsetOf(analysis, position)) : undefined;
+    return target ? kerasCode(analysis, target) : null;
+  });
+
+  connection.listen();
+}
