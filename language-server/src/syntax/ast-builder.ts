@@ -19,6 +19,8 @@ function realToken(element: CstElement | undefined): IToken | undefined {
   return element;
 }
 
+const noElements: CstElement[] = [];
+
 function tokens(children: Children, label: string): IToken[] {
   const found = children[label];
   if (!found) return [];
@@ -30,18 +32,24 @@ function tokens(children: Children, label: string): IToken[] {
   return result;
 }
 
+/** The first real token under `label`; allocation-free, as it runs for every node. */
 function token(children: Children, label: string): IToken | undefined {
-  return tokens(children, label)[0];
+  const found = children[label];
+  if (!found) return undefined;
+  for (const element of found) {
+    const t = realToken(element);
+    if (t) return t;
+  }
+  return undefined;
 }
 
-function nodes(children: Children, label: string): CstNode[] {
-  const found = children[label];
-  if (!found) return [];
-  return found.filter((element): element is CstNode => !isToken(element));
+/** Sub-rule labels only ever hold CST nodes, so no filtering (or copying) is needed. */
+function nodes(children: Children, label: string): readonly CstNode[] {
+  return (children[label] ?? noElements) as CstNode[];
 }
 
 function node(children: Children, label: string): CstNode | undefined {
-  return nodes(children, label)[0];
+  return children[label]?.[0] as CstNode | undefined;
 }
 
 export function tokenRange(t: IToken): A.Range {
@@ -309,10 +317,13 @@ export class AstBuilder {
   }
 
   expression(n: CstNode): A.Expression {
-    const operandElements = n.children['operands'] ?? [];
+    const operandElements = n.children['operands'] ?? noElements;
+    const first = operandElements[0];
+    if (!first) return this.missing(nodeRange(n, 0).start);
+    // Most values are a single operand: skip the precedence machinery.
+    if (operandElements.length === 1 && !n.children['prefix']) return this.operand(first);
     const operators = tokens(n.children, 'operators');
     const prefixes = tokens(n.children, 'prefix');
-    if (operandElements.length === 0) return this.missing(nodeRange(n, 0).start);
     // Attach each prefix `-` to the operand that follows it.
     let prefixIndex = 0;
     const operands: A.Expression[] = [];

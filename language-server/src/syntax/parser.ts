@@ -1,4 +1,4 @@
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 
 /**
@@ -18,7 +18,16 @@ const structuredMessages: IParserErrorMessageProvider = {
  * structure; `ast-builder.ts` turns the CST into the typed AST. Build it once
  * (construction runs the grammar self-analysis) and reuse it by assigning `input`.
  */
+const operandLabel = { LABEL: 'operands' };
+const prefixLabel = { LABEL: 'prefix' };
+
 export class ModelParser extends CstParser {
+  private fileAlternatives?: IOrAlt<unknown>[];
+  private statementAlternatives?: IOrAlt<unknown>[];
+  private labelledAlternatives?: IOrAlt<unknown>[];
+  private operatorAlternatives?: IOrAlt<unknown>[];
+  private readonly operandAlternatives: IOrAlt<unknown>[][] = [];
+
   constructor(options: { validate: boolean } = { validate: false }) {
     super(T.allTokens, {
       recoveryEnabled: true,
@@ -32,11 +41,11 @@ export class ModelParser extends CstParser {
 
   public file = this.RULE('file', () => {
     this.MANY(() => {
-      this.OR([
+      this.OR((this.fileAlternatives ??= [
         { ALT: () => this.SUBRULE(this.modelDeclaration) },
         { ALT: () => this.SUBRULE(this.trainDeclaration) },
         { ALT: () => this.SUBRULE(this.tuneDeclaration) },
-      ]);
+      ]));
     });
   });
 
@@ -74,14 +83,14 @@ export class ModelParser extends CstParser {
   });
 
   private statement = this.RULE('statement', () => {
-    this.OR([
+    this.OR((this.statementAlternatives ??= [
       { ALT: () => this.SUBRULE(this.inputStatement) },
       { ALT: () => this.SUBRULE(this.fromStatement) },
       { ALT: () => this.SUBRULE(this.repeatStatement) },
       { ALT: () => this.SUBRULE(this.ifStatement) },
       { ALT: () => this.SUBRULE(this.labelledStatement) },
       { ALT: () => this.SUBRULE(this.call, { LABEL: 'layer' }) },
-    ]);
+    ]));
     // Commas between statements are allowed and carry no meaning.
     this.OPTION(() => this.CONSUME(T.Comma));
   });
@@ -89,10 +98,10 @@ export class ModelParser extends CstParser {
   private labelledStatement = this.RULE('labelledStatement', () => {
     this.CONSUME(T.Identifier, { LABEL: 'label' });
     this.CONSUME(T.Equals);
-    this.OR([
+    this.OR((this.labelledAlternatives ??= [
       { ALT: () => this.SUBRULE(this.inputStatement) },
       { ALT: () => this.SUBRULE(this.call, { LABEL: 'layer' }) },
-    ]);
+    ]));
   });
 
   private inputStatement = this.RULE('inputStatement', () => {
@@ -205,31 +214,40 @@ export class ModelParser extends CstParser {
   public expression = this.RULE('expression', () => {
     this.operand(5);
     this.MANY(() => {
-      this.OR([
+      this.OR((this.operatorAlternatives ??= [
         { ALT: () => this.CONSUME(T.Plus, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.Minus, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.Star, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.DoubleSlash, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operators' }) },
-      ]);
+      ]));
       this.operand(6);
     });
   });
 
   /** The operand alternatives, emitted with occurrence index `i` (each use in a rule needs its own). */
   private operand(i: number): void {
-    this.many(i, () => this.consume(i, T.Minus, { LABEL: 'prefix' }));
-    this.or(i, [
-      { ALT: () => this.consume(i, T.NumberLiteral, { LABEL: 'operands' }) },
-      { ALT: () => this.consume(i, T.StringLiteral, { LABEL: 'operands' }) },
-      { ALT: () => this.consume(i, T.True, { LABEL: 'operands' }) },
-      { ALT: () => this.consume(i, T.False, { LABEL: 'operands' }) },
-      { ALT: () => this.consume(i, T.NoneLiteral, { LABEL: 'operands' }) },
-      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.subrule(i, this.call, { LABEL: 'operands' }) },
-      { ALT: () => this.consume(i, T.Identifier, { LABEL: 'operands' }) },
-      { ALT: () => this.subrule(i, this.parenthesized, { LABEL: 'operands' }) },
-      { ALT: () => this.subrule(i, this.list, { LABEL: 'operands' }) },
-    ]);
+    this.many(i, () => this.consume(i, T.Minus, prefixLabel));
+    this.or(i, (this.operandAlternatives[i] ??= this.makeOperandAlternatives(i)));
+  }
+
+  /**
+   * Built once per occurrence and reused: chevrotain's guide recommends caching
+   * alternatives, and allocating them on every operand showed up as most of the
+   * parser's garbage.
+   */
+  private makeOperandAlternatives(i: number): IOrAlt<unknown>[] {
+    return [
+      { ALT: () => this.consume(i, T.NumberLiteral, operandLabel) },
+      { ALT: () => this.consume(i, T.StringLiteral, operandLabel) },
+      { ALT: () => this.consume(i, T.True, operandLabel) },
+      { ALT: () => this.consume(i, T.False, operandLabel) },
+      { ALT: () => this.consume(i, T.NoneLiteral, operandLabel) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.subrule(i, this.call, operandLabel) },
+      { ALT: () => this.consume(i, T.Identifier, operandLabel) },
+      { ALT: () => this.subrule(i, this.parenthesized, operandLabel) },
+      { ALT: () => this.subrule(i, this.list, operandLabel) },
+    ];
   }
 
   /** `(a)` groups; `(a,)`, `(a, b)` and `()` are tuples. */
