@@ -184,7 +184,7 @@ export function complete(analysis: FileAnalysis, offset: number): CompletionResu
     return result(analysis.models.map((m) => plain(m.name, 'model', m.evaluated ? `${m.evaluated.totals.params.toLocaleString('en-US')} params` : undefined)));
   }
   if (previous?.tokenType === T.Equals && previous2?.tokenType === T.Identifier && context.block === 'top') {
-    return result(analysis.models.map((m) => ({ label: m.name, kind: 'model' as const, insertText: `${m.name}($1)$0`, snippet: true })));
+    return result(analysis.models.filter((m) => m.name !== previous2.image).map((m) => ({ label: m.name, kind: 'model' as const, insertText: `${m.name}($1)$0`, snippet: true })));
   }
 
   if (context.block === 'model' || context.block === 'repeat' || context.block === 'if') {

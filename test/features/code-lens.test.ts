@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
+import { codeLenses } from '../../language-server/src/features/code-lens.js';
+
+const root = join(fileURLToPath(import.meta.url), '../../../..');
+
+test('above each model: totals, FLOPs, weight memory and a Summary action', () => {
+  const text = 'model m {\n  input (8, 8, 3)\n  Conv2D(4, 3)\n  BatchNormalization()\n  Flatten()\n  Dense(2)\n}';
+  const lenses = codeLenses(analyzeText(text), 'file:///m.model');
+  // Conv (3·3·3 + 1)·4 = 112; BN 16 (8 non-trainable); Dense (144 + 1)·2 = 290 → 418.
+  // MACs: 6·6·27·4 = 3,888 + 144·2 = 288 → 4,176 → 8.35K FLOPs.
+  assert.deepEqual(
+    lenses.map((l) => l.title),
+    ['418 params (8 non-trainable) · 8.35K FLOPs · 1.63 KB', 'Summary'],
+  );
+  assert.deepEqual(lenses[1]?.command, { id: 'layerlab.showSummary', arguments: ['file:///m.model', 'm'] });
+});
+
+test('Train appears once training is available', () => {
+  const lenses = codeLenses(analyzeText('model m { input (4,)\n Dense(2) }'), 'file:///m.model', { trainAvailable: true });
+  assert.deepEqual(lenses.map((l) => l.title).slice(1), ['Summary', 'Train']);
+});
+
+test('a searched model shows the range of totals over its space', () => {
+  const text = readFileSync(join(root, 'test/fixtures/search.model'), 'utf8');
+  const titles = codeLenses(analyzeText(text), 'file:///s.model').map((l) => l.title);
+  // depth 1..3, units 8..32 step 8 on (16,) inputs, output Dense(10):
+  // min depth 1 units 8: 16·8+8 + 8·10+10 = 226; max depth 3 units 32: 544 + 2·1,056 + 330 = 2,986
+  assert.ok(titles.includes('search space: 226–2,986 params'), titles.join('\n'));
+});
+
+test('a model that cannot be analysed says so', () => {
+  const titles = codeLenses(analyzeText('model m {\n  Dense(2)\n}'), 'file:///m.model').map((l) => l.title);
+  assert.match(titles[0] ?? '', /incomplete: see errors|cannot be analysed/);
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hover } from '../../language-server/src/features/hover.js';
+import { sliceOf, withCursor } from '../fixture.js';
+
+function hoverText(marked: string): string {
+  const { analysis, offset } = withCursor(marked);
+  const result = hover(analysis, offset);
+  assert.ok(result, 'expected a hover');
+  return result.contents;
+}
+
+const cnn = (cursorLayer: string) => `model m {\n  input (28, 28, 1)\n  ${cursorLayer}\n  MaxPooling2D(2)\n  Flatten()\n  Dense(10, activation=softmax)\n}`;
+
+test('a layer: Keras output shape, parameters with the formula in the user numbers, MACs, memory, receptive field', () => {
+  const text = hoverText(cnn('Con<|>v2D(32, 3, activation=relu)'));
+  assert.match(text, /\*\*Conv2D\*\* · `conv2d`/);
+  assert.match(text, /Output shape:\*\* `\(None, 26, 26, 32\)`/);
+  assert.match(text, /Parameters:\*\* 320 \(all trainable\)/);
+  assert.match(text, /`\(3·3·1 \+ 1\)·32 = 320`/);
+  // 26·26·9·32 = 194,688
+  assert.match(text, /Multiply-adds:\*\* 194,688/);
+  // 26·26·32·4 bytes = 86,528 B = 84.50 KB
+  assert.match(text, /Activation memory:\*\* 84\.50 KB per sample/);
+  assert.match(text, /Receptive field:\*\* 3×3/);
+  assert.match(text, /slides `filters` learned kernels/);
+});
+
+test('BatchNormalization splits trainable and non-trainable', () => {
+  const text = hoverText('model m {\n  input (8, 8, 16)\n  Batch<|>Normalization()\n}');
+  assert.match(text, /Parameters:\*\* 64 \(32 trainable, 32 non-trainable\)/);
+});
+
+test('a layer inside repeat lists every repetition', () => {
+  const text = hoverText('model m {\n  input (28, 28, 1)\n  repeat 2 {\n    Con<|>v2D(8, 3)\n  }\n}');
+  assert.match(text, /Repeated 2 times/);
+  assert.match(text, /\| 1\/2 \| `26×26×8` \| 80 \|/);
+  // (3·3·8 + 1)·8 = 584
+  assert.match(text, /\| 2\/2 \| `24×24×8` \| 584 \|/);
+  assert.match(text, /Parameters in all repetitions:\*\* 664/);
+});
+
+test('an argument: meaning, type, default and allowed values', () => {
+  const text = hoverText(cnn('Conv2D(32, 3, pad<|>ding=same)'));
+  assert.match(text, /`padding` · default `valid`/);
+  assert.match(text, /Allowed: `valid`, `same`/);
+});
+
+test('an aliased argument documents the Keras 3 name', () => {
+  const text = hoverText('model m {\n  input (4,)\n  LeakyReLU(al<|>pha=0.1)\n}');
+  assert.match(text, /`negative_slope` \(also `alpha`\) · default `0\.3`/);
+});
+
+test('a model name shows its summary table', () => {
+  const text = hoverText(cnn('Conv2D(32, 3)').replace('model m', 'model m<|>y'));
+  assert.match(text, /Model: "my"/);
+  assert.match(text, /conv2d \(Conv2D\)\s+│ \(None, 26, 26, 32\)/);
+  assert.match(text, /54,410 parameters/);
+});
+
+test('a dataset name, an optimizer and a training setting', () => {
+  assert.match(hoverText('model m {\n  input mn<|>ist\n  Flatten()\n}'), /\(None, 28, 28, 1\)`, 10 classes/);
+  assert.match(hoverText('train m {\n  optimizer = Ad<|>am(learning_rate=1e-3)\n}'), /\*\*Adam\*\*\(learning_rate=0\.001/);
+  assert.match(hoverText('train m {\n  ep<|>ochs = 3\n}'), /\*\*epochs\*\* · default 10/);
+});
+
+test('labels and parameters', () => {
+  const { analysis, offset, text } = withCursor('model m(width = 8) {\n  input (4,)\n  skip = Dense(width)\n  Dense(8)\n  Add(sk<|>ip)\n}');
+  const result = hover(analysis, offset);
+  assert.ok(result);
+  assert.equal(sliceOf(text, result.range), 'skip');
+  assert.match(result.contents, /output of Dense: `\(None, 8\)`/);
+  assert.match(hoverText('model m(width = 8) {\n  input (4,)\n  Dense(wid<|>th)\n}'), /parameter of `m` = `8`/);
+});
+
+test('nothing to say on whitespace or punctuation', () => {
+  const { analysis, offset } = withCursor('model m {\n<|>\n  input (4,)\n}');
+  assert.equal(hover(analysis, offset), undefined);
+});
+
+test('hover works on a half-typed file', () => {
+  const text = hoverText('model m {\n  input (28, 28, 1)\n  Con<|>v2D(32, 3, activation=\n}');
+  assert.match(text, /\*\*Conv2D\*\*/);
+});
