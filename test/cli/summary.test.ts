@@ -14,8 +14,9 @@ const bin = join(root, 'out/language-server/src/cli/bin.js');
 function cli(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = runCli(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
-  return { code, out, err };
+  const status = runCli(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  assert.notEqual(status, 'serving');
+  return { code: status === 'serving' ? -1 : status, out, err };
 }
 
 function fileWith(text: string): string {
@@ -106,6 +107,9 @@ test('usage errors exit 2 with a message', () => {
   assert.match(missing.err, /cannot read .*no such file/);
   assert.equal(cli('summary', 'a.model', '--bogus').code, 2);
   assert.equal(cli('--help').code, 0);
+  const lsp = cli('lsp');
+  assert.equal(lsp.code, 2);
+  assert.match(lsp.err, /choose a transport: --stdio/);
 });
 
 test('the executable sets the exit status', () => {

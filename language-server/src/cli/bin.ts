@@ -2,4 +2,5 @@ import { tuneHeapForAnalysis } from '../text/heap.js';
 import { runCli } from './main.js';
 
 tuneHeapForAnalysis();
-process.exitCode = runCli(process.argv.slice(2));
+const status = runCli(process.argv.slice(2));
+if (status !== 'serving') process.exitCode = status;

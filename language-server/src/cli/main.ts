@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
+import { runLanguageServer } from '../lsp/main.js';
 
 const usage = `Usage: layerlab <command> [options]
 
 Commands:
   summary FILE [--model NAME] [--json]   Keras-style summary of every model in FILE
+  lsp --stdio                            the language server, for any LSP editor
 
 Options:
   --model NAME   only this model
@@ -77,11 +79,19 @@ function summary(argv: readonly string[], io: CliIo): number {
   return hasErrors ? 1 : 0;
 }
 
-export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+/** Runs a command; `'serving'` means it keeps running (the language server). */
+export function runCli(argv: readonly string[], io: CliIo = processIo): number | 'serving' {
   const [command, ...rest] = argv;
   switch (command) {
     case 'summary':
       return summary(rest, io);
+    case 'lsp':
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+        io.err('layerlab lsp: choose a transport: --stdio (what editors use), --node-ipc, --socket=PORT or --pipe=NAME');
+        return 2;
+      }
+      runLanguageServer();
+      return 'serving';
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
+const requests = {
+  summary: 'layerlab/summary',
+  modelAt: 'layerlab/modelAt',
+  kerasCode: 'layerlab/kerasCode',
+} as const;
+
+interface ModelTotals {
+  readonly name: string;
+  readonly params: number;
+  readonly nonTrainable: number;
+  readonly flops: number | null;
+  readonly complete: boolean;
+}
+
+let client: LanguageClient | undefined;
+
+function compact(n: number): string {
+  const units: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [scale, unit] of units) if (Math.abs(n) >= scale) return `${(n / scale).toFixed(n / scale >= 100 ? 0 : 1)}${unit}`;
+  return String(n);
+}
+
+/**
+ * The extension only starts the language server and adds VS Code commands and
+ * the status bar; every figure comes from the server.
+ */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.cjs');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'model' }],
+    synchronize: { configurationSection: 'layerlab' },
+  };
+  const languageClient = new LanguageClient('layerlab', 'Layerlab', serverOptions, clientOptions);
+  client = languageClient;
+  await languageClient.start();
+
+  const modelUnderCursor = (): { uri: string; position: vscode.Position } | undefined => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'model') return undefined;
+    return { uri: editor.document.uri.toString(), position: editor.selection.active };
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('layerlab.showSummary', async (uri?: string, model?: string) => {
+      const target = uri ?? modelUnderCursor()?.uri;
+      if (!target) {
+        void vscode.window.showInformationMessage('Layerlab: open a .model file to see its summary.');
+        return;
+      }
+      const summary = await languageClient.sendRequest<string | null>(requests.summary, { uri: target, ...(model ? { model } : {}) });
+      if (!summary) {
+        void vscode.window.showWarningMessage('Layerlab: no model to summarise in this file.');
+        return;
+      }
+      const document = await vscode.workspace.openTextDocument({ content: summary, language: 'plaintext' });
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    }),
+    vscode.commands.registerCommand('layerlab.copyAsKeras', async () => {
+      const at = modelUnderCursor();
+      if (!at) {
+        void vscode.window.showInformationMessage('Layerlab: put the cursor in a model of a .model file.');
+        return;
+      }
+      const code = await languageClient.sendRequest<string | null>(requests.kerasCode, { uri: at.uri, position: at.position });
+      if (!code) {
+        void vscode.window.showWarningMessage('Layerlab: the cursor is not in a model.');
+        return;
+      }
+      await vscode.env.clipboard.writeText(code);
+      void vscode.window.showInformationMessage('Layerlab: Keras code copied to the clipboard.');
+    }),
+  );
+
+  const status = vscode.window.createStatusBarItem('layerlab.totals', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'Layerlab model totals';
+  status.command = 'layerlab.showSummary';
+  context.subscriptions.push(status);
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const refresh = () => {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(async () => {
+      const at = modelUnderCursor();
+      const totals = at ? await languageClient.sendRequest<ModelTotals | null>(requests.modelAt, at) : null;
+      if (!totals) {
+        status.hide();
+        return;
+      }
+      const flops = totals.flops === null ? '' : ` · ${compact(totals.flops)} FLOPs`;
+      status.text = `$(layers) ${totals.name}: ${totals.params.toLocaleString('en-US')} params${flops}`;
+      status.tooltip = `${totals.params.toLocaleString('en-US')} parameters (${totals.nonTrainable.toLocaleString('en-US')} non-trainable)${totals.complete ? '' : ' — incomplete, see errors'}. Click for the summary.`;
+      status.show();
+    }, 100);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(refresh),
+    vscode.window.onDidChangeTextEditorSelection(refresh),
+    vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && refresh()),
+  );
+  refresh();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
