@@ -1,5 +1,5 @@
 import type { FileAnalysis, ModelAnalysis, TrainingAnalysis, TuneAnalysis } from '../analysis/analyze-file.js';
-import type { LayerInstance } from '../analysis/model-types.js';
+import type { EvaluatedModel, LayerInstance } from '../analysis/model-types.js';
 import type {
   Argument,
   CallExpression,
@@ -34,9 +34,24 @@ export function contains(range: Range, offset: number): boolean {
   return offset >= range.start && offset <= range.end;
 }
 
+const instancesByStatement = new WeakMap<EvaluatedModel, Map<LayerStatement, LayerInstance[]>>();
+
 /** The evaluated instances of a statement (several inside `repeat`, none inside a false `if`). */
-export function instancesOf(model: ModelAnalysis | undefined, statement: LayerStatement): LayerInstance[] {
-  return model?.evaluated?.layers.filter((l) => l.statement === statement) ?? [];
+export function instancesOf(model: ModelAnalysis | undefined, statement: LayerStatement): readonly LayerInstance[] {
+  const evaluated = model?.evaluated;
+  if (!evaluated) return [];
+  // Indexed once per analysis: hints and hovers ask for every statement of large files.
+  let index = instancesByStatement.get(evaluated);
+  if (!index) {
+    index = new Map();
+    for (const layer of evaluated.layers) {
+      const list = index.get(layer.statement);
+      if (list) list.push(layer);
+      else index.set(layer.statement, [layer]);
+    }
+    instancesByStatement.set(evaluated, index);
+  }
+  return index.get(statement) ?? [];
 }
 
 export function modelOf(analysis: FileAnalysis, declaration: ModelDeclaration): ModelAnalysis | undefined {
