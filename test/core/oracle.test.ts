@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
 import type { EvaluatedModel } from '../../language-server/src/analysis/model-types.js';
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
-import { buildTfModel, buildTfModelLayers, ModelBuildError, type TfGraphModule } from '../../language-server/src/catalog/build-model.js';
+import { buildTfModel, buildTfModelLayers, ModelBuildError, type TfGraphModule } from '../../language-server/src/training/build-model.js';
 import type { LineIndex } from '../../language-server/src/text/line-index.js';
 
 // ---------------------------------------------------------------- TensorFlow.js

@@ -1,6 +1,6 @@
 import type { EvaluatedModel, LayerInstance } from '../analysis/model-types.js';
 import type { LineIndex } from '../text/line-index.js';
-import { LayerError, type InnerLayer, type TfModule } from './types.js';
+import { LayerError, type InnerLayer, type TfModule } from '../catalog/types.js';
 
 /**
  * The part of `@tensorflow/tfjs` that assembling a functional model needs, on top

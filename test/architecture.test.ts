@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '../../..');
+const source = join(root, 'language-server/src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(path: string): string[] {
+  return [...readFileSync(path, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1] ?? '');
+}
+
+test('the analysis core never imports vscode, and nothing in the editor path imports TensorFlow.js', () => {
+  for (const file of files(source)) {
+    for (const target of imports(file)) {
+      assert.notEqual(target, 'vscode', `${relative(root, file)} imports vscode`);
+      assert.ok(!target.startsWith('@tensorflow/'), `${relative(root, file)} imports ${target}`);
+    }
+  }
+});
+
+test('only lsp/ speaks the protocol; syntax, catalog, analysis and features are protocol-free', () => {
+  for (const file of files(source)) {
+    const folder = relative(source, file).split('/')[0] ?? '';
+    if (folder === 'lsp' || folder === 'cli') continue;
+    for (const target of imports(file)) {
+      assert.ok(!target.startsWith('vscode-languageserver'), `${relative(root, file)} imports ${target}`);
+    }
+  }
+});
+
+test('the layers flow one way: syntax ← catalog ← analysis ← features ← lsp/cli', () => {
+  const rank: Record<string, number> = { text: 0, syntax: 1, catalog: 2, analysis: 3, workspace: 4, features: 4, training: 4, lsp: 5, cli: 6 };
+  for (const file of files(source)) {
+    const folder = relative(source, file).split('/')[0] ?? '';
+    for (const target of imports(file).filter((t) => t.startsWith('.'))) {
+      const resolved = relative(source, join(file, '..', target)).split('/')[0] ?? '';
+      if (resolved === folder || !(resolved in rank) || !(folder in rank)) continue;
+      // The catalog describes layers in terms of values; the one upward reference is to that type.
+      if (folder === 'catalog' && resolved === 'analysis' && target.endsWith('values.js')) continue;
+      assert.ok((rank[resolved] ?? 0) <= (rank[folder] ?? 0), `${relative(root, file)} (${folder}) imports ${target} (${resolved})`);
+    }
+  }
+});
