@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// @ts-check
+// End-to-end suite in a real VS Code (code-server's 1.100 workbench in headless
+// Chromium): `npm run test:e2e`, which builds dist/ first.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTests } from '@vscode/test-electron';
+import { findChromium, missingDepsHint } from '../../scripts/e2e/config.mjs';
+import { ensureCodeServer } from '../../scripts/e2e/install.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const driver = join(root, 'scripts', 'e2e', 'code-server-driver.mjs');
+const artifactsDir = process.env['LAYERLAB_E2E_ARTIFACTS'] ?? join(root, 'test', 'e2e', 'artifacts');
+const timeoutS = Number(process.env['LAYERLAB_E2E_TIMEOUT_S'] ?? 300);
+
+/** @returns {Promise<number>} */
+async function main() {
+  const missingBuild = ['dist/extension.cjs', 'dist/server.cjs'].filter((file) => !existsSync(join(root, file)));
+  if (missingBuild.length > 0) throw new Error(`${missingBuild.join(', ')} missing: run \`npm run build\` (npm run test:e2e does).`);
+  if (!findChromium()) throw new Error(`Chromium not found (set CHROMIUM_PATH to use another). ${missingDepsHint}`);
+  // Before the timed run: the first install takes minutes.
+  await ensureCodeServer((line) => console.error(line));
+
+  mkdirSync(artifactsDir, { recursive: true });
+  // Only what a run writes: the folder may be one the user named.
+  for (const name of readdirSync(artifactsDir)) if (name.endsWith('.png') || name === 'code-server.log') rmSync(join(artifactsDir, name), { force: true });
+
+  const started = Date.now();
+  // Backstop only: the driver enforces the limit and cleans up; it also stops when this process is gone.
+  setTimeout(() => {
+    console.error(`end-to-end run still going 60 s after its ${timeoutS} s limit; giving up`);
+    process.exit(1);
+  }, (timeoutS + 60) * 1000).unref();
+  try {
+    await runTests({
+      vscodeExecutablePath: driver,
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'test', 'e2e', 'suite', 'index.cjs'),
+      launchArgs: [join(root, 'test', 'e2e', 'workspace')],
+      // The driver makes its own profile in a scratch folder; no .vscode-test/ in the repository.
+      reuseMachineInstall: true,
+      extensionTestsEnv: { LAYERLAB_E2E_ARTIFACTS: artifactsDir, LAYERLAB_E2E_TIMEOUT_S: String(timeoutS) },
+    });
+    return 0;
+  } catch (error) {
+    console.error(`end-to-end tests failed: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  } finally {
+    console.error(`end-to-end run: ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and code-server.log in ${artifactsDir}`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,17 @@
+// @ts-check
+// Loaded by the extension host (extensionTestsPath), which require()s it:
+// CommonJS, hence .cjs in this "type": "module" package. Runs every *.test.cjs here with mocha.
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const Mocha = require('mocha');
+
+/** @returns {Promise<void>} */
+async function run() {
+  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 30_000 });
+  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.cjs')).sort()) mocha.addFile(join(__dirname, file));
+  /** @type {number} */
+  const failures = await new Promise((resolve) => mocha.run(resolve));
+  if (failures > 0) throw new Error(`${failures} end-to-end test${failures === 1 ? '' : 's'} failed`);
+}
+
+module.exports = { run };
