@@ -3,4 +3,5 @@ import { runCli } from './main.js';
 
 tuneHeapForAnalysis();
 const status = runCli(process.argv.slice(2));
-if (status !== 'serving') process.exitCode = status;
+if (typeof status === 'number') process.exitCode = status;
+else if (status !== 'serving') process.exitCode = await status;

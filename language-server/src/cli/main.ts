@@ -4,11 +4,14 @@ import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
 import { runLanguageServer } from '../lsp/main.js';
+import { trainCommand } from './train.js';
 
 const usage = `Usage: layerlab <command> [options]
 
 Commands:
   summary FILE [--model NAME] [--json]   Keras-style summary of every model in FILE
+  train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--json]
+                                         train the models of the file's train block
   lsp --stdio                            the language server, for any LSP editor
 
 Options:
@@ -80,11 +83,13 @@ function summary(argv: readonly string[], io: CliIo): number {
 }
 
 /** Runs a command; `'serving'` means it keeps running (the language server). */
-export function runCli(argv: readonly string[], io: CliIo = processIo): number | 'serving' {
+export function runCli(argv: readonly string[], io: CliIo = processIo): number | Promise<number> | 'serving' {
   const [command, ...rest] = argv;
   switch (command) {
     case 'summary':
       return summary(rest, io);
+    case 'train':
+      return trainCommand(rest, io, process.stderr.isTTY === true);
     case 'lsp':
       if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
         io.err('layerlab lsp: choose a transport: --stdio (what editors use), --node-ipc, --socket=PORT or --pipe=NAME');

@@ -230,6 +230,8 @@ export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDatas
           stopMessage = `cancelled during epoch ${epoch}`;
           break epochs;
         }
+        // Throughput counts the whole batch: gathering, augmentation and the step.
+        const batchStart = performance.now();
         const from = b * config.batchSize;
         const size = Math.min(config.batchSize, fit.count - from);
         const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
@@ -241,7 +243,6 @@ export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDatas
           x.dispose();
           x = augmented;
         }
-        const batchStart = performance.now();
         const result = await model.trainOnBatch(x, y);
         trainingSeconds += (performance.now() - batchStart) / 1000;
         x.dispose();

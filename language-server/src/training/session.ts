@@ -83,9 +83,16 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
       tfModel.dispose();
       throw new SessionError(`model ${model.name}: TensorFlow.js built ${built.toLocaleString('en-US')} parameters but the analysis counts ${evaluated.totals.params.toLocaleString('en-US')}; training refuses to start (please report this)`);
     }
+    // The data first: a data set that fails to load leaves no run folder behind.
+    let dataset: ImageDataset;
+    try {
+      dataset = await deps.loadDataset(config.dataset, baseDir, (p) => deps.onEvent({ type: 'data', ...p }));
+    } catch (error) {
+      tfModel.dispose();
+      throw error;
+    }
     const runDir = createRunDir(request.outputDir ?? baseDir, model.name);
     deps.onEvent({ type: 'model', model: model.name, index, count: models.length, runDir, params: built });
-    const dataset = await deps.loadDataset(config.dataset, baseDir, (p) => deps.onEvent({ type: 'data', ...p }));
     const startedAt = new Date().toISOString();
     const header = {
       version: 1 as const,

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchTraining, TrainingFailure } from '../training/launch.js';
+import { backendPreferences, type BackendPreference, type FromTrainer } from '../training/protocol.js';
+import type { RunRecord } from '../training/results.js';
+import type { CliIo } from './main.js';
+
+export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--json]
+
+  --model NAME   train only this model (default: every model of the first train block)
+  --epochs N     override the block's epochs
+  --limit N      train (and test) on the first N samples
+  --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --json         print the run records as JSON`;
+
+/** The trainer next to this file: dist/trainer.cjs when bundled, training/trainer-main.js when compiled by tsc. */
+export function trainerPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, 'trainer.cjs');
+  return existsSync(bundled) ? bundled : join(here, '..', 'training', 'trainer-main.js');
+}
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  return `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}]`;
+}
+
+const percent = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(2)}%`);
+
+function describeRecord(record: RunRecord, runDir: string | undefined): string {
+  const lines = [`${record.model.name}: ${record.status}${record.message ? ` — ${record.message}` : ''}`];
+  if (record.test) lines.push(`  test accuracy ${percent(record.test.accuracy)}, loss ${record.test.loss.toFixed(4)}`);
+  if (record.samplesPerSecond) lines.push(`  ${Math.round(record.samplesPerSecond).toLocaleString('en-US')} samples/s on ${record.backend.device}, ${record.wallSeconds?.toFixed(1)} s`);
+  if (record.overfitting) lines.push(`  overfitting: train accuracy ${percent(record.overfitting.trainAccuracy)} vs validation ${percent(record.overfitting.validationAccuracy)}`);
+  if (runDir) lines.push(`  saved in ${runDir}`);
+  return lines.join('\n');
+}
+
+export async function trainCommand(argv: readonly string[], io: CliIo, interactive: boolean): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    io.err(`layerlab train: ${error instanceof Error ? error.message : String(error)}\n\n${trainUsage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(trainUsage);
+    return 0;
+  }
+  const file = parsed.positionals[0];
+  const wholeNumber = (name: string, text: string | undefined): number | undefined | 'bad' => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) {
+      io.err(`layerlab train: --${name} must be a positive whole number, got ${text}`);
+      return 'bad';
+    }
+    return n;
+  };
+  const epochs = wholeNumber('epochs', parsed.values.epochs);
+  const limit = wholeNumber('limit', parsed.values.limit);
+  const backend = (parsed.values.backend ?? 'auto') as BackendPreference;
+  if (!file || parsed.positionals.length > 1 || epochs === 'bad' || limit === 'bad') {
+    if (!file || parsed.positionals.length > 1) io.err(`layerlab train: expected exactly one FILE\n\n${trainUsage}`);
+    return 2;
+  }
+  if (!backendPreferences.includes(backend)) {
+    io.err(`layerlab train: unknown backend ${backend}; choose ${backendPreferences.join(', ')}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    io.err(`layerlab train: cannot read ${file}`);
+    return 2;
+  }
+  const json = parsed.values.json === true;
+  const runDirs = new Map<string, string>();
+  let progressShown = false;
+  const onMessage = (message: FromTrainer) => {
+    if (json) return;
+    if (message.type === 'backend') {
+      io.err(`backend: ${message.name} on ${message.device}`);
+      for (const note of message.notes) io.err(`  ${note}`);
+      return;
+    }
+    if (message.type !== 'event') return;
+    const event = message.event;
+    if (event.type === 'model') {
+      runDirs.set(event.model, event.runDir);
+      io.err(`training ${event.model} (${event.index + 1} of ${event.count}), ${event.params.toLocaleString('en-US')} parameters`);
+    } else if (event.type === 'data') {
+      if (interactive) process.stderr.write(`\r  ${event.stage} ${event.total ? `${Math.round((100 * event.done) / event.total)}%` : ''}   `);
+    } else if (event.type === 'training') {
+      const e = event.event;
+      if (e.type === 'batch' && interactive) {
+        progressShown = true;
+        const l = e.logs;
+        process.stderr.write(`\r  epoch ${l.epoch} ${bar(l.batch, l.batches)} ${l.batch}/${l.batches} loss ${l.loss.toFixed(4)} acc ${percent(l.accuracy)} ${Math.round(l.samplesPerSecond)} samples/s   `);
+      } else if (e.type === 'epoch') {
+        if (progressShown) process.stderr.write('\r\x1b[K');
+        const l = e.logs;
+        io.err(`  epoch ${l.epoch}: loss ${l.loss.toFixed(4)} acc ${percent(l.accuracy)} val_loss ${l.val_loss.toFixed(4)} val_acc ${percent(l.val_accuracy)} (${l.seconds.toFixed(1)} s)${e.best ? ' *' : ''}`);
+      } else if (e.type === 'message') io.err(`  ${e.text}`);
+    }
+  };
+  const running = launchTraining({
+    trainerPath: trainerPath(),
+    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(epochs ? { epochs } : {}), ...(limit ? { limit } : {}) },
+    backend,
+    onMessage,
+  });
+  const onInterrupt = () => {
+    io.err('\ncancelling after the current batch… (Ctrl+C again to stop at once)');
+    process.off('SIGINT', onInterrupt);
+    process.once('SIGINT', () => running.cancel(0));
+    running.cancel();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const result = await running.done;
+    if (json) io.out(JSON.stringify(result.records, null, 1));
+    else for (const record of result.records) io.err(describeRecord(record, runDirs.get(record.model.name)));
+    if (result.cancelled) io.err('training cancelled; finished epochs are saved');
+    return result.records.some((r) => r.status === 'diverged' || r.status === 'failed') ? 1 : 0;
+  } catch (error) {
+    io.err(`layerlab train: ${error instanceof TrainingFailure || error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

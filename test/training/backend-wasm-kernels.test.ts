@@ -1,0 +1,417 @@
+/**
+ * The wasm training kernels against the cpu backend: every added or replaced
+ * kernel on seeded random inputs, several shapes, strides 1 and 2, padding same
+ * and valid; the gradients of the ops that use them; and a small conv net whose
+ * loss over a few steps must match the cpu backend's.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { before, describe, it, type TestContext } from 'node:test';
+import type * as TfModule from '@tensorflow/tfjs';
+import { defaultLoaders } from '../../language-server/src/training/backend/resolve.js';
+import { ADDED_KERNELS, REPLACED_KERNELS, registerWasmTrainingKernels } from '../../language-server/src/training/backend/wasm-kernels.js';
+
+type Tf = typeof TfModule;
+type Tensor = TfModule.Tensor;
+type NamedAttrMap = TfModule.NamedAttrMap;
+
+const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as Tf;
+
+/** Mulberry32: the same inputs on both backends and on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function values(shape: readonly number[], seed: number): Float32Array {
+  const next = random(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  return Float32Array.from({ length: size }, () => next() * 2 - 1);
+}
+
+interface Outcome {
+  readonly shapes: number[][];
+  readonly data: Float32Array[] | Int32Array[];
+}
+
+/** Runs `make` on a backend and reads its tensors back; nothing stays allocated. */
+async function runOn(backend: 'cpu' | 'wasm', make: () => Tensor | Tensor[]): Promise<Outcome> {
+  assert.ok(await tf.setBackend(backend));
+  const before = tf.memory().numTensors;
+  const out = tf.tidy(make);
+  const list = Array.isArray(out) ? out : [out];
+  const result: Outcome = { shapes: list.map((t) => [...t.shape]), data: list.map((t) => t.dataSync() as Float32Array) };
+  tf.dispose(list);
+  assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
+  return result;
+}
+
+const worst = new Map<string, number>();
+
+/** Max |wasm − cpu| over all outputs; fails above `tolerance` (scaled by the largest cpu value when that exceeds 1). */
+async function compare(t: TestContext, label: string, make: () => Tensor | Tensor[], tolerance = 1e-4): Promise<number> {
+  const cpu = await runOn('cpu', make);
+  return check(t, label, cpu, await runOn('wasm', make), tolerance);
+}
+
+function check(t: TestContext, label: string, expected: Outcome, wasm: Outcome, tolerance: number): number {
+  assert.deepEqual(wasm.shapes, expected.shapes, `${label}: shapes`);
+  let maxDiff = 0;
+  let scale = 1;
+  expected.data.forEach((c, i) => {
+    const w = wasm.data[i];
+    assert.ok(w, `${label}: output ${i}`);
+    for (let k = 0; k < c.length; k++) {
+      const a = c[k] ?? 0;
+      const b = w[k] ?? 0;
+      assert.ok(Number.isFinite(b), `${label}: non-finite value at ${k}`);
+      maxDiff = Math.max(maxDiff, Math.abs(a - b));
+      scale = Math.max(scale, Math.abs(a));
+    }
+  });
+  assert.ok(maxDiff <= tolerance * scale, `${label}: max |wasm − expected| = ${maxDiff} (scale ${scale})`);
+  const kernel = label.split(' ')[0] ?? label;
+  worst.set(kernel, Math.max(worst.get(kernel) ?? 0, maxDiff));
+  t.diagnostic(`${label}: max abs diff ${maxDiff.toExponential(2)}`);
+  return maxDiff;
+}
+
+/**
+ * The depthwise gradients for dilation > 1, from the forward op on cpu: the cpu
+ * gradient kernels ignore dilations (tfjs's gradient refuses them before they get
+ * there), so the reference is the adjoint: the gradient's entry k is
+ * Σ dy · depthwiseConv2d(one-hot k). Exact up to float32 summation order.
+ */
+async function depthwiseAdjoint(kind: 'filter' | 'input', x: Shape4, f: Shape4, dy: Shape4, xs: Float32Array, fs: Float32Array, dys: Float32Array, stride: number, dilation: number, pad: 'same' | 'valid'): Promise<Outcome> {
+  return runOn('cpu', () => {
+    const dyT = tf.tensor(dys, dy);
+    if (kind === 'filter') {
+      const xT = tf.tensor(xs, x) as TfModule.Tensor4D;
+      const size = f.reduce((a, b) => a * b, 1);
+      const out = new Float32Array(size);
+      for (let k = 0; k < size; k++) {
+        out[k] = tf.tidy(() => {
+          const basis = tf.reshape(tf.oneHot(tf.tensor1d([k], 'int32'), size).toFloat(), f) as TfModule.Tensor4D;
+          return tf.sum(tf.mul(dyT, tf.depthwiseConv2d(xT, basis, stride, pad, 'NHWC', dilation))).dataSync()[0] ?? NaN;
+        });
+      }
+      return tf.tensor(out, f);
+    }
+    const fT = tf.tensor(fs, f) as TfModule.Tensor4D;
+    const [n, h, w, c] = x;
+    const per = h * w * c;
+    const basis = tf.reshape(tf.eye(per), [per, h, w, c]) as TfModule.Tensor4D;
+    const responses = tf.reshape(tf.depthwiseConv2d(basis, fT, stride, pad, 'NHWC', dilation), [per, -1]);
+    const rows = tf.reshape(dyT, [n, -1]);
+    return tf.reshape(tf.matMul(rows, responses, false, true), x);
+  });
+}
+
+function runKernel(name: string, inputs: Record<string, Tensor>, attrs: object): Tensor {
+  const out = tf.engine().runKernel(name, inputs, attrs as unknown as NamedAttrMap);
+  assert.ok(!Array.isArray(out));
+  return out as Tensor;
+}
+
+type Shape4 = [number, number, number, number];
+
+function outSize(inSize: number, k: number, s: number, d: number, pad: 'same' | 'valid'): number {
+  const effective = (k - 1) * d + 1;
+  return pad === 'same' ? Math.ceil(inSize / s) : Math.ceil((inSize - effective + 1) / s);
+}
+
+const convCases: { x: Shape4; f: Shape4 }[] = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4] },
+  { x: [3, 8, 6, 2], f: [2, 3, 2, 5] },
+  { x: [1, 5, 9, 4], f: [1, 1, 4, 3] },
+  { x: [2, 9, 9, 1], f: [5, 5, 1, 2] },
+];
+const settings = [1, 2].flatMap((stride) => (['same', 'valid'] as const).map((pad) => ({ stride, pad })));
+
+before(async () => {
+  // The real loader: sets the .wasm paths from the installed package and registers the kernels.
+  const loaded = await defaultLoaders().wasm();
+  assert.equal(loaded.tf, tf, 'the loader and the test share one TensorFlow.js');
+});
+
+describe('wasm training kernels', () => {
+  it('are registered for the wasm backend, once', () => {
+    for (const name of [...ADDED_KERNELS, ...REPLACED_KERNELS]) assert.ok(tf.getKernel(name, 'wasm'), name);
+    const again = registerWasmTrainingKernels(tf);
+    assert.deepEqual([...again.added].sort(), [...ADDED_KERNELS].sort());
+    assert.deepEqual([...again.replaced].sort(), [...REPLACED_KERNELS].sort());
+  });
+
+  it('restore() puts the shipped kernels back, and registering again re-adds them', async (t) => {
+    const registration = registerWasmTrainingKernels(tf);
+    registration.restore();
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined);
+    assert.ok(tf.getKernel('Tile', 'wasm'), 'the shipped Tile is back');
+    // The shipped kernels still work after the swap (their wasm bindings were set up at backend start).
+    await compare(t, 'Tile(shipped)', () => runKernel('Tile', { x: tf.tensor(values([1, 3], 11), [1, 3]) }, { reps: [4, 2] }), 0);
+    registerWasmTrainingKernels(tf);
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
+  });
+
+  it('Conv2DBackpropFilter matches cpu (shapes × strides 1, 2 × same, valid)', async (t) => {
+    let seed = 100;
+    for (const { x, f } of convCases) {
+      for (const { stride, pad } of settings) {
+        const oh = outSize(x[1], f[0], stride, 1, pad);
+        const ow = outSize(x[2], f[1], stride, 1, pad);
+        if (oh < 1 || ow < 1) continue;
+        const dy: Shape4 = [x[0], oh, ow, f[3]];
+        const xs = values(x, seed++);
+        const dys = values(dy, seed++);
+        await compare(t, `Conv2DBackpropFilter x${x} f${f} s${stride} ${pad}`, () =>
+          runKernel('Conv2DBackpropFilter', { x: tf.tensor(xs, x), dy: tf.tensor(dys, dy) }, { strides: [stride, stride], pad, dataFormat: 'NHWC', filterShape: f }),
+        );
+      }
+    }
+  });
+
+  it('Conv2DBackpropFilter with explicit padding and unequal strides matches cpu', async (t) => {
+    const x: Shape4 = [2, 8, 7, 3];
+    const f: Shape4 = [3, 2, 3, 2];
+    const pad = [[0, 0], [1, 2], [0, 1], [0, 0]];
+    const dy: Shape4 = [2, Math.floor((8 + 3 - 3) / 2) + 1, Math.floor((7 + 1 - 2) / 1) + 1, 2];
+    const xs = values(x, 7);
+    const dys = values(dy, 8);
+    await compare(t, 'Conv2DBackpropFilter explicit', () =>
+      runKernel('Conv2DBackpropFilter', { x: tf.tensor(xs, x), dy: tf.tensor(dys, dy) }, { strides: [2, 1], pad, dataFormat: 'NHWC', filterShape: f }),
+    );
+  });
+
+  it('Conv2DBackpropInput matches cpu (stride 1: forward conv path; stride 2: shipped kernel)', async (t) => {
+    let seed = 200;
+    for (const { x, f } of convCases) {
+      for (const { stride, pad } of settings) {
+        const oh = outSize(x[1], f[0], stride, 1, pad);
+        const ow = outSize(x[2], f[1], stride, 1, pad);
+        if (oh < 1 || ow < 1) continue;
+        const dy: Shape4 = [x[0], oh, ow, f[3]];
+        const fs = values(f, seed++);
+        const dys = values(dy, seed++);
+        await compare(t, `Conv2DBackpropInput x${x} f${f} s${stride} ${pad}`, () =>
+          runKernel('Conv2DBackpropInput', { dy: tf.tensor(dys, dy), filter: tf.tensor(fs, f) }, { strides: [stride, stride], pad, dataFormat: 'NHWC', inputShape: x }),
+        );
+      }
+    }
+  });
+
+  const depthwiseCases: { x: Shape4; f: Shape4 }[] = [
+    { x: [2, 7, 7, 3], f: [3, 3, 3, 2] },
+    { x: [3, 6, 8, 2], f: [3, 2, 2, 1] },
+    { x: [1, 9, 9, 4], f: [5, 5, 4, 3] },
+  ];
+  const depthwiseSettings = [...settings.map((s) => ({ ...s, dilation: 1 })), { stride: 1, pad: 'same' as const, dilation: 2 }, { stride: 1, pad: 'valid' as const, dilation: 2 }];
+
+  for (const kind of ['filter', 'input'] as const) {
+    const kernel = kind === 'filter' ? 'DepthwiseConv2dNativeBackpropFilter' : 'DepthwiseConv2dNativeBackpropInput';
+    it(`${kernel} matches cpu (strides 1, 2, same, valid), and the adjoint for dilation 2`, async (t) => {
+      let seed = kind === 'filter' ? 300 : 400;
+      for (const { x, f } of depthwiseCases) {
+        for (const { stride, pad, dilation } of depthwiseSettings) {
+          const oh = outSize(x[1], f[0], stride, dilation, pad);
+          const ow = outSize(x[2], f[1], stride, dilation, pad);
+          if (oh < 1 || ow < 1) continue;
+          const dy: Shape4 = [x[0], oh, ow, f[2] * f[3]];
+          const xs = values(x, seed++);
+          const fs = values(f, seed++);
+          const dys = values(dy, seed++);
+          const attrs = { strides: [stride, stride], dilations: [dilation, dilation], pad };
+          const make = (): Tensor =>
+            kind === 'filter'
+              ? runKernel(kernel, { x: tf.tensor(xs, x), dy: tf.tensor(dys, dy) }, { ...attrs, filterShape: f })
+              : runKernel(kernel, { dy: tf.tensor(dys, dy), filter: tf.tensor(fs, f) }, { ...attrs, inputShape: x });
+          const label = `${kernel} x${x} f${f} s${stride} d${dilation} ${pad}`;
+          if (dilation === 1) await compare(t, label, make);
+          else check(t, `${label} (adjoint)`, await depthwiseAdjoint(kind, x, f, dy, xs, fs, dys, stride, dilation, pad), await runOn('wasm', make), 1e-4);
+        }
+      }
+    });
+  }
+
+  it('Tile matches cpu exactly (float32, int32, broadcast-only and interleaved axes; bool falls back)', async (t) => {
+    const cases: { shape: number[]; reps: number[] }[] = [
+      { shape: [1, 1, 1, 5], reps: [4, 3, 3, 1] },
+      { shape: [2, 3], reps: [3, 2] },
+      { shape: [2, 1, 3], reps: [1, 4, 2] },
+      { shape: [3], reps: [1] },
+      { shape: [2, 3, 2], reps: [2, 2, 3] },
+      { shape: [2, 2, 2, 2], reps: [2, 2, 2, 2] }, // 8 broadcast axes: the shipped kernel
+      { shape: [2, 4, 1, 3, 5], reps: [1, 1, 6, 1, 1] },
+    ];
+    let seed = 500;
+    for (const { shape, reps } of cases) {
+      const xs = values(shape, seed++);
+      await compare(t, `Tile float32 ${shape} × ${reps}`, () => runKernel('Tile', { x: tf.tensor(xs, shape) }, { reps }), 0);
+      const ints = Int32Array.from(xs, (v) => Math.round(v * 100));
+      await compare(t, `Tile int32 ${shape} × ${reps}`, () => runKernel('Tile', { x: tf.tensor(ints, shape, 'int32') }, { reps }), 0);
+    }
+    await compare(t, 'Tile bool', () => tf.cast(runKernel('Tile', { x: tf.tensor([true, false, true], [3], 'bool') }, { reps: [2] }), 'int32'), 0);
+  });
+
+  it('BatchMatMul matches cpu (transposeA/B, batched, int32)', async (t) => {
+    let seed = 600;
+    const shapes: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+      { a: [7, 5], b: [7, 4], ta: true, tb: false },
+      { a: [7, 5], b: [4, 7], ta: true, tb: true },
+      { a: [5, 7], b: [7, 4], ta: false, tb: false },
+      { a: [5, 7], b: [4, 7], ta: false, tb: true },
+      { a: [3, 6, 5], b: [3, 6, 2], ta: true, tb: false },
+      { a: [3, 6, 5], b: [1, 2, 6], ta: true, tb: true },
+    ];
+    for (const { a, b, ta, tb } of shapes) {
+      const as = values(a, seed++);
+      const bs = values(b, seed++);
+      await compare(t, `BatchMatMul a${a} b${b} tA=${ta} tB=${tb}`, () => tf.matMul(tf.tensor(as, a), tf.tensor(bs, b), ta, tb), 1e-5);
+      const ai = Int32Array.from(as, (v) => Math.round(v * 50));
+      const bi = Int32Array.from(bs, (v) => Math.round(v * 50));
+      await compare(t, `BatchMatMul int32 a${a} b${b} tA=${ta} tB=${tb}`, () => tf.matMul(tf.tensor(ai, a, 'int32'), tf.tensor(bi, b, 'int32'), ta, tb), 0);
+    }
+  });
+
+  it('tf.math.confusionMatrix works on wasm (int32 through BatchMatMul) and matches cpu', async (t) => {
+    const next = random(700);
+    const labels = Int32Array.from({ length: 200 }, () => Math.floor(next() * 10));
+    const predictions = Int32Array.from(labels, (l) => (next() < 0.7 ? l : Math.floor(next() * 10)));
+    await compare(t, 'confusionMatrix int32', () => tf.math.confusionMatrix(tf.tensor1d(labels, 'int32'), tf.tensor1d(predictions, 'int32'), 10), 0);
+    await compare(t, 'confusionMatrix float32 labels', () => tf.math.confusionMatrix(tf.tensor1d(Float32Array.from(labels)), tf.tensor1d(Float32Array.from(predictions)), 10), 0);
+  });
+
+  it('UnsortedSegmentSum matches cpu (duplicate ids, out-of-range ids dropped, 2-D ids)', async (t) => {
+    const x = values([6, 3], 800);
+    const ids = [0, 2, 2, 5, -1, 0];
+    await compare(t, 'UnsortedSegmentSum 1-D', () => tf.unsortedSegmentSum(tf.tensor(x, [6, 3]), tf.tensor1d(ids, 'int32'), 4), 1e-6);
+    // tfjs's cpu kernel takes 1-D ids only; the reference flattens them.
+    const x3 = values([2, 3, 4], 801);
+    const ids2 = [1, 0, 1, 3, 3, 0];
+    const expected = await runOn('cpu', () => tf.unsortedSegmentSum(tf.tensor(x3, [6, 4]), tf.tensor1d(ids2, 'int32'), 5));
+    const got = await runOn('wasm', () => runKernel('UnsortedSegmentSum', { x: tf.tensor(x3, [2, 3, 4]), segmentIds: tf.tensor(ids2, [2, 3], 'int32') }, { numSegments: 5 }));
+    check(t, 'UnsortedSegmentSum 2-D ids', expected, got, 1e-6);
+    const xi = Int32Array.from(x, (v) => Math.round(v * 10));
+    await compare(t, 'UnsortedSegmentSum int32', () => tf.unsortedSegmentSum(tf.tensor(xi, [6, 3], 'int32'), tf.tensor1d(ids, 'int32'), 4), 0);
+  });
+});
+
+describe('gradients of the ops that use them', () => {
+  it('conv2d: d/dx and d/dfilter match cpu', async (t) => {
+    let seed = 900;
+    for (const { x, f } of convCases.slice(0, 2)) {
+      for (const { stride, pad } of settings) {
+        const xs = values(x, seed++);
+        const fs = values(f, seed++);
+        await compare(t, `grad(conv2d) x${x} f${f} s${stride} ${pad}`, () => {
+          const g = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.square(tf.conv2d(a as TfModule.Tensor4D, b as TfModule.Tensor4D, stride, pad))));
+          return g([tf.tensor(xs, x), tf.tensor(fs, f)]);
+        });
+      }
+    }
+  });
+
+  it('depthwiseConv2d and separableConv2d: all gradients match cpu', async (t) => {
+    const x: Shape4 = [2, 8, 8, 3];
+    const dw: Shape4 = [3, 3, 3, 2];
+    const pw: Shape4 = [1, 1, 6, 4];
+    const xs = values(x, 1000);
+    const dws = values(dw, 1001);
+    const pws = values(pw, 1002);
+    for (const { stride, pad } of settings) {
+      await compare(t, `grad(depthwiseConv2d) s${stride} ${pad}`, () => {
+        const g = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as TfModule.Tensor4D, b as TfModule.Tensor4D, stride, pad))));
+        return g([tf.tensor(xs, x), tf.tensor(dws, dw)]);
+      });
+      await compare(t, `grad(separableConv2d) s${stride} ${pad}`, () => {
+        const g = tf.grads((a: Tensor, b: Tensor, c: Tensor) =>
+          tf.sum(tf.square(tf.separableConv2d(a as TfModule.Tensor4D, b as TfModule.Tensor4D, c as TfModule.Tensor4D, stride, pad))),
+        );
+        return g([tf.tensor(xs, x), tf.tensor(dws, dw), tf.tensor(pws, pw)]);
+      });
+    }
+  });
+
+  it('gather (Embedding): the gradient matches cpu', async (t) => {
+    const table = values([10, 4], 1100);
+    const ids = [[1, 3, 3], [9, 0, 1]];
+    await compare(t, 'grad(gather)', () => {
+      const g = tf.grad((tableT: Tensor) => tf.sum(tf.square(tf.gather(tableT, tf.tensor(ids, [2, 3], 'int32')))));
+      return g(tf.tensor(table, [10, 4]));
+    }, 1e-6);
+  });
+
+  it('batchNorm: the gradient (through Tile) matches cpu', async (t) => {
+    const x = values([4, 5, 5, 3], 1200);
+    await compare(t, 'grad(batchNorm)', () => {
+      const g = tf.grads((xt: Tensor, scale: Tensor, offset: Tensor) => {
+        const { mean, variance } = tf.moments(xt, [0, 1, 2]);
+        return tf.sum(tf.square(tf.batchNorm(xt, mean, variance, offset, scale, 1e-3)));
+      });
+      return g([tf.tensor(x, [4, 5, 5, 3]), tf.tensor1d([1, 0.5, 2]), tf.tensor1d([0, 0.1, -0.2])]);
+    });
+  });
+});
+
+describe('a small conv net trains on wasm', () => {
+  it('Conv2D → MaxPooling2D → BatchNormalization → Flatten → Dense: the loss of 4 SGD steps matches cpu', async (t) => {
+    const build = (weights?: Float32Array[]): TfModule.Sequential => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 6, kernelSize: 3, activation: 'relu', padding: 'same' }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.batchNormalization(),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 5, activation: 'softmax' }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+      if (weights) model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i] ?? new Float32Array(w.size), w.shape)));
+      return model;
+    };
+    assert.ok(await tf.setBackend('cpu'));
+    const initial = tf.tidy(() => build().getWeights().map((w) => w.dataSync() as Float32Array));
+    const xs = values([16, 12, 12, 1], 1300);
+    const next = random(1301);
+    const labels = Array.from({ length: 16 }, () => Math.floor(next() * 5));
+
+    const train = async (backend: 'cpu' | 'wasm'): Promise<{ losses: number[]; weights: Float32Array[] }> => {
+      assert.ok(await tf.setBackend(backend));
+      const model = build(initial);
+      const x = tf.tensor(xs, [16, 12, 12, 1]);
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 5);
+      const losses: number[] = [];
+      for (let step = 0; step < 4; step++) {
+        const loss = await model.trainOnBatch(x, y);
+        losses.push(typeof loss === 'number' ? loss : (loss[0] ?? NaN));
+      }
+      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      tf.dispose([x, y]);
+      model.dispose();
+      return { losses, weights };
+    };
+    const cpu = await train('cpu');
+    const wasm = await train('wasm');
+    t.diagnostic(`losses cpu ${cpu.losses.map((l) => l.toFixed(6)).join(' ')} | wasm ${wasm.losses.map((l) => l.toFixed(6)).join(' ')}`);
+    assert.ok((cpu.losses[3] ?? 0) < (cpu.losses[0] ?? 0), 'the loss goes down');
+    let lossDiff = 0;
+    cpu.losses.forEach((l, i) => (lossDiff = Math.max(lossDiff, Math.abs(l - (wasm.losses[i] ?? NaN)))));
+    let weightDiff = 0;
+    cpu.weights.forEach((w, i) => w.forEach((v, k) => (weightDiff = Math.max(weightDiff, Math.abs(v - (wasm.weights[i]?.[k] ?? NaN))))));
+    t.diagnostic(`max |loss diff| ${lossDiff.toExponential(2)}, max |weight diff| after 4 steps ${weightDiff.toExponential(2)}`);
+    assert.ok(lossDiff < 1e-4, `loss differs by ${lossDiff}`);
+    assert.ok(weightDiff < 1e-3, `weights differ by ${weightDiff}`);
+  });
+});
+
+describe('summary', () => {
+  it('reports the worst difference per kernel', (t) => {
+    for (const [kernel, diff] of [...worst.entries()].sort()) t.diagnostic(`${kernel}: max abs diff vs cpu ${diff.toExponential(2)}`);
+    assert.ok(worst.size > 0);
+  });
+});
