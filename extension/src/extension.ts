@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { trainCommand } from './train.js';
 
 /** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
 const requests = {
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'model' }],
     synchronize: { configurationSection: 'layerlab' },
+    initializationOptions: { trainAvailable: true },
   };
   const languageClient = new LanguageClient('layerlab', 'Layerlab', serverOptions, clientOptions);
   client = languageClient;
@@ -81,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.env.clipboard.writeText(code);
       void vscode.window.showInformationMessage('Layerlab: Keras code copied to the clipboard.');
     }),
+    vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string) => trainCommand(context, uri, model)),
   );
 
   const status = vscode.window.createStatusBarItem('layerlab.totals', vscode.StatusBarAlignment.Right, 100);
