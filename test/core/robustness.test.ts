@@ -1007,7 +1007,8 @@ function analyzeInWorker(text: string, timeoutMs: number): Promise<number> {
 
 test('robustness: nested repeats cannot multiply past the repetition limit', async () => {
   const text = 'model m {\n  input (4,)\n  repeat 10000 { repeat 10000 { Dense(1) } }\n}';
-  await analyzeInWorker(text, 3000);
+  // Generous: this guards against a hang (1e8 layers), not a slow machine.
+  await analyzeInWorker(text, 15000);
 });
 
 test('robustness: division by zero in arguments, defaults, variants and search ranges', () => {

@@ -22,7 +22,7 @@ export interface EvaluationOptions {
 export const maxRepetitions = 10000;
 
 /** Most layer instances one model may expand to (nested `repeat`s multiply); analysis stays bounded. */
-export const maxLayers = 100000;
+export const maxLayers = 20000;
 
 interface Tensor {
   /** Undefined once an error made the shape unknowable: later layers stay quiet. */
