@@ -113,3 +113,31 @@ test('--limit trains on the first N samples', async () => {
   assert.equal(outcome.testSamples, 100);
   model.dispose();
 });
+
+test('ReduceLROnPlateau lowers the learning rate after `patience` epochs without improvement', async () => {
+  // min_delta=10: nothing ever counts as an improvement after the first epoch.
+  const settings = '  epochs = 4\n  optimizer = Adam(learning_rate=0.01)\n  reduce_lr = ReduceLROnPlateau(monitor=val_loss, factor=0.5, patience=1, min_delta=10)\n  seed = 4';
+  const { model, config } = setup(dense(settings));
+  const messages: string[] = [];
+  const outcome = await train(tf, model, bandsDataset(), config, { onEvent: (e) => e.type === 'message' && messages.push(e.text) });
+  // Epoch 1 sets the reference; epochs 2, 3 and 4 each wait out patience 1 and halve the rate.
+  assert.deepEqual(
+    outcome.history.map((h) => Number(h.learning_rate.toPrecision(6))),
+    [0.01, 0.01, 0.005, 0.0025],
+  );
+  assert.equal(messages.length, 3);
+  model.dispose();
+});
+
+test('augmentation keeps shapes and flips really flip', async () => {
+  const { model, config } = setup(dense('  epochs = 1\n  augment = Augment(rotation=15, width_shift=0.1, height_shift=0.1, zoom=0.1, horizontal_flip=true)\n  seed = 9'));
+  const outcome = await train(tf, model, bandsDataset({ train: 200, test: 40 }), config);
+  assert.equal(outcome.stopReason, 'completed');
+  assert.ok(Number.isFinite(outcome.history[0]?.loss));
+  // The flip the loop uses mirrors columns: a band at column 1 moves to column 6 of 8.
+  const image = tf.tensor4d(Array.from({ length: 64 }, (_, i) => (i % 8 === 1 ? 1 : 0)), [1, 8, 8, 1]);
+  const flipped = await tf.image.flipLeftRight(image).data();
+  assert.equal(flipped[6], 1);
+  assert.equal(flipped[1], 0);
+  model.dispose();
+});
