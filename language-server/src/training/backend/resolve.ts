@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { registerWasmTrainingKernels, type Tf } from './wasm-kernels.js';
 
 export type { Tf } from './wasm-kernels.js';
@@ -106,45 +107,49 @@ export async function resolveBackend(preference: BackendPreference, loaders: Bac
     case 'wasm':
       return explicitWasm(loaders);
     case 'cpu':
-      return cpuBackend(loaders, [`Backend cpu, as asked. ${CPU_LAST_RESORT}`, GPU_HOW_TO]);
+      return cpuBackend(loaders, 'as asked', [CPU_LAST_RESORT, GPU_HOW_TO]);
     case 'auto':
       return autoBackend(loaders);
   }
+}
+
+/** The first note: which backend, on which device, and why it was chosen. */
+function headline(name: BackendName, device: string, why: string): string {
+  return `Backend ${name} on ${device}, ${why}.`;
 }
 
 async function autoBackend(loaders: BackendLoaders): Promise<ResolvedBackend> {
   const skipped: string[] = [];
   try {
     const gpu = await loaders.tensorflowGpu();
-    if (gpu.gpuDevice) return gpuBackend(gpu, loaders, ['Backend tensorflow-gpu, picked by auto.']);
+    if (gpu.gpuDevice) return gpuBackend(gpu, loaders, 'picked by auto');
     // libtensorflow is in the process now; a second one (tfjs-node) must not be loaded, so it runs on the CPU.
+    const device = `CPU (libtensorflow${version(gpu)}, from ${GPU_PACKAGE})`;
     return {
       name: 'tensorflow',
-      device: `CPU (libtensorflow${version(gpu)}, from ${GPU_PACKAGE})`,
+      device,
       tf: gpu.tf,
-      notes: [`Backend tensorflow on the CPU: ${GPU_PACKAGE} is installed but ${noCudaDevice()}`, ...where(gpu)],
+      notes: [headline('tensorflow', device, 'picked by auto'), `${GPU_PACKAGE} is installed but ${noCudaDevice()}`, ...where(gpu)],
     };
   } catch (error) {
     skipped.push(unavailable(GPU_PACKAGE, error));
   }
   try {
-    const native = await loaders.tensorflow();
-    return {
-      name: 'tensorflow',
-      device: `CPU (libtensorflow${version(native)})`,
-      tf: native.tf,
-      notes: ['Backend tensorflow (libtensorflow on the CPU), picked by auto.', ...skipped, ...where(native), GPU_HOW_TO],
-    };
+    return nativeBackend(await loaders.tensorflow(), 'picked by auto', skipped);
   } catch (error) {
     skipped.push(unavailable(CPU_NATIVE_PACKAGE, error));
   }
   try {
-    const wasm = await loaders.wasm();
-    return wasmBackend(wasm, ['Backend wasm (WebAssembly on the CPU), picked by auto.', ...skipped, CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
+    return wasmBackend(await loaders.wasm(), 'picked by auto', [...skipped, CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
   } catch (error) {
     skipped.push(unavailable(WASM_PACKAGE, error));
   }
-  return cpuBackend(loaders, [`Backend cpu, picked by auto: no faster backend could be loaded. ${CPU_LAST_RESORT}`, ...skipped, `Reinstall the project's dependencies (\`npm ci\`) to get the WebAssembly backend back.`, GPU_HOW_TO]);
+  return cpuBackend(loaders, 'picked by auto: no faster backend could be loaded', [
+    CPU_LAST_RESORT,
+    ...skipped,
+    "Reinstall the project's dependencies (`npm ci`) to get the WebAssembly backend back.",
+    GPU_HOW_TO,
+  ]);
 }
 
 async function explicitGpu(loaders: BackendLoaders): Promise<ResolvedBackend> {
@@ -166,7 +171,7 @@ async function explicitGpu(loaders: BackendLoaders): Promise<ResolvedBackend> {
       'tensorflow-gpu',
     );
   }
-  return gpuBackend(gpu, loaders, ['Backend tensorflow-gpu, as asked.']);
+  return gpuBackend(gpu, loaders, 'as asked');
 }
 
 async function explicitNative(loaders: BackendLoaders): Promise<ResolvedBackend> {
@@ -182,12 +187,7 @@ async function explicitNative(loaders: BackendLoaders): Promise<ResolvedBackend>
       { cause: error },
     );
   }
-  return {
-    name: 'tensorflow',
-    device: `CPU (libtensorflow${version(native)})`,
-    tf: native.tf,
-    notes: ['Backend tensorflow (libtensorflow on the CPU), as asked.', ...where(native), GPU_HOW_TO],
-  };
+  return nativeBackend(native, 'as asked', []);
 }
 
 async function explicitWasm(loaders: BackendLoaders): Promise<ResolvedBackend> {
@@ -201,10 +201,10 @@ async function explicitWasm(loaders: BackendLoaders): Promise<ResolvedBackend> {
       { cause: error },
     );
   }
-  return wasmBackend(wasm, ['Backend wasm (WebAssembly on the CPU), as asked.', CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
+  return wasmBackend(wasm, 'as asked', [CPU_NATIVE_HOW_TO, GPU_HOW_TO]);
 }
 
-async function gpuBackend(gpu: NativeLoad, loaders: BackendLoaders, lead: string[]): Promise<ResolvedBackend> {
+async function gpuBackend(gpu: NativeLoad, loaders: BackendLoaders, why: string): Promise<ResolvedBackend> {
   let name: string | undefined;
   try {
     name = await loaders.gpuName?.();
@@ -212,28 +212,33 @@ async function gpuBackend(gpu: NativeLoad, loaders: BackendLoaders, lead: string
     name = undefined;
   }
   const device = `${name ?? 'NVIDIA GPU'} via CUDA (libtensorflow${version(gpu)})`;
-  return { name: 'tensorflow-gpu', device, tf: gpu.tf, notes: [...lead, `Training runs on ${device}.`, ...where(gpu)] };
+  return { name: 'tensorflow-gpu', device, tf: gpu.tf, notes: [headline('tensorflow-gpu', device, why), ...where(gpu)] };
 }
 
-function wasmBackend(wasm: WasmLoad, notes: string[]): ResolvedBackend {
+function nativeBackend(native: NativeLoad, why: string, skipped: string[]): ResolvedBackend {
+  const device = `CPU (libtensorflow${version(native)})`;
+  return { name: 'tensorflow', device, tf: native.tf, notes: [headline('tensorflow', device, why), ...skipped, ...where(native), GPU_HOW_TO] };
+}
+
+function wasmBackend(wasm: WasmLoad, why: string, rest: string[]): ResolvedBackend {
   const device = `CPU (wasm${wasm.simd ? ' SIMD' : ''}, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})`;
-  const [lead = '', ...rest] = notes;
   return {
     name: 'wasm',
     device,
     tf: wasm.tf,
     notes: [
-      lead,
+      headline('wasm', device, why),
       WASM_THREADS,
-      ...(wasm.kernels.length ? [`Layerlab adds the kernels the shipped wasm backend lacks or runs slowly for training: ${wasm.kernels.join(', ')}.`] : []),
+      ...(wasm.kernels.length ? [`Layerlab registers the kernels the shipped wasm backend lacks or runs slowly for training: ${wasm.kernels.join(', ')}.`] : []),
       ...rest,
     ],
   };
 }
 
-async function cpuBackend(loaders: BackendLoaders, notes: string[]): Promise<ResolvedBackend> {
+async function cpuBackend(loaders: BackendLoaders, why: string, rest: string[]): Promise<ResolvedBackend> {
   const tf = await loaders.cpu();
-  return { name: 'cpu', device: 'CPU (pure JavaScript)', tf, notes };
+  const device = 'CPU (pure JavaScript)';
+  return { name: 'cpu', device, tf, notes: [headline('cpu', device, why), ...rest] };
 }
 
 function noCudaDevice(): string {
@@ -277,9 +282,9 @@ export interface LoaderOptions {
    * (where `npm install @tensorflow/tfjs-node-gpu` was run) or a `node_modules` itself.
    */
   readonly nativeModulesPath?: string;
-  /** Where require() starts otherwise (default: this module's location). */
+  /** Where require() of the native packages starts otherwise (default: this module's location). */
   readonly from?: string;
-  /** The folder holding the .wasm binaries (default: the installed package's dist/). */
+  /** The folder holding the .wasm binaries (default: the installed package's dist/, else this module's folder). */
   readonly wasmPath?: string;
 }
 
@@ -306,7 +311,15 @@ function isWasmPackage(value: unknown): value is WasmPackage {
 }
 
 function moduleRequire(from: string | undefined): NodeJS.Require {
-  return createRequire(from ?? import.meta.url);
+  return createRequire(from ?? defaultBase());
+}
+
+function defaultBase(): string {
+  // Bundled to CommonJS (dist/trainer.cjs), import.meta.url is empty and __filename is the bundle.
+  const url: unknown = import.meta.url;
+  if (typeof url === 'string' && url) return url;
+  if (typeof __filename === 'string') return __filename;
+  return join(process.cwd(), 'index.js');
 }
 
 function notFound(pkg: string): Error {
@@ -353,33 +366,71 @@ function packageFolder(entry: string, pkg: string): string {
   return at >= 0 ? entry.slice(0, at + marker.length - 1) : dirname(entry);
 }
 
+/** A CommonJS package's exports, whether the import gave them as the namespace or as its default. */
+function exportsOf(namespace: unknown): unknown {
+  if (typeof namespace !== 'object' || namespace === null) return namespace;
+  const fallback = (namespace as { default?: unknown }).default;
+  return fallback !== undefined && (isTfModule(fallback) || isWasmPackage(fallback)) ? fallback : namespace;
+}
+
+// Literal specifiers in import(): the trainer's esbuild bundle includes these two
+// packages (and still loads them only when called); unbundled, Node imports them from node_modules.
+async function importTf(): Promise<Tf> {
+  const tf = exportsOf(await import('@tensorflow/tfjs'));
+  if (!isTfModule(tf)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
+  return tf;
+}
+
+async function importWasmPackage(): Promise<WasmPackage> {
+  const wasm = exportsOf(await import('@tensorflow/tfjs-backend-wasm'));
+  if (!isWasmPackage(wasm)) throw new Error(`${WASM_PACKAGE} does not export setWasmPaths`);
+  return wasm;
+}
+
+const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+
+/**
+ * The folder with the .wasm binaries: the one given, else the installed package's
+ * dist/, else this module's folder (the trainer bundle has them copied beside it).
+ */
+function wasmDirectory(options: LoaderOptions): string {
+  const complete = (dir: string): boolean => WASM_BINARIES.every((file) => existsSync(join(dir, file)));
+  if (options.wasmPath) {
+    if (!complete(options.wasmPath)) throw new Error(`${WASM_BINARIES.join(' and ')} are not both in ${options.wasmPath}`);
+    return options.wasmPath;
+  }
+  const candidates: string[] = [];
+  try {
+    candidates.push(join(dirname(moduleRequire(options.from).resolve(`${WASM_PACKAGE}/package.json`)), 'dist'));
+  } catch {
+    // not installed as a package: a bundle with the binaries beside it
+  }
+  const base = options.from ?? defaultBase();
+  candidates.push(dirname(base.startsWith('file:') ? fileURLToPath(base) : base));
+  const found = candidates.find(complete);
+  if (!found) throw new Error(`${WASM_BINARIES[0]} was found neither in ${candidates.join(' nor in ')}`);
+  return found;
+}
+
 async function loadWasm(options: LoaderOptions): Promise<WasmLoad> {
-  const req = moduleRequire(options.from);
-  const tfModule: unknown = req('@tensorflow/tfjs');
-  if (!isTfModule(tfModule)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
-  const tf = tfModule;
-  const wasmModule: unknown = req(WASM_PACKAGE);
-  if (!isWasmPackage(wasmModule)) throw new Error(`${WASM_PACKAGE} does not export setWasmPaths`);
+  const tf = await importTf();
+  const wasmPackage = await importWasmPackage();
   if (!tf.findBackendFactory('wasm')) {
     throw new Error(`${WASM_PACKAGE} registered itself with another copy of @tensorflow/tfjs-core; install ${WASM_PACKAGE}@${tf.version_core}`);
   }
-  // The binaries ship in the package; pointing at them keeps the backend from fetching anything.
-  const dir = options.wasmPath ?? join(dirname(req.resolve(`${WASM_PACKAGE}/package.json`)), 'dist');
-  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
-    if (!existsSync(join(dir, file))) throw new Error(`${file} is missing from ${dir}`);
-  }
-  wasmModule.setWasmPaths(dir.endsWith(sep) ? dir : dir + sep);
+  // Pointing at the shipped binaries keeps the backend from fetching anything.
+  const dir = wasmDirectory(options);
+  wasmPackage.setWasmPaths(dir.endsWith(sep) ? dir : dir + sep);
   const kernels = registerWasmTrainingKernels(tf);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { tf, threads: wasmModule.getThreadsCount(), simd: simd === true, kernels: [...kernels.added, ...kernels.replaced] };
+  return { tf, threads: wasmPackage.getThreadsCount(), simd: simd === true, kernels: [...kernels.added, ...kernels.replaced] };
 }
 
-async function loadCpu(options: LoaderOptions): Promise<Tf> {
-  const tfModule: unknown = moduleRequire(options.from)('@tensorflow/tfjs');
-  if (!isTfModule(tfModule)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
-  if (!(await tfModule.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
-  return tfModule;
+async function loadCpu(): Promise<Tf> {
+  const tf = await importTf();
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+  return tf;
 }
 
 function nvidiaSmiName(): Promise<string | undefined> {
@@ -397,7 +448,7 @@ export function defaultLoaders(options: LoaderOptions = {}): BackendLoaders {
     tensorflowGpu: () => loadNative(GPU_PACKAGE, options),
     tensorflow: () => loadNative(CPU_NATIVE_PACKAGE, options),
     wasm: () => loadWasm(options),
-    cpu: () => loadCpu(options),
+    cpu: () => loadCpu(),
     gpuName: nvidiaSmiName,
   };
 }

@@ -9,9 +9,10 @@
  *
  * A few registered kernels are also replaced by faster compositions, falling back
  * to the shipped kernel outside the cases they cover:
- * - `Conv2DBackpropInput` (stride 1) as a forward convolution with the flipped kernel;
+ * - `Conv2DBackpropInput` (strides up to 3) as a forward convolution of the
+ *   zero-spread gradient with the flipped kernel;
  * - `Tile` as a broadcast add (the BatchNormalization gradient tiles its statistics);
- * - `BatchMatMul` with `transposeA` through an explicit transpose, and with int32
+ * - `BatchMatMul` with `transposeA` or `transposeB` through explicit transposes, and with int32
  *   operands through float32 (the shipped kernel is float32 only, which breaks
  *   `tf.math.confusionMatrix`).
  *
@@ -129,7 +130,7 @@ function input(tf: Tf, inputs: NamedTensorInfoMap, name: string): Tensor {
   return info;
 }
 
-function as4D(tf: Tf, t: Tensor): Tensor4D {
+function as4D(t: Tensor): Tensor4D {
   if (t.rank !== 4) throw new Error(`wasm training kernel: expected a rank-4 tensor, got shape [${t.shape.join(', ')}]`);
   return t as Tensor4D;
 }
@@ -181,13 +182,13 @@ function spreadByStride(tf: Tf, dy: Tensor4D, [sh, sw]: Pair): Tensor4D {
 }
 
 /**
- * Padding (before, after) along one axis that makes a stride-`stride`, dilation-`dilation`
- * correlation of the input with a `taps`-long kernel produce exactly `outLength` values
- * when the forward convolution had padding `padBefore`.
+ * Padding (before, after) of the input along one axis for the kernel-gradient
+ * correlation: exactly the positions the forward convolution read, which were
+ * (outLength − 1)·stride + (taps − 1)·dilation + 1 padded ones starting `padBefore`
+ * before the input. A negative `after` means rows it never read: cropped.
  */
-function filterGradientPadding(inLength: number, padBefore: number, taps: number, stride: number, outLength: number, dilation: number): Pair {
-  // The forward convolution read (outLength − 1)·stride + (taps − 1)·dilation + 1 padded positions.
-  const needed = (taps - 1) * stride + (outLength - 1) * dilation + 1;
+function filterGradientPadding(inLength: number, padBefore: number, taps: number, outLength: number, stride: number, dilation: number): Pair {
+  const needed = (taps - 1) * dilation + (outLength - 1) * stride + 1;
   return [padBefore, needed - padBefore - inLength];
 }
 
@@ -231,8 +232,8 @@ function geometry(info: Conv2DInfo): ConvGeometry {
 
 /** Kernel gradient of a Conv2D, [kh, kw, inC, outC], from x [N, H, W, inC] and dy [N, oh, ow, outC]. */
 function convFilterGradient(tf: Tf, x: Tensor4D, dy: Tensor4D, { info, strides, dilations }: ConvGeometry): Tensor4D {
-  const rows = filterGradientPadding(info.inHeight, info.padInfo.top, info.filterHeight, dilations[0], info.outHeight, strides[0]);
-  const cols = filterGradientPadding(info.inWidth, info.padInfo.left, info.filterWidth, dilations[1], info.outWidth, strides[1]);
+  const rows = filterGradientPadding(info.inHeight, info.padInfo.top, info.filterHeight, info.outHeight, strides[0], dilations[0]);
+  const cols = filterGradientPadding(info.inWidth, info.padInfo.left, info.filterWidth, info.outWidth, strides[1], dilations[1]);
   // Input channels become the batch, the batch becomes the channels.
   const xt = tf.transpose(x, [3, 1, 2, 0]);
   const { x: source, pad } = cropForPadding(tf, xt, rows, cols);
@@ -245,8 +246,8 @@ function convFilterGradient(tf: Tf, x: Tensor4D, dy: Tensor4D, { info, strides, 
 function depthwiseFilterGradient(tf: Tf, x: Tensor4D, dy: Tensor4D, { info, strides, dilations }: ConvGeometry): Tensor4D {
   const [n, h, w, c] = x.shape;
   const m = info.outChannels / info.inChannels;
-  const rows = filterGradientPadding(info.inHeight, info.padInfo.top, info.filterHeight, dilations[0], info.outHeight, strides[0]);
-  const cols = filterGradientPadding(info.inWidth, info.padInfo.left, info.filterWidth, dilations[1], info.outWidth, strides[1]);
+  const rows = filterGradientPadding(info.inHeight, info.padInfo.top, info.filterHeight, info.outHeight, strides[0], dilations[0]);
+  const cols = filterGradientPadding(info.inWidth, info.padInfo.left, info.filterWidth, info.outWidth, strides[1], dilations[1]);
   // One image whose channel c·N + n is channel c of sample n: a depthwise
   // correlation then pairs each sample's channel with its own gradient only.
   const xt = tf.reshape(tf.transpose(x, [1, 2, 3, 0]), [1, h, w, c * n]) as Tensor4D;
@@ -332,8 +333,8 @@ function toNHWC(tf: Tf, t: Tensor4D, dataFormat: string): Tensor4D {
 function conv2dBackpropFilter(tf: Tf): KernelFunc {
   return ({ inputs, attrs }) => {
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
-    const x0 = as4D(tf, input(tf, inputs, 'x'));
-    const dy0 = as4D(tf, input(tf, inputs, 'dy'));
+    const x0 = as4D(input(tf, inputs, 'x'));
+    const dy0 = as4D(input(tf, inputs, 'dy'));
     return tf.tidy(() => {
       const x = toNHWC(tf, x0, a.dataFormat);
       const dy = toNHWC(tf, dy0, a.dataFormat);
@@ -348,11 +349,11 @@ function conv2dBackpropInput(tf: Tf, original: KernelFunc): KernelFunc {
   return (args) => {
     const a = args.attrs as unknown as Conv2DBackpropInputAttrs;
     const [sh, sw] = pair(a.strides);
-    // Measured: the forward correlation wins at stride 1 only; the shipped kernel
-    // is faster than a zero-spread dy at stride 2.
-    if (sh !== 1 || sw !== 1 || a.dataFormat === 'NCHW') return original(args);
-    const dy = as4D(tf, input(tf, args.inputs, 'dy'));
-    const filter = as4D(tf, input(tf, args.inputs, 'filter'));
+    // Measured (scripts/bench-kernels.ts): the correlation of the zero-spread dy wins
+    // 6–10× at stride 1, 2–3× at stride 2, 1.9× at 3, and loses at 4.
+    if (sh > 3 || sw > 3 || a.dataFormat === 'NCHW') return original(args);
+    const dy = as4D(input(tf, args.inputs, 'dy'));
+    const filter = as4D(input(tf, args.inputs, 'filter'));
     return tf.tidy(() => {
       const info = convInfo(tf, a.inputShape, filter.shape, a.strides, 1, a.pad, a.dimRoundingMode, false);
       checkOutputShape(info, dy);
@@ -364,8 +365,8 @@ function conv2dBackpropInput(tf: Tf, original: KernelFunc): KernelFunc {
 function depthwiseBackpropFilter(tf: Tf): KernelFunc {
   return ({ inputs, attrs }) => {
     const a = attrs as unknown as DepthwiseBackpropFilterAttrs;
-    const x = as4D(tf, input(tf, inputs, 'x'));
-    const dy = as4D(tf, input(tf, inputs, 'dy'));
+    const x = as4D(input(tf, inputs, 'x'));
+    const dy = as4D(input(tf, inputs, 'dy'));
     return tf.tidy(() => {
       const info = convInfo(tf, x.shape, a.filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
       checkOutputShape(info, dy);
@@ -377,8 +378,8 @@ function depthwiseBackpropFilter(tf: Tf): KernelFunc {
 function depthwiseBackpropInput(tf: Tf): KernelFunc {
   return ({ inputs, attrs }) => {
     const a = attrs as unknown as DepthwiseBackpropInputAttrs;
-    const dy = as4D(tf, input(tf, inputs, 'dy'));
-    const filter = as4D(tf, input(tf, inputs, 'filter'));
+    const dy = as4D(input(tf, inputs, 'dy'));
+    const filter = as4D(input(tf, inputs, 'filter'));
     return tf.tidy(() => {
       const info = convInfo(tf, a.inputShape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
       checkOutputShape(info, dy);
@@ -438,15 +439,19 @@ function batchMatMul(tf: Tf, original: KernelFunc): KernelFunc {
       // Exact while every sum stays below 2^24 in magnitude (counts, one-hot products).
       return tf.tidy(() => tf.cast(tf.matMul(tf.cast(a, 'float32'), tf.cast(b, 'float32'), transposeA, transposeB), 'int32'));
     }
-    if (!transposeA) return original(args);
-    return tf.tidy(() => {
-      const perm = a.shape.map((_, i) => i);
-      const last = perm.length - 1;
-      perm[last] = last - 1;
-      perm[last - 1] = last;
-      return tf.matMul(tf.transpose(a, perm), b, false, transposeB);
-    });
+    if (!transposeA && !transposeB) return original(args);
+    // The shipped kernel runs 4–15× slower with either operand transposed than on a
+    // transposed copy (the Dense gradients are xᵀ·dy and dy·Wᵀ).
+    return tf.tidy(() => tf.matMul(transposeA ? swapLastAxes(tf, a) : a, transposeB ? swapLastAxes(tf, b) : b, false, false));
   };
+}
+
+function swapLastAxes(tf: Tf, t: Tensor): Tensor {
+  const perm = t.shape.map((_, i) => i);
+  const last = perm.length - 1;
+  perm[last] = last - 1;
+  perm[last - 1] = last;
+  return tf.transpose(t, perm);
 }
 
 /** Sum of the rows of x into `numSegments` rows by segment id, as a scatter (which adds duplicates). */
@@ -469,11 +474,7 @@ function unsortedSegmentSum(tf: Tf): KernelFunc {
   };
 }
 
-/**
- * The input gradient of a Conv2D as a forward correlation, at any stride (dy is
- * spread by zeros first). The kernel uses it at stride 1 only; exported for
- * scripts/bench-kernels.ts, which measures the stride-2 case against the shipped kernel.
- */
+/** The input gradient of a Conv2D as the replacement kernel computes it, at any stride; for scripts/bench-kernels.ts. */
 export function conv2dInputGradientByCorrelation(tf: Tf, dy: Tensor4D, filter: Tensor4D, inputShape: [number, number, number, number], strides: number | Pair, pad: 'valid' | 'same'): Tensor4D {
   return tf.tidy(() => convInputGradient(tf, dy, filter, geometry(convInfo(tf, inputShape, filter.shape, strides, 1, pad, undefined, false))));
 }
