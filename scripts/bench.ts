@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
-import { tuneHeapForAnalysis } from '../language-server/src/text/heap.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -58,8 +57,6 @@ function time(text: string, runs: number, warmup: number): { median: number; p95
 
 if (process.argv[1]?.endsWith("bench.js")) main();
 function main(): void {
-// The same heap setting as the language server and the CLI.
-tuneHeapForAnalysis();
 const fmt = (ms: number) => ms.toFixed(3).padStart(9);
 const sharedArg = process.argv.indexOf('--shared');
 const shared = resolve(sharedArg > 0 ? (process.argv[sharedArg + 1] ?? '../shared') : join(root, '..', 'shared'));

@@ -5,25 +5,58 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { describeKind, formatValue, textOf, type EvaluatedArgument, type Value } from './values.js';
 
-/** A layer's arguments after matching them to its schema; values not given take Keras defaults. */
+/**
+ * A layer's arguments after matching them to its schema; values not given take Keras defaults.
+ * The arguments as written are held in small parallel arrays rather than maps:
+ * every layer of every analysis has one, and a call names only a few arguments.
+ */
 export class ResolvedArgs implements LayerArgs {
   constructor(
-    /** The values the user gave, checked and normalised. */
-    readonly values: ReadonlyMap<string, Value>,
+    /** Schema names of the arguments written, in order. */
+    private readonly names: readonly string[],
+    /** Their checked, normalised values; undefined where the check failed. */
+    private readonly checked: readonly (Value | undefined)[],
+    /** Where each value is written, for precise diagnostics. */
+    private readonly written: readonly Range[],
     private readonly defaults: ReadonlyMap<string, Value>,
-    readonly givenNames: ReadonlySet<string>,
-    /** Where each given argument's value is written, for precise diagnostics. */
-    readonly ranges: ReadonlyMap<string, Range>,
     /** Whether every argument checked out; if not, shapes are not inferred. */
     readonly valid: boolean,
   ) {}
 
+  /** The values the user gave, checked and normalised. */
+  get values(): ReadonlyMap<string, Value> {
+    const values = new Map<string, Value>();
+    this.names.forEach((name, i) => {
+      const value = this.checked[i];
+      if (value) values.set(name, value);
+    });
+    return values;
+  }
+
+  get givenNames(): ReadonlySet<string> {
+    return new Set(this.names);
+  }
+
+  /** Where each given argument's value is written. */
+  get ranges(): ReadonlyMap<string, Range> {
+    return new Map(this.names.map((name, i) => [name, this.written[i] ?? { start: 0, end: 0 }]));
+  }
+
+  rangeOf(name: string): Range | undefined {
+    const i = this.names.indexOf(name);
+    return i < 0 ? undefined : this.written[i];
+  }
+
   value(name: string): Value {
-    return this.values.get(name) ?? this.defaults.get(name) ?? noneValue;
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] === name) return this.checked[i] ?? this.defaults.get(name) ?? noneValue;
+    }
+    return this.defaults.get(name) ?? noneValue;
   }
 
   given(name: string): boolean {
-    return this.givenNames.has(name);
+    return this.names.includes(name);
   }
 
   int(name: string): number {
@@ -62,21 +95,17 @@ export class ResolvedArgs implements LayerArgs {
   }
 
   optionalInts(name: string): number[] | undefined {
-    const v = this.value(name);
-    if (v.kind === 'none') return undefined;
-    return this.intList(name);
+    return this.optionalIntList(name);
   }
 
   /** An int, or a tuple of ints; `ints` arguments are expanded to their length. */
   intList(name: string): number[] {
-    const v = this.value(name);
-    if (v.kind === 'number') return [v.value];
-    if (v.kind === 'tuple') return v.items.map((i) => (i.kind === 'number' ? i.value : i.kind === 'none' ? -1 : 0));
-    return [];
+    return intsOf(this.value(name));
   }
 
   optionalIntList(name: string): number[] | undefined {
-    return this.value(name).kind === 'none' ? undefined : this.intList(name);
+    const v = this.value(name);
+    return v.kind === 'none' ? undefined : intsOf(v);
   }
 
   padding(name: string): [number, number][] {
@@ -86,6 +115,22 @@ export class ResolvedArgs implements LayerArgs {
 }
 
 const noneValue: Value = { kind: 'none' };
+
+// Shared by the arguments of every call that gives none.
+const noNames: readonly string[] = Object.freeze([]);
+const noValues: readonly Value[] = Object.freeze([]);
+const noRanges: readonly Range[] = Object.freeze([]);
+
+function intsOf(v: Value): number[] {
+  if (v.kind === 'number') return [v.value];
+  if (v.kind !== 'tuple') return [];
+  const ints = new Array<number>(v.items.length);
+  for (let i = 0; i < ints.length; i++) {
+    const item = v.items[i];
+    ints[i] = item?.kind === 'number' ? item.value : item?.kind === 'none' ? -1 : 0;
+  }
+  return ints;
+}
 
 function numberAt(value: Value, index: number): number {
   if (value.kind !== 'tuple') return 0;
@@ -98,85 +143,95 @@ export const maxSize = 2 ** 31 - 1;
 
 const isInt = (v: Value): v is { kind: 'number'; value: number } => v.kind === 'number' && Number.isInteger(v.value) && Math.abs(v.value) <= maxSize;
 
-/** Checks a value against an argument type; returns the normalised value or a reason. */
-export function checkArgument(spec: ArgSpec, value: Value, bindingNames: Iterable<string>): { ok: Value } | { problem: string; replacements?: string[] } {
-  if (value.kind === 'error') return { ok: value };
+/** Why a value does not fit an argument. A class, so that checking allocates nothing when the value fits. */
+export class ArgumentProblem {
+  constructor(
+    readonly problem: string,
+    readonly replacements?: string[],
+  ) {}
+}
+
+function mismatch(spec: ArgSpec, value: Value, bindings: ReadonlyMap<string, unknown>): ArgumentProblem {
+  const type = spec.type;
+  const unknownName = value.kind === 'symbol' && type.kind !== 'enum' && type.kind !== 'activation' && type.kind !== 'string' && type.kind !== 'object';
+  const hint = unknownName ? ` (\`${value.name}\` is not a model parameter${didYouMean(value.name, bindings.keys()).replace(/^; /, '; ').replace(/\?$/, '?')})` : '';
+  return new ArgumentProblem(`\`${spec.name}\` ${expectation(type)}, got ${describeKind(value)}${hint}`);
+}
+
+/** Checks a value against an argument type; returns the normalised value or the problem. */
+export function checkArgument(spec: ArgSpec, value: Value, bindings: ReadonlyMap<string, unknown>): Value | ArgumentProblem {
+  if (value.kind === 'error') return value;
   if (value.kind === 'none') {
-    if (spec.nullable || spec.type.kind === 'object') return { ok: value };
-    return { problem: `\`${spec.name}\` cannot be None; ${expectation(spec.type)}` };
+    if (spec.nullable || spec.type.kind === 'object') return value;
+    return new ArgumentProblem(`\`${spec.name}\` cannot be None; ${expectation(spec.type)}`);
   }
   const type = spec.type;
-  const fail = (extra = '') => {
-    const unknownName = value.kind === 'symbol' && type.kind !== 'enum' && type.kind !== 'activation' && type.kind !== 'string' && type.kind !== 'object';
-    const hint = unknownName ? ` (\`${value.name}\` is not a model parameter${didYouMean(value.name, bindingNames).replace(/^; /, '; ').replace(/\?$/, '?')})` : '';
-    return { problem: `\`${spec.name}\` ${expectation(type)}, got ${describeKind(value)}${hint}${extra}` };
-  };
   switch (type.kind) {
     case 'int':
-      if (value.kind === 'number' && Number.isInteger(value.value) && Math.abs(value.value) > maxSize) return { problem: `\`${spec.name}\` must be at most ${maxSize.toLocaleString('en-US')}, got ${formatValue(value)}` };
-      if (!isInt(value)) return fail();
-      if (type.min !== undefined && value.value < type.min) return { problem: `\`${spec.name}\` must be at least ${type.min}, got ${value.value}` };
-      return { ok: value };
+      if (value.kind === 'number' && Number.isInteger(value.value) && Math.abs(value.value) > maxSize) return new ArgumentProblem(`\`${spec.name}\` must be at most ${maxSize.toLocaleString('en-US')}, got ${formatValue(value)}`);
+      if (!isInt(value)) return mismatch(spec, value, bindings);
+      if (type.min !== undefined && value.value < type.min) return new ArgumentProblem(`\`${spec.name}\` must be at least ${type.min}, got ${value.value}`);
+      return value;
     case 'float':
-      if (value.kind !== 'number') return fail();
-      if (type.min !== undefined && value.value < type.min) return { problem: `\`${spec.name}\` must be at least ${type.min}, got ${formatValue(value)}` };
+      if (value.kind !== 'number') return mismatch(spec, value, bindings);
+      if (type.min !== undefined && value.value < type.min) return new ArgumentProblem(`\`${spec.name}\` must be at least ${type.min}, got ${formatValue(value)}`);
       if (type.max !== undefined && (type.maxExclusive ? value.value >= type.max : value.value > type.max)) {
-        return { problem: `\`${spec.name}\` must be ${type.maxExclusive ? 'below' : 'at most'} ${type.max}, got ${formatValue(value)}` };
+        return new ArgumentProblem(`\`${spec.name}\` must be ${type.maxExclusive ? 'below' : 'at most'} ${type.max}, got ${formatValue(value)}`);
       }
-      return { ok: value };
+      return value;
     case 'bool':
-      return value.kind === 'bool' ? { ok: value } : fail();
+      return value.kind === 'bool' ? value : mismatch(spec, value, bindings);
     case 'string':
-      return textOf(value) !== undefined ? { ok: value } : fail();
+      return textOf(value) !== undefined ? value : mismatch(spec, value, bindings);
     case 'object':
-      return { ok: value };
+      return value;
     case 'layer':
-      return value.kind === 'call' ? { ok: value } : fail();
+      return value.kind === 'call' ? value : mismatch(spec, value, bindings);
     case 'enum':
     case 'activation': {
       const text = textOf(value);
       const allowed: readonly string[] = type.kind === 'enum' ? type.values : activations;
-      if (text === undefined) return fail();
-      if (allowed.includes(text)) return { ok: value };
+      if (text === undefined) return mismatch(spec, value, bindings);
+      if (allowed.includes(text)) return value;
       const lower = text.toLowerCase();
-      if (allowed.includes(lower)) return { ok: { kind: 'symbol', name: lower } };
+      if (allowed.includes(lower)) return { kind: 'symbol', name: lower };
       const replacements = suggest(text, allowed);
-      return { problem: `\`${spec.name}\` must be one of ${allowed.join(', ')}; got ${text}${didYouMean(text, allowed)}`, replacements };
+      return new ArgumentProblem(`\`${spec.name}\` must be one of ${allowed.join(', ')}; got ${text}${didYouMean(text, allowed)}`, replacements);
     }
     case 'ints': {
       if (isInt(value)) {
-        if (type.min !== undefined && value.value < type.min) return { problem: `\`${spec.name}\` must be at least ${type.min}, got ${value.value}` };
-        return { ok: { kind: 'tuple', items: new Array<Value>(type.length).fill(value) } };
+        if (type.min !== undefined && value.value < type.min) return new ArgumentProblem(`\`${spec.name}\` must be at least ${type.min}, got ${value.value}`);
+        return { kind: 'tuple', items: new Array<Value>(type.length).fill(value) };
       }
-      if (value.kind !== 'tuple' || value.items.length !== type.length || !value.items.every(isInt)) return fail();
+      if (value.kind !== 'tuple' || value.items.length !== type.length || !value.items.every(isInt)) return mismatch(spec, value, bindings);
       if (type.min !== undefined && value.items.some((i) => i.kind === 'number' && i.value < (type.min ?? 0))) {
-        return { problem: `every value of \`${spec.name}\` must be at least ${type.min}, got ${formatValue(value)}` };
+        return new ArgumentProblem(`every value of \`${spec.name}\` must be at least ${type.min}, got ${formatValue(value)}`);
       }
-      return { ok: value };
+      return value;
     }
     case 'intList': {
-      if (isInt(value)) return { ok: value };
-      if (value.kind !== 'tuple' || !value.items.every((i) => isInt(i) || (type.allowMinusOne === true && i.kind === 'none'))) return fail();
-      return { ok: value };
+      if (isInt(value)) return value;
+      if (value.kind !== 'tuple' || !value.items.every((i) => isInt(i) || (type.allowMinusOne === true && i.kind === 'none'))) return mismatch(spec, value, bindings);
+      return value;
     }
     case 'padding': {
       const pair = (v: Value): Value | undefined => (isInt(v) && v.value >= 0 ? { kind: 'tuple', items: [v, v] } : undefined);
       const valid = (v: Value): v is { kind: 'tuple'; items: readonly Value[] } => v.kind === 'tuple' && v.items.length === 2 && v.items.every((i) => isInt(i) && i.value >= 0);
       if (isInt(value)) {
-        if (value.value < 0) return { problem: `\`${spec.name}\` cannot be negative` };
-        return { ok: { kind: 'tuple', items: new Array<Value>(type.axes).fill(pair(value) ?? value) } };
+        if (value.value < 0) return new ArgumentProblem(`\`${spec.name}\` cannot be negative`);
+        return { kind: 'tuple', items: new Array<Value>(type.axes).fill(pair(value) ?? value) };
       }
-      if (value.kind === 'tuple' && type.axes === 1 && valid(value)) return { ok: { kind: 'tuple', items: [value] } };
+      if (value.kind === 'tuple' && type.axes === 1 && valid(value)) return { kind: 'tuple', items: [value] };
       if (value.kind === 'tuple' && value.items.length === type.axes) {
         const items: Value[] = [];
         for (const item of value.items) {
           const normalised = valid(item) ? item : pair(item);
-          if (!normalised) return fail();
+          if (!normalised) return mismatch(spec, value, bindings);
           items.push(normalised);
         }
-        return { ok: { kind: 'tuple', items } };
+        return { kind: 'tuple', items };
       }
-      return fail();
+      return mismatch(spec, value, bindings);
     }
   }
 }
@@ -215,6 +270,8 @@ interface SchemaIndex {
   readonly required: readonly ArgSpec[];
 }
 
+const noBindings: ReadonlyMap<string, unknown> = new Map();
+
 const schemaIndexes = new WeakMap<readonly ArgSpec[], SchemaIndex>();
 
 /** Per-schema lookups computed once: resolving arguments is on the path of every keystroke. */
@@ -227,8 +284,8 @@ function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
     byName.set(spec.name, spec);
     for (const alias of spec.aliases ?? []) byName.set(alias, spec);
     if (spec.default !== undefined) {
-      const normalised = checkArgument(spec, spec.default, []);
-      defaults.set(spec.name, 'ok' in normalised ? normalised.ok : spec.default);
+      const normalised = checkArgument(spec, spec.default, noBindings);
+      defaults.set(spec.name, normalised instanceof ArgumentProblem ? spec.default : normalised);
     }
   }
   index = { byName, defaults, required: schema.filter((s) => s.required) };
@@ -251,19 +308,25 @@ export function resolveArguments(
   schema: readonly ArgSpec[],
   args: readonly EvaluatedArgument[],
   calleeRange: Range,
-  bindingNames: Iterable<string>,
+  /** Model parameters, named in hints when a value is an unknown name. */
+  bindings: ReadonlyMap<string, unknown>,
   reporter: ArgumentProblemReporter,
 ): ResolvedArgs {
   const index = indexOf(schema);
-  const values = new Map<string, Value>();
-  const given = new Set<string>();
-  const ranges = new Map<string, Range>();
+  if (args.length === 0 && index.required.length === 0) return new ResolvedArgs(noNames, noValues, noRanges, index.defaults, true);
+  // Sized up front (a pushed-to array keeps room for 16) and cut to what is filled.
+  const names = new Array<string>(args.length);
+  const checked = new Array<Value | undefined>(args.length);
+  const written = new Array<Range>(args.length);
+  let count = 0;
   let valid = true;
   const { sink, context } = reporter;
   const byName = index.byName;
   let position = 0;
   let seenKeyword = false;
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a) continue;
     let spec: ArgSpec | undefined;
     if (a.name === undefined) {
       if (seenKeyword) {
@@ -294,26 +357,32 @@ export function resolveArguments(
         continue;
       }
     }
-    if (given.has(spec.name)) {
+    if (names.includes(spec.name)) {
       sink.error('duplicate-argument', `${context}\`${spec.name}\` is given twice in ${layer}(...)`, a.nameRange ?? a.expression.range);
       valid = false;
       continue;
     }
-    given.add(spec.name);
-    ranges.set(spec.name, a.expression.range);
-    const checked = checkArgument(spec, a.value, bindingNames);
-    if ('problem' in checked) {
-      sink.error('argument-type', `${context}${layer}: ${checked.problem}`, a.expression.range, checked.replacements ? { replacements: checked.replacements } : {});
+    names[count] = spec.name;
+    written[count] = a.expression.range;
+    const value = checkArgument(spec, a.value, bindings);
+    if (value instanceof ArgumentProblem) {
+      sink.error('argument-type', `${context}${layer}: ${value.problem}`, a.expression.range, value.replacements ? { replacements: value.replacements } : {});
       valid = false;
+      checked[count++] = undefined;
       continue;
     }
-    if (checked.ok.kind === 'error') valid = false;
-    values.set(spec.name, checked.ok);
+    if (value.kind === 'error') valid = false;
+    checked[count++] = value;
+  }
+  if (count < args.length) {
+    names.length = count;
+    checked.length = count;
+    written.length = count;
   }
   for (const spec of index.required) {
-    if (given.has(spec.name)) continue;
+    if (names.includes(spec.name)) continue;
     sink.error('missing-argument', `${context}${layer} needs \`${spec.name}\`: ${spec.doc}`, calleeRange);
     valid = false;
   }
-  return new ResolvedArgs(values, index.defaults, given, ranges, valid);
+  return new ResolvedArgs(names, checked, written, index.defaults, valid);
 }

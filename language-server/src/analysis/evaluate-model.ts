@@ -1,6 +1,6 @@
-import type { CallExpression, Expression, InputStatement, LayerStatement, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
+import type { CallExpression, Expression, InputStatement, LayerStatement, ModelDeclaration, NameReference, Range, Statement } from '../syntax/ast.js';
 import { builtInDatasets } from '../catalog/datasets.js';
-import { formatShape, knownSize } from '../catalog/common.js';
+import { formatShape, knownSize, product } from '../catalog/common.js';
 import { findLayer, layerCatalog } from '../catalog/layers.js';
 import { LayerError, type InnerLayer, type LayerOutcome, type LayerSpec, type Shape, type TfModule } from '../catalog/types.js';
 import { maxSize, resolveArguments, type ResolvedArgs } from './arguments.js';
@@ -24,16 +24,23 @@ export const maxRepetitions = 10000;
 /** Most layer instances one model may expand to (nested `repeat`s multiply); analysis stays bounded. */
 export const maxLayers = 20000;
 
+type Receptive = { readonly size: readonly number[]; readonly jump: readonly number[] };
+
 interface Tensor {
   /** Undefined once an error made the shape unknowable: later layers stay quiet. */
   readonly shape: Shape | undefined;
-  readonly producer?: LayerInstance;
+  readonly producer: LayerInstance | undefined;
   /** Lengths of the first spatial axis through the layers that changed it, for messages. */
   readonly trail: readonly number[];
-  readonly receptive?: { readonly size: readonly number[]; readonly jump: readonly number[] };
+  readonly receptive: Receptive | undefined;
   consumed: boolean;
   labelled: boolean;
 }
+
+// Shared by every tensor and layer that has none (all readonly): allocating one per layer showed in the profile.
+const noTrail: readonly number[] = Object.freeze([]);
+const noRepetitions: readonly Repetition[] = Object.freeze([]);
+const noNames: readonly NameReference[] = Object.freeze([]);
 
 interface LabelEntry {
   tensor: Tensor;
@@ -62,10 +69,14 @@ function rangeOfCall(call: CallExpression): Range {
 
 class ModelEvaluator {
   private readonly layers: LayerInstance[] = [];
+  private readonly edges = new LayerEdges();
+  private readonly totals = new Totals();
   private readonly labels = new Map<string, LabelEntry>();
   private readonly nameCounts = new Map<string, number>();
   private readonly usedNames = new Set<string>();
   private readonly repetitions: Repetition[] = [];
+  /** A copy of `repetitions` that layers share until the next change to it. */
+  private repetitionsCopy: readonly Repetition[] | undefined = noRepetitions;
   private current: Tensor | undefined;
   private input: ModelInput | undefined;
   private complete = true;
@@ -88,7 +99,7 @@ class ModelEvaluator {
     }
     const output = this.current?.producer;
     if (this.options.reportWarnings) this.reportUnusedLabels();
-    const discarded = discardedLayers(this.layers, output);
+    const discarded = this.edges.unreached(this.layers, output);
     return {
       name,
       declaration,
@@ -98,7 +109,7 @@ class ModelEvaluator {
       layers: this.layers,
       output,
       discarded,
-      totals: totalsOf(discarded.size ? this.layers.filter((l) => !discarded.has(l)) : this.layers),
+      totals: discarded.size ? totalsOf(this.layers.filter((l) => !discarded.has(l))) : this.totals.result(),
       complete: this.complete && this.current?.shape !== undefined,
       errorCount: this.options.sink.errorCount - this.errorsBefore,
     };
@@ -162,8 +173,10 @@ class ModelEvaluator {
         return;
       }
       this.repetitions.push({ index: i + 1, count: count.value, statement: range });
+      this.repetitionsCopy = undefined;
       this.block(body);
       this.repetitions.pop();
+      this.repetitionsCopy = undefined;
     }
   }
 
@@ -197,6 +210,7 @@ class ModelEvaluator {
     const spatialAxes = shape ? Math.max(0, shape.length - 1) : 0;
     const tensor: Tensor = {
       shape,
+      producer: undefined,
       trail: spatialStart,
       receptive: spatialAxes > 0 ? { size: new Array<number>(spatialAxes).fill(1), jump: new Array<number>(spatialAxes).fill(1) } : undefined,
       consumed: false,
@@ -249,7 +263,7 @@ class ModelEvaluator {
       this.error('label', `no earlier layer is labelled \`${name}\`${didYouMean(name, this.labels.keys())}; label one with \`${name} = Layer(...)\``, range, {
         replacements: suggest(name, this.labels.keys()),
       });
-      this.current = { shape: undefined, trail: [], consumed: false, labelled: false };
+      this.current = { shape: undefined, producer: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: false };
       this.complete = false;
       return;
     }
@@ -268,80 +282,83 @@ class ModelEvaluator {
   private layerStatement(statement: LayerStatement): void {
     const call = statement.call;
     const spec = findLayer(call.callee.name);
-    const evaluatedArgs = call.args.map<EvaluatedArgument>((a) => ({
-      name: a.name?.name,
-      nameRange: a.name?.range,
-      value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? { kind: 'symbol', name: a.value.name } : this.value(a.value),
-      expression: a.value,
-    }));
-    const label = statement.label;
-    const poison = (): void => {
-      this.complete = false;
-      const tensor: Tensor = { shape: undefined, trail: [], consumed: false, labelled: label !== undefined };
-      if (this.current) this.current.consumed = true;
-      this.current = tensor;
-      if (label) this.defineLabel(label.name, label.range, statement, tensor);
-    };
+    // Arrays here are sized up front: one that is pushed to keeps room for 16 elements.
+    const evaluatedArgs = new Array<EvaluatedArgument>(call.args.length);
+    for (let i = 0; i < call.args.length; i++) {
+      const a = call.args[i];
+      if (!a) continue;
+      evaluatedArgs[i] = {
+        name: a.name?.name,
+        nameRange: a.name?.range,
+        value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? { kind: 'symbol', name: a.value.name } : this.value(a.value),
+        expression: a.value,
+      };
+    }
     if (!spec) {
       const replacements = suggest(call.callee.name, layerCatalog.keys());
       this.error('unknown-layer', `unknown layer \`${call.callee.name}\`${didYouMean(call.callee.name, layerCatalog.keys())}`, call.callee.range, { replacements });
-      return poison();
+      return this.poison(statement);
     }
 
     // Merge layers: positional names are the labelled tensors to merge.
-    const mergeSources: { name: string; range: Range }[] = [];
+    let mergeSources: readonly NameReference[] = noNames;
     let layerArgs = evaluatedArgs;
     if (spec.merge) {
+      const sources: NameReference[] = [];
+      mergeSources = sources;
       layerArgs = [];
       for (const a of evaluatedArgs) {
         if (a.name !== undefined) layerArgs.push(a);
-        else if (a.expression.kind === 'name') mergeSources.push({ name: a.expression.name, range: a.expression.range });
+        else if (a.expression.kind === 'name') sources.push(a.expression);
         else this.error('merge', `${spec.name} takes the labels of the tensors to merge, e.g. \`${spec.name}(skip)\`; got ${describeKind(a.value)}`, a.expression.range);
       }
     }
 
-    const args = resolveArguments(spec.name, spec.args, layerArgs, call.callee.range, this.bindings.keys(), { sink: this.options.sink, context: this.options.context });
+    const args = resolveArguments(spec.name, spec.args, layerArgs, call.callee.range, this.bindings, this.options);
     const wrapped = spec.wrapper ? this.innerLayer(args, call) : undefined;
     const inner = wrapped?.layer;
 
-    const sources: Tensor[] = [];
-    for (const source of mergeSources) {
+    const current = this.current;
+    const inputs: Tensor[] = current ? [current] : [];
+    for (let i = 0; i < mergeSources.length; i++) {
+      const source = mergeSources[i];
+      if (!source) continue;
       const entry = this.labels.get(source.name);
       if (!entry) {
         this.error('label', `no earlier layer is labelled \`${source.name}\`${didYouMean(source.name, this.labels.keys())}`, source.range, { replacements: suggest(source.name, this.labels.keys()) });
-        return poison();
+        return this.poison(statement);
       }
       entry.used = true;
-      sources.push(entry.tensor);
+      inputs.push(entry.tensor);
     }
 
-    const current = this.current;
     if (!current) {
       if (!this.missingInputReported) {
         this.missingInputReported = true;
         this.error('input', `${spec.name} has no input: start the model with \`input (28, 28, 1)\` or \`input mnist\``, call.callee.range);
       }
-      return poison();
+      return this.poison(statement);
     }
     if (spec.merge) {
-      const count = 1 + sources.length;
+      const count = inputs.length;
       if (count < spec.merge.minInputs || (spec.merge.maxInputs !== undefined && count > spec.merge.maxInputs)) {
         const wanted = spec.merge.maxInputs === spec.merge.minInputs ? `exactly ${spec.merge.minInputs - 1}` : `at least ${spec.merge.minInputs - 1}`;
         this.error('merge', `${spec.name} merges the current tensor with ${wanted} labelled tensor${spec.merge.minInputs === 2 ? '' : 's'}, e.g. \`${spec.name}(skip)\``, rangeOfCall(call));
-        return poison();
+        return this.poison(statement);
       }
     }
-    const inputs = [current, ...sources];
-    if (!args.valid || (spec.wrapper && !inner) || inputs.some((t) => t.shape === undefined)) {
-      inputs.forEach((t) => (t.consumed = true));
-      return poison();
+    const shapes = new Array<Shape>(inputs.length);
+    let shapesKnown = true;
+    for (let i = 0; i < inputs.length; i++) {
+      const shape = inputs[i]?.shape;
+      if (shape) shapes[i] = shape;
+      else shapesKnown = false;
     }
-    const shapes = inputs.map((t) => t.shape ?? []);
+    if (!args.valid || (spec.wrapper && !inner) || !shapesKnown) return this.poison(statement, inputs);
     const rankProblem = rankMismatch(spec, shapes[0] ?? []);
     if (rankProblem) {
-      this.error('rank', this.withRepetition(spec.name, rankProblem.message, inputs[0]), rangeOfCall(call), rankProblem.insertFlatten ? { replacements: ['Flatten()'] } : {});
-      inputs.forEach((t) => (t.consumed = true));
-      return poison();
+      this.error('rank', this.withRepetition(spec.name, rankProblem.message, current), rangeOfCall(call), rankProblem.insertFlatten ? { replacements: ['Flatten()'] } : {});
+      return this.poison(statement, inputs);
     }
     let outcome: LayerOutcome;
     try {
@@ -349,22 +366,22 @@ class ModelEvaluator {
     } catch (error) {
       const layerError = error instanceof LayerError ? error : undefined;
       const message = layerError ? layerError.message : `internal error while analysing ${spec.name}: ${String(error)}; please report it`;
-      const at = (layerError?.argument && args.ranges.get(layerError.argument)) || rangeOfCall(call);
+      const at = (layerError?.argument && args.rangeOf(layerError.argument)) || rangeOfCall(call);
       const code = message.includes(' smaller than the ') ? 'spatial-too-small' : spec.merge ? 'merge' : 'shape';
       this.error(code, this.withRepetition(spec.name, message, current, code === 'spatial-too-small'), at);
-      inputs.forEach((t) => (t.consumed = true));
-      return poison();
+      return this.poison(statement, inputs);
     }
 
-    const tooLarge = outcome.output.some((d) => d !== null && d > maxSize) || !Number.isSafeInteger(outcome.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
-    if (tooLarge) {
+    if (tooLarge(outcome)) {
       this.error('shape', this.withRepetition(spec.name, `${spec.name}: its output or parameter count is too large to be exact (over ${maxSize.toLocaleString('en-US')} per axis or 2^53 parameters); are the sizes right?`, current), rangeOfCall(call));
-      inputs.forEach((t) => (t.consumed = true));
-      return poison();
+      return this.poison(statement, inputs);
     }
     const instance = this.makeInstance(statement, spec, args, inputs, shapes, outcome, wrapped);
     this.layers.push(instance);
-    inputs.forEach((t) => (t.consumed = true));
+    this.totals.add(instance);
+    consume(inputs);
+    this.edges.add(instance.index, instance.inputs);
+    const label = statement.label;
     const tensor: Tensor = {
       shape: outcome.output,
       producer: instance,
@@ -373,6 +390,17 @@ class ModelEvaluator {
       consumed: false,
       labelled: label !== undefined,
     };
+    this.current = tensor;
+    if (label) this.defineLabel(label.name, label.range, statement, tensor);
+  }
+
+  /** After an error in a layer: its output is unknown, and later layers stay quiet about it. */
+  private poison(statement: LayerStatement, inputs: readonly Tensor[] = []): void {
+    consume(inputs);
+    const label = statement.label;
+    this.complete = false;
+    const tensor: Tensor = { shape: undefined, producer: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: label !== undefined };
+    if (this.current) this.current.consumed = true;
     this.current = tensor;
     if (label) this.defineLabel(label.name, label.range, statement, tensor);
   }
@@ -397,7 +425,7 @@ class ModelEvaluator {
       this.error('argument-type', `${call.callee.name} cannot wrap ${spec.name}`, value.node.range);
       return undefined;
     }
-    const innerArgs = resolveArguments(spec.name, spec.args, value.args, value.node.callee.range, this.bindings.keys(), { sink: this.options.sink, context: this.options.context });
+    const innerArgs = resolveArguments(spec.name, spec.args, value.args, value.node.callee.range, this.bindings, this.options);
     if (!innerArgs.valid) return undefined;
     const infer = (input: Shape): LayerOutcome => {
       const problem = rankMismatch(spec, input);
@@ -428,14 +456,16 @@ class ModelEvaluator {
     const trainableFlag = args.bool('trainable') && (wrapped ? wrapped.args.bool('trainable') : true);
     let trainable = 0;
     let nonTrainable = 0;
-    for (const w of outcome.weights) {
-      const size = w.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < outcome.weights.length; i++) {
+      const w = outcome.weights[i];
+      if (!w) continue;
+      const size = product(w.shape);
       if (w.trainable && trainableFlag) trainable += size;
       else nonTrainable += size;
     }
     const explicitName = args.optionalText('name');
     const label = statement.label?.name;
-    const name = this.layerName(spec, explicitName, label, args.ranges.get('name') ?? statement.call.callee.range);
+    const name = this.layerName(spec, explicitName, label, args.rangeOf('name') ?? statement.call.callee.range);
     const elements = knownSize(outcome.output);
     const receptive = nextReceptive(inputs, outcome);
     return {
@@ -445,11 +475,11 @@ class ModelEvaluator {
       args,
       name,
       label,
-      repetitions: [...this.repetitions],
-      inputs: inputs.map((t) => t.producer),
+      repetitions: (this.repetitionsCopy ??= [...this.repetitions]),
+      inputs: producers(inputs),
       inputShapes: shapes,
       outputShape: outcome.output,
-      weights: outcome.weights.map((w) => (trainableFlag ? w : { ...w, trainable: false })),
+      weights: trainableFlag ? outcome.weights : outcome.weights.map((w) => ({ ...w, trainable: false })),
       params: trainable + nonTrainable,
       trainableParams: trainable,
       nonTrainableParams: nonTrainable,
@@ -469,26 +499,30 @@ class ModelEvaluator {
    */
   private layerName(spec: LayerSpec, explicitName: string | undefined, label: string | undefined, range: Range): string {
     if (explicitName !== undefined) {
-      if (this.usedNames.has(explicitName)) {
+      if (!this.claim(explicitName)) {
         const inRepeat = this.repetitions.length > 0 ? '; inside `repeat` every repetition would reuse it, so leave `name` out' : '';
         this.error('label', `the layer name '${explicitName}' is used twice in this model, which Keras rejects${inRepeat}`, range);
       }
-      this.usedNames.add(explicitName);
       return explicitName;
     }
     if (label !== undefined) {
       let name = label;
-      for (let n = 1; this.usedNames.has(name); n++) name = `${label}_${n}`;
-      this.usedNames.add(name);
+      for (let n = 1; !this.claim(name); n++) name = `${label}_${n}`;
       return name;
     }
     const base = snakeCase(spec.name);
     let count = this.nameCounts.get(base) ?? 0;
     let name = count === 0 ? base : `${base}_${count}`;
-    while (this.usedNames.has(name)) name = `${base}_${++count}`;
+    while (!this.claim(name)) name = `${base}_${++count}`;
     this.nameCounts.set(base, count + 1);
-    this.usedNames.add(name);
     return name;
+  }
+
+  /** Marks a layer name as used; false if it already was. (One set lookup where `has` and `add` take two.) */
+  private claim(name: string): boolean {
+    const before = this.usedNames.size;
+    this.usedNames.add(name);
+    return this.usedNames.size > before;
   }
 
   private reportUnusedLabels(): void {
@@ -513,28 +547,60 @@ function rankMismatch(spec: LayerSpec, shape: Shape): { message: string; insertF
   };
 }
 
-function nextTrail(input: Tensor, output: Shape): number[] {
-  const inputShape = input.shape ?? [];
-  if (output.length !== inputShape.length || output.length < 2) return [];
-  const first = output[0];
-  if (typeof first !== 'number') return [];
-  const trail = [...input.trail];
-  if (trail[trail.length - 1] !== first) trail.push(first);
-  return trail;
+// Indexed loops in the per-layer helpers: `for...of` over arrays of several element kinds (as layers return) is not
+// optimised into a plain loop and allocates an iterator result per element.
+
+function tooLarge(outcome: LayerOutcome): boolean {
+  const output = outcome.output;
+  for (let i = 0; i < output.length; i++) {
+    const d = output[i];
+    if (d !== null && d !== undefined && d > maxSize) return true;
+  }
+  let weights = 0;
+  for (let i = 0; i < outcome.weights.length; i++) weights += product(outcome.weights[i]?.shape ?? []);
+  return !Number.isSafeInteger(weights);
 }
 
-function nextReceptive(inputs: readonly Tensor[], outcome: LayerOutcome): { size: number[]; jump: number[] } | undefined {
+function consume(inputs: readonly Tensor[]): void {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t) t.consumed = true;
+  }
+}
+
+function producers(inputs: readonly Tensor[]): (LayerInstance | undefined)[] {
+  const result = new Array<LayerInstance | undefined>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) result[i] = inputs[i]?.producer;
+  return result;
+}
+
+/** The trail is shared (it is readonly) while the first spatial axis keeps its length. */
+function nextTrail(input: Tensor, output: Shape): readonly number[] {
+  const inputShape = input.shape ?? [];
+  if (output.length !== inputShape.length || output.length < 2) return noTrail;
+  const first = output[0];
+  if (typeof first !== 'number') return noTrail;
+  const trail = input.trail;
+  if (trail[trail.length - 1] === first) return trail;
+  return [...trail, first];
+}
+
+function nextReceptive(inputs: readonly Tensor[], outcome: LayerOutcome): Receptive | undefined {
   const first = inputs[0]?.receptive;
   if (!first) return undefined;
   if (outcome.window) {
     const { kernel, strides, dilation } = outcome.window;
     if (kernel.length !== first.size.length) return undefined;
-    return {
-      size: first.size.map((s, i) => s + ((kernel[i] ?? 1) - 1) * (dilation[i] ?? 1) * (first.jump[i] ?? 1)),
-      jump: first.jump.map((j, i) => j * (strides[i] ?? 1)),
-    };
+    const size = new Array<number>(first.size.length);
+    let jump = first.jump;
+    for (let i = 0; i < size.length; i++) size[i] = (first.size[i] ?? 0) + ((kernel[i] ?? 1) - 1) * (dilation[i] ?? 1) * (first.jump[i] ?? 1);
+    // With unit strides the jump is unchanged and shared (it is readonly).
+    if (strides.some((s) => s !== 1)) jump = first.jump.map((j, i) => j * (strides[i] ?? 1));
+    return { size, jump };
   }
   if (outcome.keepsReceptiveField) {
+    // Through one input the field is unchanged: share it (it is readonly).
+    if (inputs.length === 1) return first;
     const size = [...first.size];
     for (const other of inputs.slice(1)) {
       if (!other.receptive) return undefined;
@@ -545,31 +611,66 @@ function nextReceptive(inputs: readonly Tensor[], outcome: LayerOutcome): { size
   return undefined;
 }
 
-/** Layers that do not lead to the output: Keras leaves them out of the model and its totals. */
-function discardedLayers(layers: readonly LayerInstance[], output: LayerInstance | undefined): Set<LayerInstance> {
-  const reached = new Set<LayerInstance>();
-  const stack = output ? [output] : [];
-  while (stack.length) {
-    const layer = stack.pop();
-    if (!layer || reached.has(layer)) continue;
-    reached.add(layer);
-    for (const input of layer.inputs) if (input) stack.push(input);
+/**
+ * The graph of layers as two flat index lists, written while each layer is made.
+ * Walking it finds the layers that do not lead to the output without visiting
+ * every layer object again (they are long out of the CPU cache by then).
+ */
+class LayerEdges {
+  private readonly consumers: number[] = [];
+  private readonly producers: number[] = [];
+
+  /** `inputs`: the producers of the layer's inputs, undefined for the model input. */
+  add(consumer: number, inputs: readonly (LayerInstance | undefined)[]): void {
+    for (let i = 0; i < inputs.length; i++) {
+      this.consumers.push(consumer);
+      this.producers.push(inputs[i]?.index ?? -1);
+    }
   }
-  return new Set(output ? layers.filter((l) => !reached.has(l)) : []);
+
+  /** Layers that do not lead to the output: Keras leaves them out of the model and its totals. */
+  unreached(layers: readonly LayerInstance[], output: LayerInstance | undefined): Set<LayerInstance> {
+    const discarded = new Set<LayerInstance>();
+    if (!output) return discarded;
+    const reached = new Uint8Array(layers.length);
+    reached[output.index] = 1;
+    // A producer comes before its consumers, so one pass from the last edge back settles every layer.
+    for (let e = this.consumers.length - 1; e >= 0; e--) {
+      const producer = this.producers[e] ?? -1;
+      if (producer >= 0 && reached[this.consumers[e] ?? 0] === 1) reached[producer] = 1;
+    }
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      if (layer && reached[i] !== 1) discarded.add(layer);
+    }
+    return discarded;
+  }
+}
+
+/** Sums layer by layer; the evaluator keeps one as it goes, to spare a pass over every layer at the end. */
+class Totals {
+  private params = 0;
+  private trainable = 0;
+  private macs: number | null = 0;
+  private activationBytes: number | null = 0;
+
+  add(layer: LayerInstance): void {
+    this.params += layer.params;
+    this.trainable += layer.trainableParams;
+    this.macs = this.macs === null || layer.macs === null ? null : this.macs + layer.macs;
+    this.activationBytes = this.activationBytes === null || layer.activationBytes === null ? null : this.activationBytes + layer.activationBytes;
+  }
+
+  result(): ModelTotals {
+    const { params, trainable, macs, activationBytes } = this;
+    return { params, trainable, nonTrainable: params - trainable, macs, weightBytes: params * 4, activationBytes };
+  }
 }
 
 export function totalsOf(layers: readonly LayerInstance[]): ModelTotals {
-  let params = 0;
-  let trainable = 0;
-  let macs: number | null = 0;
-  let activationBytes: number | null = 0;
-  for (const layer of layers) {
-    params += layer.params;
-    trainable += layer.trainableParams;
-    macs = macs === null || layer.macs === null ? null : macs + layer.macs;
-    activationBytes = activationBytes === null || layer.activationBytes === null ? null : activationBytes + layer.activationBytes;
-  }
-  return { params, trainable, nonTrainable: params - trainable, macs, weightBytes: params * 4, activationBytes };
+  const totals = new Totals();
+  for (const layer of layers) totals.add(layer);
+  return totals.result();
 }
 
 /** Evaluates a model body with the given parameter values. */

@@ -76,17 +76,21 @@ export const baseArgs: readonly ArgSpec[] = [
   arg('dtype', { kind: 'string' }, 'Data type of the weights and computation, e.g. `float32`.', { default: none, nullable: true }),
 ];
 
+// Indexed loops in these per-layer helpers: `for...of` over arrays of several element kinds (as layers build them)
+// is not optimised into a plain loop and allocates an iterator result per element.
+
 export function product(values: readonly number[]): number {
   let result = 1;
-  for (const v of values) result *= v;
+  for (let i = 0; i < values.length; i++) result *= values[i] ?? 1;
   return result;
 }
 
 /** Elements of a shape, or undefined when an axis is unknown. */
 export function knownSize(shape: Shape): number | undefined {
   let result = 1;
-  for (const d of shape) {
-    if (d === null) return undefined;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === null || d === undefined) return undefined;
     result *= d;
   }
   return result;
@@ -159,16 +163,16 @@ export function slide(
   padding: string,
   what: 'kernel' | 'pool size',
 ): (number | null)[] {
-  const sizes = spatial(input);
-  const out: (number | null)[] = [];
-  for (let i = 0; i < sizes.length; i++) {
-    const n = sizes[i] ?? null;
-    const k = kernel[i] ?? 1;
-    const d = dilation[i] ?? 1;
-    const length = convOutputLength(n, k, padding, strides[i] ?? 1, d);
-    out.push(length);
+  // Runs for every convolution and pooling layer: one exact-size array, no closures.
+  const out = new Array<number | null>(Math.max(0, input.length - 1));
+  let empty = false;
+  for (let i = 0; i < out.length; i++) {
+    const length = convOutputLength(input[i] ?? null, kernel[i] ?? 1, padding, strides[i] ?? 1, dilation[i] ?? 1);
+    out[i] = length;
+    if (length !== null && length <= 0) empty = true;
   }
-  if (out.some((o) => o !== null && o <= 0)) {
+  if (empty) {
+    const sizes = spatial(input);
     const effective = kernel.map((k, i) => (k - 1) * (dilation[i] ?? 1) + 1);
     const dilated = effective.some((e, i) => e !== kernel[i]) ? ` (dilated to ${times(effective)})` : '';
     throw new LayerError(
@@ -181,7 +185,8 @@ export function slide(
 /** Product that is unknown when any factor is. */
 export function mul(...factors: readonly (number | null | undefined)[]): number | null {
   let result = 1;
-  for (const f of factors) {
+  for (let i = 0; i < factors.length; i++) {
+    const f = factors[i];
     if (f === null || f === undefined) return null;
     result *= f;
   }

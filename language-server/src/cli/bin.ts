@@ -1,7 +1,5 @@
-import { tuneHeapForAnalysis } from '../text/heap.js';
 import { runCli } from './main.js';
 
-tuneHeapForAnalysis();
 const status = runCli(process.argv.slice(2));
 if (typeof status === 'number') process.exitCode = status;
 else if (status !== 'serving') process.exitCode = await status;

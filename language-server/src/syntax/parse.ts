@@ -1,7 +1,8 @@
-import { Lexer, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { ModelFile, Range } from './ast.js';
-import { AstBuilder, tokenRange } from './ast-builder.js';
-import { expectedTokenPrefix, ModelParser } from './parser.js';
+import { lex } from './lexer.js';
+import { expectedTokenPrefix, ModelParser, tokenRange } from './parser.js';
+import { parseStrict } from './strict-parser.js';
 import * as T from './tokens.js';
 import { LineIndex } from '../text/line-index.js';
 
@@ -17,7 +18,6 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-const lexer = new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
 let parser: ModelParser | undefined;
 
 /** The parser is built once per process: its construction is the expensive part. */
@@ -28,8 +28,7 @@ function sharedParser(): ModelParser {
 
 /** Parses a `.model` text. Never throws: problems come back as `errors` beside a best-effort AST. */
 export function parseModelText(text: string): ParseResult {
-  const lexed = lexer.tokenize(text);
-  const lines = new LineIndex(text);
+  const lexed = lex(text);
   const errors: SyntaxError[] = lexed.errors.map((error) => {
     const start = error.offset;
     const character = text.slice(start, start + error.length);
@@ -39,20 +38,22 @@ export function parseModelText(text: string): ParseResult {
     };
   });
   const tokens = withinNestingLimit(lexed.tokens, errors);
+  // Most of the time the file is valid: the strict parser builds its AST quickly, and only a
+  // file with a syntax error needs chevrotain's error recovery and messages.
+  const valid = parseStrict(tokens, text.length);
+  if (valid) return { ast: valid, errors, tokens, comments: lexed.comments };
   const p = sharedParser();
-  p.input = tokens;
-  const cst = p.file();
-  for (const error of p.errors) errors.push(describeParseError(error, lexed.tokens, text, lines));
-  const ast = new AstBuilder(text.length).file(cst);
-  const comments = lexed.groups['comments'] ?? [];
-  return { ast, errors, tokens, comments };
+  const ast = p.parse(tokens, text.length);
+  const parseErrors = p.errors;
+  if (parseErrors.length > 0) {
+    const lines = new LineIndex(text);
+    for (const error of parseErrors) errors.push(describeParseError(error, lexed.tokens, text, lines));
+  }
+  return { ast, errors, tokens, comments: lexed.comments };
 }
 
 /** Deeper than any real model; keeps the recursive-descent parser and the analysis far from the stack limit. */
 export const maxNesting = 64;
-
-const openers = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
-const closerTypes = new Set<TokenType>([T.RParen, T.RBracket, T.RBrace]);
 
 /** Cuts the token stream where brackets nest deeper than `maxNesting`, reporting it there. */
 function withinNestingLimit(tokens: IToken[], errors: SyntaxError[]): IToken[] {
@@ -60,8 +61,9 @@ function withinNestingLimit(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     if (!token) continue;
-    if (openers.has(token.tokenType)) depth++;
-    else if (closerTypes.has(token.tokenType)) depth = Math.max(0, depth - 1);
+    const type = token.tokenType;
+    if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) depth = Math.max(0, depth - 1);
     if (depth > maxNesting) {
       errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: tokenRange(token) });
       return tokens.slice(0, i);
