@@ -1,14 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence on every machine and run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random.js';
+
+/** The project's seeded PRNG (mulberry32), under the name the data code uses. */
+export const mulberry32 = seededRandom;
 
 /** Fisher–Yates, in place. */
 export function shuffleInPlace(values: Uint32Array, random: () => number): Uint32Array {
