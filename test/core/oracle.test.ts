@@ -12,6 +12,7 @@ import type { EvaluatedModel } from '../../language-server/src/analysis/model-ty
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { buildTfModel, buildTfModelLayers, ModelBuildError, type TfGraphModule } from '../../language-server/src/training/build-model.js';
 import type { LineIndex } from '../../language-server/src/text/line-index.js';
+import { seededRandom } from '../../language-server/src/training/random.js';
 
 // ---------------------------------------------------------------- TensorFlow.js
 
@@ -202,17 +203,7 @@ test('buildTfModel names the layer and line TensorFlow.js cannot build', () => {
 
 // ---------------------------------------------------------------- random architectures
 
-/** mulberry32: a tiny seeded PRNG, so every draw can be reproduced from its index. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 class Rng {
   private readonly next: () => number;

@@ -20,23 +20,14 @@ import { builtInDatasets } from '../../language-server/src/catalog/datasets.js';
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { losses, optimizers, trainSettings } from '../../language-server/src/catalog/training.js';
 import type { ArgSpec, LayerSpec } from '../../language-server/src/catalog/types.js';
+import { seededRandom } from '../../language-server/src/training/random.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
 
 // ---------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; same seed, same sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 class Rng {
   private readonly next: () => number;

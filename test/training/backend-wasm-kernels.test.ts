@@ -10,6 +10,7 @@ import { before, describe, it, type TestContext } from 'node:test';
 import type * as TfModule from '@tensorflow/tfjs';
 import { defaultLoaders } from '../../language-server/src/training/backend/resolve.js';
 import { ADDED_KERNELS, REPLACED_KERNELS, registerWasmTrainingKernels } from '../../language-server/src/training/backend/wasm-kernels.js';
+import { seededRandom } from '../../language-server/src/training/random.js';
 
 type Tf = typeof TfModule;
 type Tensor = TfModule.Tensor;
@@ -17,17 +18,7 @@ type NamedAttrMap = TfModule.NamedAttrMap;
 
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as Tf;
 
-/** Mulberry32: the same inputs on both backends and on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function values(shape: readonly number[], seed: number): Float32Array {
   const next = random(seed);
