@@ -1,10 +1,16 @@
-// Parse + analysis time of the examples and of generated 1,000- and 10,000-layer
-// models: medians after warm-up, cost per layer, and the growth from 1k to 10k.
+// Parse + analysis time of the examples and of generated models of 1,000 to 10,000
+// layers: median and 95th percentile after warm-up, cost per layer, the growth
+// from 1k to 10k, the heap one analysis keeps alive, and the garbage collection
+// time within it. The scaling runs twice: with Node's default flags, and with the
+// young-generation size the language server is started with (`--max-semi-space-size=32`).
 // Usage: node out/scripts/bench.js [--shared ../shared]
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -35,50 +41,122 @@ export function generatedModel(layers: number): string {
   return lines.join('\n') + '\n';
 }
 
-function median(values: number[]): number {
+/** The semi-space size the extension starts the language server with (extension/src/extension.ts). */
+const serverFlags = ['--max-semi-space-size=32'];
+const scalingSizes = [1000, 2000, 5000, 10000];
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+}
+
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function time(text: string, runs: number, warmup: number): { median: number; p95: number; layers: number } {
+/** Collection time reported by V8, summed while `collecting` is set (see `observeGc`). */
+const gcTime = { collecting: false, ms: 0 };
+
+function observeGc(): void {
+  new PerformanceObserver((list) => {
+    if (gcTime.collecting) for (const entry of list.getEntries()) gcTime.ms += entry.duration;
+  }).observe({ entryTypes: ['gc'] });
+}
+
+interface Timing {
+  readonly median: number;
+  readonly p95: number;
+  readonly layers: number;
+  /** Garbage collection per analysis, as V8 reports it (ms). */
+  readonly gc: number;
+}
+
+async function time(text: string, runs: number, warmup: number): Promise<Timing> {
   let layers = 0;
   for (let i = 0; i < warmup; i++) analyzeText(text);
   const samples: number[] = [];
+  gcTime.ms = 0;
+  gcTime.collecting = true;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const analysis = analyzeText(text);
     samples.push(performance.now() - start);
     layers = analysis.models.reduce((n, m) => n + (m.evaluated?.layers.length ?? 0), 0);
   }
+  // GC entries are delivered asynchronously.
+  await new Promise((done) => setTimeout(done, 20));
+  gcTime.collecting = false;
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: median(samples), p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0, layers };
+  return { median: median(samples), p95: quantile(sorted, 0.95), layers, gc: gcTime.ms / runs };
 }
 
-if (process.argv[1]?.endsWith("bench.js")) main();
-function main(): void {
-const fmt = (ms: number) => ms.toFixed(3).padStart(9);
-const sharedArg = process.argv.indexOf('--shared');
-const shared = resolve(sharedArg > 0 ? (process.argv[sharedArg + 1] ?? '../shared') : join(root, '..', 'shared'));
-const dirs = [join(root, 'examples'), join(shared, 'examples')].filter((d) => existsSync(d));
+/** `gc()` without starting Node with `--expose-gc`: the flag takes effect for a new context. */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
-console.log('parse + analysis, median of runs after warm-up (ms)');
-console.log(`${'input'.padEnd(44)} ${'layers'.padStart(7)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'µs/layer'.padStart(9)}`);
-for (const dir of dirs) {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.model')).sort()) {
-    const r = time(readFileSync(join(dir, file), 'utf8'), 200, 50);
-    console.log(`${(dir.includes('shared') ? 'shared/' : 'examples/') + file}`.padEnd(44) + ` ${String(r.layers).padStart(7)} ${fmt(r.median)} ${fmt(r.p95)} ${((r.median * 1000) / Math.max(1, r.layers)).toFixed(2).padStart(9)}`);
+/** Heap bytes one analysis keeps alive: heap used after full collections, with and without it held. */
+function retainedBytes(text: string, gc: () => void): number {
+  const used = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = used();
+  const held = analyzeText(text);
+  const after = used();
+  return held.text === text ? after - before : NaN;
+}
+
+const fmt = (ms: number, width = 9) => ms.toFixed(3).padStart(width);
+
+async function examples(shared: string): Promise<void> {
+  const dirs = [join(root, 'examples'), join(shared, 'examples')].filter((d) => existsSync(d));
+  console.log('parse + analysis of the examples, after warm-up (ms)');
+  console.log(`${'input'.padEnd(44)} ${'layers'.padStart(7)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'µs/layer'.padStart(9)}`);
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.model')).sort()) {
+      const r = await time(readFileSync(join(dir, file), 'utf8'), 200, 50);
+      const name = (dir.includes('shared') ? 'shared/' : 'examples/') + file;
+      console.log(`${name.padEnd(44)} ${String(r.layers).padStart(7)} ${fmt(r.median)} ${fmt(r.p95)} ${((r.median * 1000) / Math.max(1, r.layers)).toFixed(2).padStart(9)}`);
+    }
   }
 }
-const results: Record<number, number> = {};
-for (const n of [100, 1000, 10000]) {
-  const text = generatedModel(n);
-  const r = time(text, n >= 10000 ? 15 : 60, n >= 10000 ? 5 : 20);
-  results[n] = r.median;
-  console.log(`${`generated ${n}-layer model (${(text.length / 1024).toFixed(0)} KiB)`.padEnd(44)} ${String(r.layers).padStart(7)} ${fmt(r.median)} ${fmt(r.p95)} ${((r.median * 1000) / r.layers).toFixed(2).padStart(9)}`);
+
+/** The generated models from 1k to 10k layers, under the flags this process runs with. */
+async function scaling(): Promise<void> {
+  const gc = collector();
+  const flags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')).join(' ') || 'default flags';
+  console.log(`\ngenerated models, ${flags} (node ${process.version})`);
+  console.log(`${'layers'.padStart(7)} ${'KiB'.padStart(5)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(9)} ${'µs/layer'.padStart(9)} ${'GC ms'.padStart(8)} ${'retained MB'.padStart(12)}`);
+  const medians = new Map<number, number>();
+  for (const n of scalingSizes) {
+    const text = generatedModel(n);
+    const r = await time(text, n >= 5000 ? 21 : 61, n >= 5000 ? 5 : 20);
+    medians.set(n, r.median);
+    const retained = median([0, 1, 2].map(() => retainedBytes(text, gc)));
+    console.log(
+      `${String(r.layers).padStart(7)} ${(text.length / 1024).toFixed(0).padStart(5)} ${fmt(r.median, 10)} ${fmt(r.p95)} ${((r.median * 1000) / r.layers).toFixed(2).padStart(9)} ${r.gc.toFixed(2).padStart(8)} ${(retained / 1e6).toFixed(2).padStart(12)}`,
+    );
+  }
+  const k1 = medians.get(1000) ?? 0;
+  const k10 = medians.get(10000) ?? 0;
+  console.log(`1,000 layers: ${k1.toFixed(2)} ms median (target ≤ 5 ms); growth 1k → 10k: ×${(k10 / k1).toFixed(2)} for ×10 layers (linear = ×10)`);
 }
-const k1 = results[1000] ?? 0;
-const k10 = results[10000] ?? 0;
-console.log(`\n1,000-layer file: ${k1.toFixed(2)} ms (target ≤ 5 ms: ${k1 <= 5 ? 'met' : 'NOT met'})`);
-console.log(`growth 1k → 10k: ×${(k10 / k1).toFixed(2)} for ×10 layers (linear = ×10)`);
+
+async function main(): Promise<void> {
+  observeGc();
+  if (process.argv.includes('--scaling-only')) return scaling();
+  const sharedArg = process.argv.indexOf('--shared');
+  await examples(resolve(sharedArg > 0 ? (process.argv[sharedArg + 1] ?? '../shared') : join(root, '..', 'shared')));
+  await scaling();
+  // The same in a fresh process with the server's young-generation size.
+  const script = fileURLToPath(import.meta.url);
+  spawnSync(process.execPath, [...serverFlags, script, '--scaling-only'], { stdio: 'inherit' });
 }
+
+if (process.argv[1]?.endsWith('bench.js')) await main();

@@ -4,6 +4,8 @@
 //   dist/extension.cjs  the VS Code extension (vscode is provided by the editor)
 //   dist/trainer.cjs    the training process, with TensorFlow.js and its wasm binaries (dist/*.wasm);
 //                       the native @tensorflow/tfjs-node(-gpu) stay outside and are loaded when installed
+//   media/dist/training-view.{js,css}  the training view (webview and HTML report), for the browser
+//   media/dist/tune-view.{js,css}      the search view (webview and HTML report), for the browser
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,6 +29,10 @@ await Promise.all([
     define: { 'import.meta.url': '__layerlabModuleUrl' },
     banner: { js: 'const __layerlabModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
+  build({ entryPoints: { 'training-view': 'media/view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'training-view': 'media/view/view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'tune-view': 'media/tune-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'tune-view': 'media/tune-view/tune-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
 ]);
 
 // The WebAssembly kernels travel with the trainer, so a VSIX without node_modules trains too.

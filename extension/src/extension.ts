@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
+import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 
 /** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
 const requests = {
@@ -19,6 +21,12 @@ interface ModelTotals {
 
 let client: LanguageClient | undefined;
 
+/** What the extension exports: the state of its training views, for the end-to-end suite and other extensions. */
+export interface LayerlabApi {
+  /** Open training (`layerlab.training`) and search (`layerlab.search`) views. */
+  views(): readonly { readonly viewType: string; readonly title: string; readonly ids: readonly string[]; readonly messagesReceived: readonly string[]; readonly disposed: boolean }[];
+}
+
 function compact(n: number): string {
   const units: [number, string][] = [
     [1e9, 'G'],
@@ -33,7 +41,7 @@ function compact(n: number): string {
  * The extension only starts the language server and adds VS Code commands and
  * the status bar; every figure comes from the server.
  */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<LayerlabApi> {
   const module = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
     // A larger young generation: the analysis of a large file keeps a few MB alive until it is done.
@@ -84,7 +92,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.env.clipboard.writeText(code);
       void vscode.window.showInformationMessage('Layerlab: Keras code copied to the clipboard.');
     }),
-    vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string) => trainCommand(context, uri, model)),
+    vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string, options?: unknown) => trainCommand(context, uri, model, options)),
+    vscode.commands.registerCommand('layerlab.tune', (uri?: string, model?: string, options?: unknown) => tuneCommand(context, languageClient, uri, model, options)),
+    vscode.commands.registerCommand('layerlab.openRun', async (folders?: unknown) => {
+      const picked = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(trainingView);
+      if (!picked.length) return;
+      const view = ViewPanel.create(trainingView, context, picked.length > 1 ? `Runs (${picked.length})` : `Run ${picked[0]?.split(/[\\/]/).pop() ?? ''}`, { stop: false, openRun: true });
+      view.addFromFolders(picked);
+    }),
+    vscode.commands.registerCommand('layerlab.openSearch', async (folders?: unknown) => {
+      const picked = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(searchView);
+      if (!picked.length) return;
+      const view = ViewPanel.create(searchView, context, `Search ${picked.map((p) => p.split(/[\\/]/).pop() ?? '').join(', ')}`, { stop: false, openRun: true });
+      view.addFromFolders(picked);
+    }),
+    ...registerViewSerializers(context),
   );
 
   const status = vscode.window.createStatusBarItem('layerlab.totals', vscode.StatusBarAlignment.Right, 100);
@@ -113,6 +135,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && refresh()),
   );
   refresh();
+  return {
+    views: () => ViewPanel.all().map((view) => ({ viewType: view.viewType, title: view.panel.title, ids: view.ids, messagesReceived: view.messagesReceived, disposed: view.isDisposed })),
+  };
 }
 
 export async function deactivate(): Promise<void> {

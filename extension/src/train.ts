@@ -1,6 +1,20 @@
 import * as vscode from 'vscode';
 import { launchTraining, type RunningTraining } from '../../language-server/src/training/launch.js';
 import type { BackendPreference, FromTrainer } from '../../language-server/src/training/protocol.js';
+import { trainingView, ViewPanel } from './view-panel.js';
+
+/** Overrides for a quick run (the e2e suite, or a user's keybinding): fewer epochs, a data subset. */
+export interface TrainOverrides {
+  readonly epochs?: number;
+  readonly limit?: number;
+}
+
+function overridesOf(value: unknown): TrainOverrides {
+  if (typeof value !== 'object' || value === null) return {};
+  const { epochs, limit } = value as { epochs?: unknown; limit?: unknown };
+  const whole = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined);
+  return { ...(whole(epochs) ? { epochs: whole(epochs) } : {}), ...(whole(limit) ? { limit: whole(limit) } : {}) };
+}
 
 let output: vscode.OutputChannel | undefined;
 let running: RunningTraining | undefined;
@@ -32,7 +46,8 @@ function log(message: FromTrainer, channel: vscode.OutputChannel): string | unde
  * Layerlab: Train Model. Training runs in a child process started with the
  * editor's own Node.js (ELECTRON_RUN_AS_NODE), never in the extension host.
  */
-export async function trainCommand(context: vscode.ExtensionContext, uri?: string, model?: string): Promise<void> {
+export async function trainCommand(context: vscode.ExtensionContext, uri?: string, model?: string, options?: unknown): Promise<void> {
+  const overrides = overridesOf(options);
   const document = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : vscode.window.activeTextEditor?.document;
   if (!document || document.languageId !== 'model') {
     void vscode.window.showInformationMessage('Layerlab: open a .model file with a train block to train.');
@@ -45,8 +60,9 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
   if (document.isDirty) await document.save();
   const settings = vscode.workspace.getConfiguration('layerlab.training');
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
-  channel.show(true);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Layerlab: training ${model ?? document.fileName.split(/[\\/]/).pop() ?? ''}`, cancellable: true }, async (progress, token) => {
+  const fileName = document.fileName.split(/[\\/]/).pop() ?? '';
+  const view = ViewPanel.create(trainingView, context, `Training: ${model ?? fileName}`, { stop: true, openRun: true });
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Layerlab: training ${model ?? fileName}`, cancellable: true }, async (progress, token) => {
     let device = '';
     let lastFraction = 0;
     const nativeModulesPath = settings.get<string>('nativeModulesPath');
@@ -54,10 +70,11 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
       trainerPath: context.asAbsolutePath('dist/trainer.cjs'),
       execPath: process.execPath,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}) },
+      request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}), ...overrides },
       backend: settings.get<BackendPreference>('backend', 'auto'),
       ...(nativeModulesPath ? { nativeModulesPath } : {}),
       onMessage: (message) => {
+        view.trainerMessage(message);
         device = log(message, channel) ?? device;
         if (message.type === 'event' && message.event.type === 'training' && message.event.event.type === 'batch') {
           const l = message.event.event.logs;
@@ -69,12 +86,15 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
     });
     running = current;
     token.onCancellationRequested(() => current.cancel());
+    view.onStop = () => current.cancel();
     try {
       const result = await current.done;
+      view.sessionEnded(result.cancelled);
       const last = result.records[result.records.length - 1];
       if (result.cancelled) void vscode.window.showInformationMessage('Layerlab: training cancelled; finished epochs are saved.');
       else if (last) void vscode.window.showInformationMessage(`Layerlab: ${result.records.map((r) => `${r.model.name} ${r.test ? percent(r.test.accuracy) : r.status}`).join(', ')} test accuracy. Runs are in .layerlab/runs.`);
     } catch (error) {
+      view.sessionEnded(false, error instanceof Error ? error.message : String(error));
       channel.appendLine(error instanceof Error ? error.message : String(error));
       void vscode.window.showErrorMessage(`Layerlab: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     } finally {

@@ -1,24 +1,29 @@
 // @ts-check
 // A local HTTP endpoint through which tests in the extension host ask the
 // driver, which owns the browser page, for a screenshot and the text shown.
-//   POST /snapshot {"name", "selector", "expectText"?, "timeoutMs"?}
-//   → {"screenshot": path of the PNG, "texts": innerText of each match}
+//   POST /snapshot {"name", "selector", "expectText"?, "timeoutMs"?, "inWebview"?, "click"?}
+//   → {"screenshot": path of the PNG, "texts": innerText of each match, "textContents": textContent of each (SVG has no innerText)}
+// With inWebview the selector is looked up in the frames of webviews (each
+// webview is an iframe in an iframe); with click the first match is clicked
+// after the screenshot.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
-/** @typedef {{ name: string, selector: string, expectText?: string, timeoutMs?: number }} SnapshotRequest */
-/** @typedef {{ screenshot: string, texts: string[] }} SnapshotResult */
+/** @typedef {{ name: string, selector: string, expectText?: string, timeoutMs?: number, inWebview?: boolean, click?: boolean }} SnapshotRequest */
+/** @typedef {{ screenshot: string, texts: string[], textContents: string[] }} SnapshotResult */
 
 /** @param {unknown} value @returns {value is SnapshotRequest} */
 function isSnapshotRequest(value) {
   if (typeof value !== 'object' || value === null) return false;
-  const { name, selector, expectText, timeoutMs } = /** @type {Record<string, unknown>} */ (value);
+  const { name, selector, expectText, timeoutMs, inWebview, click } = /** @type {Record<string, unknown>} */ (value);
   return (
     typeof name === 'string' && /^[\w-]+$/.test(name) &&
     typeof selector === 'string' &&
     (expectText === undefined || typeof expectText === 'string') &&
-    (timeoutMs === undefined || typeof timeoutMs === 'number')
+    (timeoutMs === undefined || typeof timeoutMs === 'number') &&
+    (inWebview === undefined || typeof inWebview === 'boolean') &&
+    (click === undefined || typeof click === 'boolean')
   );
 }
 
@@ -30,10 +35,16 @@ function isSnapshotRequest(value) {
  */
 async function snapshot(page, request, artifactsDir) {
   const timeout = request.timeoutMs ?? 10_000;
-  const matches = page.locator(request.selector);
-  const target = request.expectText === undefined ? matches.first() : matches.filter({ hasText: request.expectText }).first();
+  const started = Date.now();
+  /** @param {import('playwright-core').Page | import('playwright-core').Frame} scope */
+  const find = (scope) => {
+    const matches = scope.locator(request.selector);
+    return { matches, target: request.expectText === undefined ? matches.first() : matches.filter({ hasText: request.expectText }).first() };
+  };
+  let { matches, target } = find(page);
   try {
-    await target.waitFor({ state: 'visible', timeout });
+    if (request.inWebview) ({ matches, target } = await findInWebviews(page, find, timeout));
+    await target.waitFor({ state: 'visible', timeout: Math.max(1, timeout - (Date.now() - started)) });
   } catch (error) {
     const failed = join(artifactsDir, `${request.name}-failed.png`);
     await page.screenshot({ path: failed }).catch(() => {});
@@ -42,7 +53,31 @@ async function snapshot(page, request, artifactsDir) {
   const screenshot = join(artifactsDir, `${request.name}.png`);
   // Fade-ins (the hover's) fast-forwarded, so the picture shows the finished widget.
   await page.screenshot({ path: screenshot, animations: 'disabled' });
-  return { screenshot, texts: await matches.allInnerTexts() };
+  const texts = await matches.allInnerTexts();
+  const textContents = await matches.allTextContents();
+  if (request.click) await target.click({ timeout: 5_000 });
+  return { screenshot, texts, textContents };
+}
+
+/**
+ * The first webview frame with a visible match; webviews load asynchronously, so this polls.
+ * @template {{ target: import('playwright-core').Locator }} T
+ * @param {import('playwright-core').Page} page
+ * @param {(scope: import('playwright-core').Frame) => T} find
+ * @param {number} timeout
+ * @returns {Promise<T>}
+ */
+async function findInWebviews(page, find, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const found = find(frame);
+      if (await found.target.isVisible().catch(() => false)) return found;
+    }
+    if (Date.now() > deadline) throw new Error('no webview shows it');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** @param {import('node:http').IncomingMessage} request @returns {Promise<unknown>} */

@@ -37,3 +37,16 @@ test('a model that cannot be analysed says so', () => {
   const titles = codeLenses(analyzeText('model m {\n  Dense(2)\n}'), 'file:///m.model').map((l) => l.title);
   assert.match(titles[0] ?? '', /incomplete: see errors|cannot be analysed/);
 });
+
+test('a tune block gets a Tune action per model when training is available, none otherwise', () => {
+  const text = 'model a(units = 8) { input (4,)\n Dense(units)\n Dense(2) }\nmodel b = a(units = 4)\ntune a, b {\n  dataset = mnist\n  units in 2..16 step 2\n}\n';
+  const tuneLenses = (trainAvailable: boolean) => codeLenses(analyzeText(text), 'file:///t.model', { trainAvailable }).filter((l) => l.command?.id === 'layerlab.tune');
+  assert.deepEqual(
+    tuneLenses(true).map((l) => [l.title, ...(l.command?.arguments ?? [])]),
+    [
+      ['Tune a', 'file:///t.model', 'a'],
+      ['Tune b', 'file:///t.model', 'b'],
+    ],
+  );
+  assert.deepEqual(tuneLenses(false), []);
+});

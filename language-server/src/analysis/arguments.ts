@@ -3,7 +3,7 @@ import { activations } from '../catalog/common.js';
 import type { ArgSpec, ArgType, LayerArgs } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { describeKind, formatValue, textOf, type EvaluatedArgument, type Value } from './values.js';
+import { describeKind, formatValue, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from './values.js';
 
 /**
  * A layer's arguments after matching them to its schema; values not given take Keras defaults.
@@ -194,14 +194,14 @@ export function checkArgument(spec: ArgSpec, value: Value, bindings: ReadonlyMap
       if (text === undefined) return mismatch(spec, value, bindings);
       if (allowed.includes(text)) return value;
       const lower = text.toLowerCase();
-      if (allowed.includes(lower)) return { kind: 'symbol', name: lower };
+      if (allowed.includes(lower)) return symbolValue(lower);
       const replacements = suggest(text, allowed);
       return new ArgumentProblem(`\`${spec.name}\` must be one of ${allowed.join(', ')}; got ${text}${didYouMean(text, allowed)}`, replacements);
     }
     case 'ints': {
       if (isInt(value)) {
         if (type.min !== undefined && value.value < type.min) return new ArgumentProblem(`\`${spec.name}\` must be at least ${type.min}, got ${value.value}`);
-        return { kind: 'tuple', items: new Array<Value>(type.length).fill(value) };
+        return repeatedTuple(value, type.length);
       }
       if (value.kind !== 'tuple' || value.items.length !== type.length || !value.items.every(isInt)) return mismatch(spec, value, bindings);
       if (type.min !== undefined && value.items.some((i) => i.kind === 'number' && i.value < (type.min ?? 0))) {
@@ -268,6 +268,28 @@ interface SchemaIndex {
   /** Keras defaults, already normalised (`3` → `(3, 3)` for kernel sizes). */
   readonly defaults: ReadonlyMap<string, Value>;
   readonly required: readonly ArgSpec[];
+  /** The lists of argument names met so far, as a trie: calls that name the same arguments share one list. */
+  readonly nameLists: NameListNode;
+}
+
+interface NameListNode {
+  readonly names: readonly string[];
+  readonly next: Map<string, NameListNode>;
+}
+
+/** The shared list equal to `names` (read-only, as `ResolvedArgs` keeps it). */
+function sharedNames(root: NameListNode, names: readonly string[]): readonly string[] {
+  let node = root;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? '';
+    let child = node.next.get(name);
+    if (!child) {
+      child = { names: Object.freeze(names.slice(0, i + 1)), next: new Map() };
+      node.next.set(name, child);
+    }
+    node = child;
+  }
+  return node.names;
 }
 
 const noBindings: ReadonlyMap<string, unknown> = new Map();
@@ -288,7 +310,7 @@ function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
       defaults.set(spec.name, normalised instanceof ArgumentProblem ? spec.default : normalised);
     }
   }
-  index = { byName, defaults, required: schema.filter((s) => s.required) };
+  index = { byName, defaults, required: schema.filter((s) => s.required), nameLists: { names: noNames, next: new Map() } };
   schemaIndexes.set(schema, index);
   return index;
 }
@@ -384,5 +406,5 @@ export function resolveArguments(
     sink.error('missing-argument', `${context}${layer} needs \`${spec.name}\`: ${spec.doc}`, calleeRange);
     valid = false;
   }
-  return new ResolvedArgs(names, checked, written, index.defaults, valid);
+  return new ResolvedArgs(sharedNames(index.nameLists, names), checked, written, index.defaults, valid);
 }

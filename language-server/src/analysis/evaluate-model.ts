@@ -8,7 +8,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
 import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
-import { describeKind, type EvaluatedArgument, type Value } from './values.js';
+import { describeKind, symbolValue, type EvaluatedArgument, type Value } from './values.js';
 
 export interface EvaluationOptions {
   readonly sink: DiagnosticSink;
@@ -77,6 +77,8 @@ class ModelEvaluator {
   private readonly repetitions: Repetition[] = [];
   /** A copy of `repetitions` that layers share until the next change to it. */
   private repetitionsCopy: readonly Repetition[] | undefined = noRepetitions;
+  /** The input shapes of the last single-input layer, shared by the next ones with the same input shape. */
+  private singleShape: readonly Shape[] | undefined;
   private current: Tensor | undefined;
   private input: ModelInput | undefined;
   private complete = true;
@@ -290,7 +292,7 @@ class ModelEvaluator {
       evaluatedArgs[i] = {
         name: a.name?.name,
         nameRange: a.name?.range,
-        value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? { kind: 'symbol', name: a.value.name } : this.value(a.value),
+        value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? symbolValue(a.value.name) : this.value(a.value),
         expression: a.value,
       };
     }
@@ -347,13 +349,7 @@ class ModelEvaluator {
         return this.poison(statement);
       }
     }
-    const shapes = new Array<Shape>(inputs.length);
-    let shapesKnown = true;
-    for (let i = 0; i < inputs.length; i++) {
-      const shape = inputs[i]?.shape;
-      if (shape) shapes[i] = shape;
-      else shapesKnown = false;
-    }
+    const { shapes, shapesKnown } = this.inputShapes(inputs);
     if (!args.valid || (spec.wrapper && !inner) || !shapesKnown) return this.poison(statement, inputs);
     const rankProblem = rankMismatch(spec, shapes[0] ?? []);
     if (rankProblem) {
@@ -392,6 +388,26 @@ class ModelEvaluator {
     };
     this.current = tensor;
     if (label) this.defineLabel(label.name, label.range, statement, tensor);
+  }
+
+  /**
+   * The shapes of `inputs`. Layers that keep their input's shape (normalisation, dropout, activations) pass on
+   * the same shape object, so the one-element list of a single input is shared while the shape is (it is readonly).
+   */
+  private inputShapes(inputs: readonly Tensor[]): { shapes: readonly Shape[]; shapesKnown: boolean } {
+    const single = inputs.length === 1 ? inputs[0]?.shape : undefined;
+    if (single) {
+      if (this.singleShape?.[0] !== single) this.singleShape = [single];
+      return { shapes: this.singleShape, shapesKnown: true };
+    }
+    const shapes = new Array<Shape>(inputs.length);
+    let shapesKnown = true;
+    for (let i = 0; i < inputs.length; i++) {
+      const shape = inputs[i]?.shape;
+      if (shape) shapes[i] = shape;
+      else shapesKnown = false;
+    }
+    return { shapes, shapesKnown };
   }
 
   /** After an error in a layer: its output is unknown, and later layers stay quiet about it. */

@@ -1,7 +1,7 @@
 import type { Expression } from '../syntax/ast.js';
 import { didYouMean } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { errorValue, type EvaluatedArgument, type Value } from './values.js';
+import { errorValue, numberValue, symbolValue, type EvaluatedArgument, type Value } from './values.js';
 
 /** Names bound while evaluating: model parameters and their values. */
 export type Bindings = ReadonlyMap<string, Value>;
@@ -18,7 +18,7 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
         sink.error('argument-type', `the number ${expression.text} is too large to compute with`, expression.range);
         return errorValue;
       }
-      return { kind: 'number', value: expression.value };
+      return numberValue(expression.value);
     case 'string':
       return { kind: 'string', value: expression.value };
     case 'boolean':
@@ -28,7 +28,7 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
     case 'missing':
       return errorValue;
     case 'name':
-      return bindings.get(expression.name) ?? { kind: 'symbol', name: expression.name };
+      return bindings.get(expression.name) ?? symbolValue(expression.name);
     case 'paren':
       return evaluate(expression.inner, bindings, sink);
     case 'tuple':
@@ -50,7 +50,7 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
         sink.error('argument-type', `cannot negate ${describeOperand(operand, bindings)}; only numbers can be negated`, expression.range);
         return errorValue;
       }
-      return { kind: 'number', value: -operand.value };
+      return numberValue(-operand.value);
     }
     case 'binary': {
       const left = evaluate(expression.left, bindings, sink);
@@ -71,7 +71,7 @@ export function evaluate(expression: Expression, bindings: Bindings, sink: Diagn
         sink.error('argument-type', 'the result is too large to compute with', expression.range);
         return errorValue;
       }
-      return { kind: 'number', value: result };
+      return numberValue(result);
     }
   }
 }

@@ -22,8 +22,35 @@ export interface EvaluatedArgument {
 
 export const errorValue: Value = { kind: 'error' };
 
+// Values are readonly, so the common ones are shared: one analysis holds a value for every argument of every layer.
+const smallIntegers = 1024;
+const integerValues: Value[] = [];
+for (let i = 0; i < smallIntegers; i++) integerValues.push({ kind: 'number', value: i });
+const maxSymbols = 4096;
+const symbolValues = new Map<string, Value>();
+const repeatedIntegers: Value[][] = [];
+
 export function numberValue(value: number): Value {
+  // `-0` stays its own value (`Object.is`), as it was written.
+  if (Number.isInteger(value) && value >= 0 && value < smallIntegers && !Object.is(value, -0)) return integerValues[value] ?? { kind: 'number', value };
   return { kind: 'number', value };
+}
+
+export function symbolValue(name: string): Value {
+  let value = symbolValues.get(name);
+  if (value) return value;
+  value = { kind: 'symbol', name };
+  // Bounded: names come from what users type.
+  if (symbolValues.size < maxSymbols) symbolValues.set(name, value);
+  return value;
+}
+
+/** `(v, v, ...)` of `length` items, shared for small integers (kernel sizes, strides). */
+export function repeatedTuple(value: Value, length: number): Value {
+  const shared = value.kind === 'number' && length <= 4 && integerValues[value.value] === value;
+  if (!shared) return { kind: 'tuple', items: new Array<Value>(length).fill(value) };
+  const byLength = (repeatedIntegers[length] ??= []);
+  return (byLength[value.value] ??= { kind: 'tuple', items: new Array<Value>(length).fill(value) });
 }
 
 /** Text of a value as the user would write it, for messages and hovers. */

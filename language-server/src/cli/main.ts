@@ -4,14 +4,19 @@ import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
 import { runLanguageServer } from '../lsp/main.js';
+import { reportCommand } from './report.js';
 import { trainCommand } from './train.js';
+import { tuneCommand } from './tune.js';
 
 const usage = `Usage: layerlab <command> [options]
 
 Commands:
   summary FILE [--model NAME] [--json]   Keras-style summary of every model in FILE
-  train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--json]
+  train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--report OUT.html] [--json]
                                          train the models of the file's train block
+  tune FILE [--model NAME] [--limit N] [--backend B] [--overwrite] [--json]
+                                         hyperparameter search of the file's tune block
+  report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
   lsp --stdio                            the language server, for any LSP editor
 
 Options:
@@ -90,6 +95,10 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
       return summary(rest, io);
     case 'train':
       return trainCommand(rest, io, process.stderr.isTTY === true);
+    case 'tune':
+      return tuneCommand(rest, io);
+    case 'report':
+      return reportCommand(rest, io);
     case 'lsp':
       if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
         io.err('layerlab lsp: choose a transport: --stdio (what editors use), --node-ipc, --socket=PORT or --pipe=NAME');

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeReport } from './report.js';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchTraining, TrainingFailure } from '../training/launch.js';
@@ -7,12 +8,13 @@ import { backendPreferences, type BackendPreference, type FromTrainer } from '..
 import type { RunRecord } from '../training/results.js';
 import type { CliIo } from './main.js';
 
-export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--json]
+export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--report OUT.html] [--json]
 
   --model NAME   train only this model (default: every model of the first train block)
   --epochs N     override the block's epochs
   --limit N      train (and test) on the first N samples
   --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --report FILE  write the training view (curves, confusion matrix, comparison) as one HTML file
   --json         print the run records as JSON`;
 
 /** The trainer next to this file: dist/trainer.cjs when bundled, training/trainer-main.js when compiled by tsc. */
@@ -44,7 +46,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab train: ${error instanceof Error ? error.message : String(error)}\n\n${trainUsage}`);
@@ -130,6 +132,8 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     if (json) io.out(JSON.stringify(result.records, null, 1));
     else for (const record of result.records) io.err(describeRecord(record, runDirs.get(record.model.name)));
     if (result.cancelled) io.err('training cancelled; finished epochs are saved');
+    const report = parsed.values.report;
+    if (report !== undefined && !writeReport(report, basename(file), [...runDirs.values()], io)) return 1;
     return result.records.some((r) => r.status === 'diverged' || r.status === 'failed') ? 1 : 0;
   } catch (error) {
     io.err(`layerlab train: ${error instanceof TrainingFailure || error instanceof Error ? error.message : String(error)}`);

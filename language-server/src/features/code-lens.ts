@@ -13,6 +13,7 @@ export interface CodeLens {
 export const commands = {
   showSummary: 'layerlab.showSummary',
   train: 'layerlab.train',
+  tune: 'layerlab.tune',
 } as const;
 
 /** Above each model: totals (non-trainable in brackets), FLOPs, weight memory; Summary and Train actions. */
@@ -42,6 +43,7 @@ export function codeLenses(analysis: FileAnalysis, uri: string, options: { reado
       if (!space || space.evaluatedPoints === space.invalidPoints) continue;
       lenses.push({ range: tune.declaration.keyword, title: `${model.name}: ${withCommas(space.min.total)}–${withCommas(space.max.total)} params over ${space.evaluatedPoints} points checked` });
     }
+    if (options.trainAvailable) for (const model of tune.models) lenses.push({ range: tune.declaration.keyword, title: tune.models.length > 1 ? `Tune ${model.name}` : 'Tune', command: { id: commands.tune, arguments: [uri, model.name] } });
   }
   return lenses;
 }

@@ -21,7 +21,9 @@ import { foldingRanges, outline } from '../features/outline.js';
 import { semanticTokenModifiers, semanticTokens, semanticTokenTypes } from '../features/semantic-tokens.js';
 import { signatureHelp } from '../features/signature-help.js';
 import { summaryTable } from '../features/summary-table.js';
+import { applyBestValuesEdits, formatSearchedValue, tuneAt, tuneResultHints } from '../features/tune-results.js';
 import { DocumentStore } from '../workspace/document-store.js';
+import { TuneResultCache } from '../workspace/tune-results.js';
 import * as proto from './to-proto.js';
 
 /** Custom requests for the VS Code extension (and any client that wants them). */
@@ -29,6 +31,11 @@ export const customRequests = {
   summary: 'layerlab/summary',
   modelAt: 'layerlab/modelAt',
   kerasCode: 'layerlab/kerasCode',
+} as const;
+
+/** Notifications from the client: a search wrote new results (inlay hints and actions should be read again). */
+export const customNotifications = {
+  tuneResultsChanged: 'layerlab/tuneResultsChanged',
 } as const;
 
 interface Settings {
@@ -43,6 +50,7 @@ interface Settings {
 export function startServer(connection: Connection): void {
   const documents = new Map<string, TextDocument>();
   const store = new DocumentStore();
+  const tuneResults = new TuneResultCache();
   let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false };
   let capabilities: ClientCapabilities = {};
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -93,7 +101,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
         semanticTokensProvider: { legend: { tokenTypes: [...semanticTokenTypes], tokenModifiers: [...semanticTokenModifiers] }, full: true },
@@ -208,8 +216,16 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(({ textDocument, range }) => {
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
-    const actions = codeActions(analysis, { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) });
-    return actions.map((a) => proto.codeAction(analysis, textDocument.uri, a));
+    const offsets = { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) };
+    const actions = codeActions(analysis, offsets).map((a) => proto.codeAction(analysis, textDocument.uri, a));
+    const tune = tuneAt(analysis, offsets);
+    const best = tune && tuneResults.lookupFor(textDocument.uri)(tune);
+    if (tune && best) {
+      const edits = applyBestValuesEdits(analysis, tune, best);
+      const values = Object.entries(best.values).map(([name, value]) => `${name}=${formatSearchedValue(value)}`).join(', ');
+      if (edits.length) actions.push({ title: `Apply best values (${values})`, kind: 'refactor.rewrite', edit: { changes: { [textDocument.uri]: edits.map((e) => proto.textEdit(analysis, e)) } } });
+    }
+    return actions;
   });
 
   connection.onCodeLens(({ textDocument }) => {
@@ -224,7 +240,8 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(({ textDocument, range }) => {
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
-    const hints = inlayHints(analysis, { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) }, settings.inlayHints);
+    const offsets = { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) };
+    const hints = [...inlayHints(analysis, offsets, settings.inlayHints), ...tuneResultHints(analysis, tuneResults.lookupFor(textDocument.uri), offsets)];
     return hints.map((h) => proto.inlayHint(analysis, h));
   });
 
@@ -237,6 +254,11 @@ export function startServer(connection: Connection): void {
       builder.push(start.line, start.character, token.range.end - token.range.start, semanticTokenTypes.indexOf(token.type), token.declaration ? 1 : 0);
     }
     return builder.build();
+  });
+
+  connection.onNotification(customNotifications.tuneResultsChanged, () => {
+    tuneResults.clear();
+    if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
   });
 
   connection.onRequest(customRequests.summary, ({ uri, model }: { uri: string; model?: string }) => {

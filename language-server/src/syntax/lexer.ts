@@ -1,11 +1,12 @@
 import type { IToken, TokenType } from 'chevrotain';
+import { kindOf, TokenStream, TokenStreamBuilder } from './token-stream.js';
 import * as T from './tokens.js';
 
 /**
  * The lexer for the token definitions in `tokens.ts`, written out by hand: it
  * yields what chevrotain's `Lexer` with `positionTracking: 'full'` does for
- * them (the same tokens, comments and errors), about three times faster and
- * with less garbage, which matters as the text is lexed on every keystroke.
+ * them (the same tokens, comments and errors), several times faster and with
+ * almost no garbage, which matters as the text is lexed on every keystroke.
  * A change to a token pattern in `tokens.ts` must be made here too.
  */
 
@@ -16,18 +17,47 @@ export interface LexingError {
   readonly column: number;
 }
 
+export interface CompactLexResult {
+  readonly tokens: TokenStream;
+  readonly comments: TokenStream;
+  readonly errors: LexingError[];
+}
+
 export interface LexResult {
   readonly tokens: IToken[];
   readonly comments: IToken[];
   readonly errors: LexingError[];
 }
 
-/** Keyword spellings (`true|True`) from their token patterns; a longer name is an identifier (`input_dim`). */
-const keywords = new Map<string, TokenType>();
+function kind(type: TokenType): number {
+  return kindOf.get(type) ?? 0;
+}
+
+/** Keyword spellings (`true|True`) from their token patterns, by first letter; a longer name is an identifier (`input_dim`). */
+const keywordsByFirst: { readonly spelling: string; readonly kind: number }[][] = [];
 for (const type of T.allTokens) {
   if (type.LONGER_ALT === undefined || !(type.PATTERN instanceof RegExp)) continue;
-  for (const spelling of type.PATTERN.source.split('|')) keywords.set(spelling, type);
+  for (const spelling of type.PATTERN.source.split('|')) (keywordsByFirst[spelling.charCodeAt(0)] ??= []).push({ spelling, kind: kind(type) });
 }
+
+/** The kind of the word from `start` to `end`: a keyword's, or an identifier's (compared in place, no substring). */
+function wordKind(text: string, start: number, end: number): number {
+  const candidates = keywordsByFirst[text.charCodeAt(start)];
+  if (candidates) {
+    for (const { spelling, kind } of candidates) {
+      if (spelling.length === end - start && text.startsWith(spelling, start)) return kind;
+    }
+  }
+  return identifierKind;
+}
+
+const identifierKind = kind(T.Identifier);
+const numberKind = kind(T.NumberLiteral);
+const stringKind = kind(T.StringLiteral);
+const commentKind = kind(T.Comment);
+const slashKind = kind(T.Slash);
+const doubleSlashKind = kind(T.DoubleSlash);
+const dotDotKind = kind(T.DotDot);
 
 // Character codes
 const tab = 9;
@@ -55,7 +85,7 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z_]/.test(ch)) classes[c] = wordStart;
   else if (/[0-9]/.test(ch)) classes[c] = digit;
 }
-const punctuationTypes: (TokenType | undefined)[] = [];
+const punctuationKinds: number[] = [];
 for (const [ch, type] of [
   ['(', T.LParen],
   [')', T.RParen],
@@ -70,7 +100,7 @@ for (const [ch, type] of [
   ['*', T.Star],
 ] as const) {
   classes[ch.charCodeAt(0)] = punctuation;
-  punctuationTypes[ch.charCodeAt(0)] = type;
+  punctuationKinds[ch.charCodeAt(0)] = kind(type);
 }
 for (const c of [hash, dot, slash, quote, doubleQuote]) classes[c] = special;
 
@@ -141,9 +171,11 @@ function tokenStartsAt(text: string, offset: number): boolean {
   }
 }
 
-export function lex(text: string): LexResult {
-  const tokens: IToken[] = [];
-  const comments: IToken[] = [];
+/** Lexes into compact token streams; see `TokenStream`. */
+export function lexCompact(text: string): CompactLexResult {
+  // About one token per four characters in real models; the builder grows if there are more.
+  const tokens = new TokenStreamBuilder(text, text.length >> 2);
+  const comments = new TokenStreamBuilder(text, 16);
   const errors: LexingError[] = [];
   const length = text.length;
   let line = 1;
@@ -152,7 +184,7 @@ export function lex(text: string): LexResult {
   while (offset < length) {
     const code = text.charCodeAt(offset);
     let end = -1;
-    let type: TokenType | undefined;
+    let kind = -1;
     switch (classOf(code)) {
       case space: {
         let i = offset;
@@ -168,50 +200,47 @@ export function lex(text: string): LexResult {
         offset = i;
         continue;
       }
-      case wordStart: {
+      case wordStart:
         end = offset + 1;
         while (isWordPart(text.charCodeAt(end))) end++;
-        const image = text.substring(offset, end);
-        tokens.push(token(image, offset, keywords.get(image) ?? T.Identifier, line, offset - lineStart + 1));
-        offset = end;
-        continue;
-      }
+        kind = wordKind(text, offset, end);
+        break;
       case digit:
         end = numberEnd(text, offset);
-        type = T.NumberLiteral;
+        kind = numberKind;
         break;
       case punctuation:
         end = offset + 1;
-        type = punctuationTypes[code];
+        kind = punctuationKinds[code] ?? -1;
         break;
       case special:
         if (code === hash) {
           end = offset + 1;
           while (end < length && !isLineEnd(text.charCodeAt(end))) end++;
-          comments.push(token(text.substring(offset, end), offset, T.Comment, line, offset - lineStart + 1));
+          comments.push(commentKind, offset, end);
           offset = end;
           continue;
         }
         if (code === slash) {
           const double = text.charCodeAt(offset + 1) === slash;
           end = offset + (double ? 2 : 1);
-          type = double ? T.DoubleSlash : T.Slash;
+          kind = double ? doubleSlashKind : slashKind;
         } else if (code === dot) {
           const next = text.charCodeAt(offset + 1);
           if (isDigit(next)) {
             end = numberEnd(text, offset);
-            type = T.NumberLiteral;
+            kind = numberKind;
           } else if (next === dot) {
             end = offset + 2;
-            type = T.DotDot;
+            kind = dotDotKind;
           }
         } else {
           end = stringEnd(text, offset);
-          type = T.StringLiteral;
+          kind = stringKind;
         }
         break;
     }
-    if (end === -1 || type === undefined) {
+    if (end === -1 || kind === -1) {
       // Drop characters up to the next place a token can start, as one error.
       const start = offset;
       do offset++;
@@ -219,28 +248,14 @@ export function lex(text: string): LexResult {
       errors.push({ offset: start, length: offset - start, line, column: start - lineStart + 1 });
       continue;
     }
-    tokens.push(token(text.substring(offset, end), offset, type, line, offset - lineStart + 1));
+    tokens.push(kind, offset, end);
     offset = end;
   }
-  return { tokens, comments, errors };
+  return { tokens: tokens.finish(), comments: comments.finish(), errors };
 }
 
-/**
- * The token as chevrotain creates it with full position tracking. The fields are
- * in another order on purpose: objects built with chevrotain's order share their
- * hidden class with its EOF token, whose NaN offsets make V8 store every
- * offset of every token as a separate heap number (twice the memory).
- */
-function token(image: string, startOffset: number, tokenType: TokenType, line: number, column: number): IToken {
-  return {
-    tokenType,
-    tokenTypeIdx: tokenType.tokenTypeIdx ?? 0,
-    image,
-    startOffset,
-    endOffset: startOffset + image.length - 1,
-    startLine: line,
-    endLine: line,
-    startColumn: column,
-    endColumn: column + image.length - 1,
-  };
+/** Lexes into chevrotain's token objects. */
+export function lex(text: string): LexResult {
+  const { tokens, comments, errors } = lexCompact(text);
+  return { tokens: tokens.toTokens(), comments: comments.toTokens(), errors };
 }

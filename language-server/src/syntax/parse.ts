@@ -1,8 +1,9 @@
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { ModelFile, Range } from './ast.js';
-import { lex } from './lexer.js';
+import { lexCompact } from './lexer.js';
 import { expectedTokenPrefix, ModelParser, tokenRange } from './parser.js';
 import { parseStrict } from './strict-parser.js';
+import type { TokenStream } from './token-stream.js';
 import * as T from './tokens.js';
 import { LineIndex } from '../text/line-index.js';
 
@@ -14,8 +15,34 @@ export interface SyntaxError {
 export interface ParseResult {
   readonly ast: ModelFile;
   readonly errors: readonly SyntaxError[];
+  /** The tokens the AST was parsed from, as chevrotain's objects: made on first use from `tokenStream`. */
   readonly tokens: readonly IToken[];
   readonly comments: readonly IToken[];
+  readonly tokenStream: TokenStream;
+}
+
+/** Keeps the compact streams; token objects are made only for a consumer that asks (completion, formatting). */
+class Parsed implements ParseResult {
+  private tokenObjects: IToken[] | undefined;
+  private commentObjects: IToken[] | undefined;
+
+  constructor(
+    readonly ast: ModelFile,
+    readonly errors: readonly SyntaxError[],
+    readonly tokenStream: TokenStream,
+    private readonly commentStream: TokenStream,
+    tokens?: IToken[],
+  ) {
+    this.tokenObjects = tokens;
+  }
+
+  get tokens(): readonly IToken[] {
+    return (this.tokenObjects ??= this.tokenStream.toTokens());
+  }
+
+  get comments(): readonly IToken[] {
+    return (this.commentObjects ??= this.commentStream.toTokens());
+  }
 }
 
 let parser: ModelParser | undefined;
@@ -28,7 +55,7 @@ function sharedParser(): ModelParser {
 
 /** Parses a `.model` text. Never throws: problems come back as `errors` beside a best-effort AST. */
 export function parseModelText(text: string): ParseResult {
-  const lexed = lex(text);
+  const lexed = lexCompact(text);
   const errors: SyntaxError[] = lexed.errors.map((error) => {
     const start = error.offset;
     const character = text.slice(start, start + error.length);
@@ -37,36 +64,36 @@ export function parseModelText(text: string): ParseResult {
       range: { start, end: start + Math.max(1, error.length) },
     };
   });
-  const tokens = withinNestingLimit(lexed.tokens, errors);
+  const stream = withinNestingLimit(lexed.tokens, errors);
   // Most of the time the file is valid: the strict parser builds its AST quickly, and only a
-  // file with a syntax error needs chevrotain's error recovery and messages.
-  const valid = parseStrict(tokens, text.length);
-  if (valid) return { ast: valid, errors, tokens, comments: lexed.comments };
+  // file with a syntax error needs chevrotain's token objects, error recovery and messages.
+  const valid = parseStrict(stream, text.length);
+  if (valid) return new Parsed(valid, errors, stream, lexed.comments);
+  const lines = new LineIndex(text);
+  const tokens = stream.toTokens(lines);
   const p = sharedParser();
   const ast = p.parse(tokens, text.length);
   const parseErrors = p.errors;
   if (parseErrors.length > 0) {
-    const lines = new LineIndex(text);
-    for (const error of parseErrors) errors.push(describeParseError(error, lexed.tokens, text, lines));
+    const allTokens = stream.length === lexed.tokens.length ? tokens : lexed.tokens.toTokens(lines);
+    for (const error of parseErrors) errors.push(describeParseError(error, allTokens, text, lines));
   }
-  return { ast, errors, tokens, comments: lexed.comments };
+  return new Parsed(ast, errors, stream, lexed.comments, tokens);
 }
 
 /** Deeper than any real model; keeps the recursive-descent parser and the analysis far from the stack limit. */
 export const maxNesting = 64;
 
 /** Cuts the token stream where brackets nest deeper than `maxNesting`, reporting it there. */
-function withinNestingLimit(tokens: IToken[], errors: SyntaxError[]): IToken[] {
+function withinNestingLimit(tokens: TokenStream, errors: SyntaxError[]): TokenStream {
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (!token) continue;
-    const type = token.tokenType;
+    const type = tokens.type(i);
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
     else if (type === T.RParen || type === T.RBracket || type === T.RBrace) depth = Math.max(0, depth - 1);
     if (depth > maxNesting) {
-      errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: tokenRange(token) });
-      return tokens.slice(0, i);
+      errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: { start: tokens.start(i), end: tokens.end(i) } });
+      return tokens.cut(i);
     }
   }
   return tokens;

@@ -1,6 +1,7 @@
-import type { IToken, TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
 import type * as A from './ast.js';
-import { binary, identifier, tokenRange } from './parser.js';
+import { binary } from './parser.js';
+import type { TokenStream } from './token-stream.js';
 import * as T from './tokens.js';
 
 /**
@@ -12,7 +13,7 @@ import * as T from './tokens.js';
  * must be made here too; a construct missing here only costs speed, but one
  * accepted here and not there would hide a syntax error.
  */
-export function parseStrict(tokens: readonly IToken[], textLength: number): A.ModelFile | undefined {
+export function parseStrict(tokens: TokenStream, textLength: number): A.ModelFile | undefined {
   try {
     return new StrictParser(tokens).file(textLength);
   } catch (error) {
@@ -22,11 +23,6 @@ export function parseStrict(tokens: readonly IToken[], textLength: number): A.Mo
 }
 
 const giveUp = new Error('not a valid file');
-
-/** Where a token ends (exclusive). */
-function endOf(t: IToken): number {
-  return t.endOffset !== undefined ? t.endOffset + 1 : t.startOffset + t.image.length;
-}
 
 function isOperator(type: TokenType | undefined): boolean {
   return type === T.Plus || type === T.Minus || type === T.Star || type === T.DoubleSlash || type === T.Slash;
@@ -61,33 +57,47 @@ class StrictParser {
   // Arguments and items being collected, shared by nested calls and tuples (see `takeFrom`).
   private readonly pendingArguments: A.Argument[] = [];
   private readonly pendingItems: A.Expression[] = [];
+  private readonly names = new Map<string, string>();
 
-  constructor(private readonly tokens: readonly IToken[]) {}
+  constructor(private readonly tokens: TokenStream) {}
 
   private type(ahead = 0): TokenType | undefined {
-    return this.tokens[this.next + ahead]?.tokenType;
+    return this.tokens.type(this.next + ahead);
   }
 
-  private take(type: TokenType): IToken {
-    const token = this.tokens[this.next];
-    if (token?.tokenType !== type) throw giveUp;
-    this.next++;
-    return token;
+  /** Takes the next token, which must be of `type`; returns its index. */
+  private take(type: TokenType): number {
+    if (this.tokens.type(this.next) !== type) throw giveUp;
+    return this.next++;
   }
 
-  private takeIf(type: TokenType): IToken | undefined {
-    const token = this.tokens[this.next];
-    if (token?.tokenType !== type) return undefined;
-    this.next++;
-    return token;
+  /** Takes the next token if it is of `type`; returns its index, or -1. */
+  private takeIf(type: TokenType): number {
+    if (this.tokens.type(this.next) !== type) return -1;
+    return this.next++;
+  }
+
+  private tokenRange(token: number): A.Range {
+    return { start: this.tokens.start(token), end: this.tokens.end(token) };
+  }
+
+  private identifier(token: number): A.Identifier {
+    return { kind: 'identifier', name: this.name(token), range: this.tokenRange(token) };
+  }
+
+  /** The text of a name token, one string per distinct name: a long model repeats a few names thousands of times. */
+  private name(token: number): string {
+    const image = this.tokens.image(token);
+    const known = this.names.get(image);
+    if (known !== undefined) return known;
+    this.names.set(image, image);
+    return image;
   }
 
   /** From the token at `first` to the last one taken. */
   private rangeFrom(first: number): A.Range {
-    const start = this.tokens[first];
-    const end = this.tokens[this.next - 1];
-    if (!start || !end) throw giveUp;
-    return { start: start.startOffset, end: endOf(end) };
+    if (first >= this.next) throw giveUp;
+    return { start: this.tokens.start(first), end: this.tokens.end(this.next - 1) };
   }
 
   file(textLength: number): A.ModelFile {
@@ -108,10 +118,10 @@ class StrictParser {
     const keyword = this.take(T.Model);
     const name = this.take(T.Identifier);
     const parameters: A.ModelParameter[] = [];
-    if (this.takeIf(T.LParen)) {
+    if (this.takeIf(T.LParen) >= 0) {
       if (this.type() === T.Identifier) {
         parameters.push(this.modelParameter());
-        while (this.takeIf(T.Comma)) parameters.push(this.modelParameter());
+        while (this.takeIf(T.Comma) >= 0) parameters.push(this.modelParameter());
       }
       this.take(T.RParen);
     }
@@ -124,11 +134,11 @@ class StrictParser {
     }
     return {
       kind: 'model',
-      name: identifier(name),
+      name: this.identifier(name),
       parameters,
       body,
       variantOf: variant ? { base: variant.callee, args: variant.args, range: variant.range } : undefined,
-      keyword: tokenRange(keyword),
+      keyword: this.tokenRange(keyword),
       range: this.rangeFrom(first),
     };
   }
@@ -136,8 +146,8 @@ class StrictParser {
   private modelParameter(): A.ModelParameter {
     const first = this.next;
     const name = this.take(T.Identifier);
-    const defaultValue = this.takeIf(T.Equals) ? this.expression() : undefined;
-    return { name: identifier(name), defaultValue, range: this.rangeFrom(first) };
+    const defaultValue = this.takeIf(T.Equals) >= 0 ? this.expression() : undefined;
+    return { name: this.identifier(name), defaultValue, range: this.rangeFrom(first) };
   }
 
   private block(): A.Statement[] {
@@ -156,26 +166,26 @@ class StrictParser {
         const keyword = this.take(T.Input);
         const value = this.expression();
         this.takeIf(T.Comma);
-        return { kind: 'input', label: undefined, value, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+        return { kind: 'input', label: undefined, value, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
       }
       case T.From: {
         this.take(T.From);
         const target = this.take(T.Identifier);
-        statement = { kind: 'from', target: identifier(target), range: this.rangeFrom(first) };
+        statement = { kind: 'from', target: this.identifier(target), range: this.rangeFrom(first) };
         break;
       }
       case T.Repeat: {
         const keyword = this.take(T.Repeat);
         const count = this.expression();
         const body = this.block();
-        statement = { kind: 'repeat', count, body, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+        statement = { kind: 'repeat', count, body, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
         break;
       }
       case T.If: {
         const keyword = this.take(T.If);
         const condition = this.expression();
         const body = this.block();
-        statement = { kind: 'if', condition, body, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+        statement = { kind: 'if', condition, body, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
         break;
       }
       default:
@@ -192,12 +202,12 @@ class StrictParser {
 
   private labelled(): A.Statement {
     const first = this.next;
-    const label = identifier(this.take(T.Identifier));
+    const label = this.identifier(this.take(T.Identifier));
     this.take(T.Equals);
     if (this.type() === T.Input) {
       const keyword = this.take(T.Input);
       const value = this.expression();
-      return { kind: 'input', label, value, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+      return { kind: 'input', label, value, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
     }
     const call = this.call();
     return { kind: 'layer', label, call, range: this.rangeFrom(first) };
@@ -211,7 +221,7 @@ class StrictParser {
     const settings: A.Setting[] = [];
     while (this.type() === T.Identifier) settings.push(this.setting());
     this.take(T.RBrace);
-    return { kind: 'train', models, settings, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+    return { kind: 'train', models, settings, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
   }
 
   private tune(): A.TuneDeclaration {
@@ -227,12 +237,12 @@ class StrictParser {
       else throw giveUp;
     }
     this.take(T.RBrace);
-    return { kind: 'tune', models, settings, searchParameters, keyword: tokenRange(keyword), range: this.rangeFrom(first) };
+    return { kind: 'tune', models, settings, searchParameters, keyword: this.tokenRange(keyword), range: this.rangeFrom(first) };
   }
 
   private modelNames(): A.Identifier[] {
-    const models = [identifier(this.take(T.Identifier))];
-    while (this.takeIf(T.Comma)) models.push(identifier(this.take(T.Identifier)));
+    const models = [this.identifier(this.take(T.Identifier))];
+    while (this.takeIf(T.Comma) >= 0) models.push(this.identifier(this.take(T.Identifier)));
     return models;
   }
 
@@ -242,12 +252,12 @@ class StrictParser {
     this.take(T.Equals);
     const value = this.expression();
     this.takeIf(T.Comma);
-    return { kind: 'setting', name: identifier(name), value, range: this.rangeFrom(first) };
+    return { kind: 'setting', name: this.identifier(name), value, range: this.rangeFrom(first) };
   }
 
   private searchParameter(): A.SearchParameter {
     const first = this.next;
-    const name = identifier(this.take(T.Identifier));
+    const name = this.identifier(this.take(T.Identifier));
     this.take(T.In);
     let domain: A.RangeDomain | A.ChoiceDomain;
     if (this.type() === T.LBracket) {
@@ -257,10 +267,10 @@ class StrictParser {
       const low = this.expression();
       this.take(T.DotDot);
       const high = this.expression();
-      const step = this.takeIf(T.Step) ? this.expression() : undefined;
+      const step = this.takeIf(T.Step) >= 0 ? this.expression() : undefined;
       const log = this.takeIf(T.Log);
-      const domainEnd = Math.max(high.range.end, log ? endOf(log) : 0);
-      domain = { kind: 'range', low, high, step, log: log !== undefined, range: { start: low.range.start, end: Math.max(domainEnd, step ? step.range.end : 0) } };
+      const domainEnd = Math.max(high.range.end, log >= 0 ? this.tokens.end(log) : 0);
+      domain = { kind: 'range', low, high, step, log: log >= 0, range: { start: low.range.start, end: Math.max(domainEnd, step ? step.range.end : 0) } };
     }
     this.takeIf(T.Comma);
     return { kind: 'search', name, domain, range: this.rangeFrom(first) };
@@ -282,19 +292,21 @@ class StrictParser {
     const close = this.take(T.RParen);
     return {
       kind: 'call',
-      callee: identifier(callee),
+      callee: this.identifier(callee),
       args,
-      openParen: tokenRange(open),
+      openParen: this.tokenRange(open),
       closed: true,
-      range: { start: callee.startOffset, end: endOf(close) },
+      range: { start: this.tokens.start(callee), end: this.tokens.end(close) },
     };
   }
 
   private argument(): A.Argument {
-    const name = this.type() === T.Identifier && this.type(1) === T.Equals ? this.take(T.Identifier) : undefined;
-    if (name) this.next++;
+    const name = this.type() === T.Identifier && this.type(1) === T.Equals ? this.take(T.Identifier) : -1;
+    if (name >= 0) this.next++;
     const value = this.expression();
-    return { name: name ? identifier(name) : undefined, value, range: { start: name ? name.startOffset : value.range.start, end: value.range.end } };
+    // A positional argument spans just its value: the range is shared (ranges are readonly).
+    if (name < 0) return { name: undefined, value, range: value.range };
+    return { name: this.identifier(name), value, range: { start: this.tokens.start(name), end: value.range.end } };
   }
 
   /** Operands and operators: `*`, `/` and `//` bind tighter than `+` and `-`, all left-associative. */
@@ -302,9 +314,8 @@ class StrictParser {
     let result: A.Expression | undefined;
     let additive: A.BinaryOperator | undefined;
     let term = this.operand();
-    for (let operator = this.tokens[this.next]; operator && isOperator(operator.tokenType); operator = this.tokens[this.next]) {
-      this.next++;
-      const symbol = operator.image as A.BinaryOperator;
+    while (isOperator(this.type())) {
+      const symbol = this.tokens.image(this.next++) as A.BinaryOperator;
       const right = this.operand();
       if (symbol === '+' || symbol === '-') {
         result = result && additive ? binary(additive, result, term) : term;
@@ -324,38 +335,39 @@ class StrictParser {
     const prefixEnd = this.next;
     let operand = this.primary();
     for (let p = prefixEnd - 1; p >= first; p--) {
-      const minus = this.tokens[p];
-      if (!minus) throw giveUp;
+      const minus = this.tokens.start(p);
       operand =
         operand.kind === 'number'
-          ? { kind: 'number', value: -operand.value, text: `-${operand.text}`, range: { start: minus.startOffset, end: operand.range.end } }
-          : { kind: 'negate', operand, range: { start: minus.startOffset, end: operand.range.end } };
+          ? { kind: 'number', value: -operand.value, text: `-${operand.text}`, range: { start: minus, end: operand.range.end } }
+          : { kind: 'negate', operand, range: { start: minus, end: operand.range.end } };
     }
     return operand;
   }
 
   private primary(): A.Expression {
-    const token = this.tokens[this.next];
-    switch (token?.tokenType) {
-      case T.NumberLiteral:
+    const token = this.next;
+    switch (this.tokens.type(token)) {
+      case T.NumberLiteral: {
         this.next++;
-        return { kind: 'number', value: Number(token.image), text: token.image, range: tokenRange(token) };
+        const text = this.tokens.image(token);
+        return { kind: 'number', value: Number(text), text, range: this.tokenRange(token) };
+      }
       case T.StringLiteral:
         this.next++;
-        return { kind: 'string', value: token.image.slice(1, -1), range: tokenRange(token) };
+        return { kind: 'string', value: this.tokens.text.substring(this.tokens.start(token) + 1, this.tokens.end(token) - 1), range: this.tokenRange(token) };
       case T.True:
         this.next++;
-        return { kind: 'boolean', value: true, range: tokenRange(token) };
+        return { kind: 'boolean', value: true, range: this.tokenRange(token) };
       case T.False:
         this.next++;
-        return { kind: 'boolean', value: false, range: tokenRange(token) };
+        return { kind: 'boolean', value: false, range: this.tokenRange(token) };
       case T.NoneLiteral:
         this.next++;
-        return { kind: 'none', range: tokenRange(token) };
+        return { kind: 'none', range: this.tokenRange(token) };
       case T.Identifier:
         if (this.type(1) === T.LParen) return this.call();
         this.next++;
-        return { kind: 'name', name: token.image, range: tokenRange(token) };
+        return { kind: 'name', name: this.name(token), range: this.tokenRange(token) };
       case T.LParen:
         return this.parenthesized();
       case T.LBracket:
@@ -378,7 +390,7 @@ class StrictParser {
         commas++;
         this.pendingItems.push(this.expression());
       }
-      if (this.takeIf(T.Comma)) commas++;
+      if (this.takeIf(T.Comma) >= 0) commas++;
     }
     const items = takeFrom(this.pendingItems, base);
     this.take(T.RParen);

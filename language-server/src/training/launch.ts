@@ -3,10 +3,10 @@ import type { RunRecord } from './results.js';
 import { isFromTrainer, type BackendPreference, type FromTrainer, type ToTrainer } from './protocol.js';
 import type { SessionRequest } from './session.js';
 
-export interface LaunchOptions {
+/** How to start the trainer process, whatever it is asked to do. */
+export interface TrainerProcessOptions {
   /** The trainer's entry script (dist/trainer.cjs, or the compiled trainer-main.js in development). */
   readonly trainerPath: string;
-  readonly request: SessionRequest;
   readonly backend: BackendPreference;
   readonly nativeModulesPath?: string;
   readonly onMessage?: (message: FromTrainer) => void;
@@ -15,6 +15,10 @@ export interface LaunchOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra V8 flags, e.g. a larger heap. */
   readonly execArgv?: readonly string[];
+}
+
+export interface LaunchOptions extends TrainerProcessOptions {
+  readonly request: SessionRequest;
 }
 
 export interface TrainingResult {
@@ -32,26 +36,30 @@ export class TrainingFailure extends Error {
   }
 }
 
-export interface RunningTraining {
-  readonly done: Promise<TrainingResult>;
+export interface RunningTrainer<Result> {
+  readonly done: Promise<Result>;
   /** Asks the trainer to stop after the current batch; kills it if it does not within `graceMs`. */
   cancel(graceMs?: number): void;
   readonly pid: number | undefined;
 }
 
+export type RunningTraining = RunningTrainer<TrainingResult>;
+
 function crashCause(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
-  if (/heap out of memory|Allocation failed|ENOMEM/.test(stderr)) return 'it ran out of memory; use a smaller batch_size, a smaller model or --limit';
+  if (/heap out of memory|Allocation failed|ENOMEM/.test(stderr)) return 'it ran out of memory; use a smaller batch_size, a smaller model (or search space) or --limit';
   if (signal === 'SIGKILL') return 'it was killed (SIGKILL), most often by the system for using too much memory';
   if (signal) return `it was stopped by ${signal}`;
   return `it exited with code ${code ?? '?'}`;
 }
 
 /**
- * Runs training in a child process so that the editor (or the CLI) never loads
- * TensorFlow.js and survives whatever happens there. The child leaves when its
- * parent does (it watches the IPC channel), so no orphan stays behind.
+ * Runs the trainer in a child process so that the editor (or the CLI) never
+ * loads TensorFlow.js and survives whatever happens there. The child leaves
+ * when its parent does (it watches the IPC channel), so no orphan stays behind.
+ * `finished` recognises the message that ends the work; `cancelled` is the
+ * result when a cancelled trainer exits without sending one.
  */
-export function launchTraining(options: LaunchOptions): RunningTraining {
+export function launchTrainer<Result>(options: TrainerProcessOptions, start: ToTrainer, finished: (message: FromTrainer) => Result | undefined, cancelled: Result): RunningTrainer<Result> {
   const child: ChildProcess = fork(options.trainerPath, [], {
     execPath: options.execPath ?? process.execPath,
     execArgv: [...(options.execArgv ?? [])],
@@ -65,8 +73,9 @@ export function launchTraining(options: LaunchOptions): RunningTraining {
   });
   // TensorFlow.js prints banners on stdout; they are not the user's business here.
   child.stdout?.resume();
+  let cancelRequested = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const done = new Promise<TrainingResult>((resolve, reject) => {
+  const done = new Promise<Result>((resolve, reject) => {
     let settled = false;
     const settle = (action: () => void) => {
       if (settled) return;
@@ -77,19 +86,18 @@ export function launchTraining(options: LaunchOptions): RunningTraining {
     child.on('message', (raw: unknown) => {
       if (!isFromTrainer(raw)) return;
       options.onMessage?.(raw);
-      if (raw.type === 'done') settle(() => resolve({ records: raw.records, cancelled: raw.cancelled }));
+      const result = finished(raw);
+      if (result !== undefined) settle(() => resolve(result));
       if (raw.type === 'error') settle(() => reject(new TrainingFailure(raw.userError ? raw.message : `the trainer failed: ${raw.message}`, raw.userError)));
     });
     child.on('error', (error) => settle(() => reject(new TrainingFailure(`could not start the trainer (${options.trainerPath}): ${error.message}`, false))));
     child.on('exit', (code, signal) => {
       settle(() => {
-        if (cancelRequested) resolve({ records: [], cancelled: true });
+        if (cancelRequested) resolve(cancelled);
         else reject(new TrainingFailure(`the trainer crashed: ${crashCause(code, signal, stderr)}${stderr.trim() ? `\n${stderr.trim().split('\n').slice(-8).join('\n')}` : ''}`, false));
       });
     });
   });
-  let cancelRequested = false;
-  const start: ToTrainer = { type: 'start', request: options.request, backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}) };
   child.send(start);
   return {
     done,
@@ -102,4 +110,10 @@ export function launchTraining(options: LaunchOptions): RunningTraining {
       killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     },
   };
+}
+
+/** Trains the models of a `train` block in the trainer process. */
+export function launchTraining(options: LaunchOptions): RunningTraining {
+  const start: ToTrainer = { type: 'start', request: options.request, backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}) };
+  return launchTrainer<TrainingResult>(options, start, (message) => (message.type === 'done' ? { records: message.records, cancelled: message.cancelled } : undefined), { records: [], cancelled: true });
 }

@@ -65,6 +65,8 @@ export interface TrainingOptions {
   readonly limit?: number;
   /** Minimum time between batch events. */
   readonly batchEventIntervalMs?: number;
+  /** Keras `fit(initial_epoch=…)`: epochs already done elsewhere; training runs epochs initialEpoch+1..config.epochs. */
+  readonly initialEpoch?: number;
 }
 
 interface Split {
@@ -218,7 +220,7 @@ export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDatas
   };
 
   try {
-    epochs: for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    epochs: for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= config.epochs; epoch++) {
       const epochStart = performance.now();
       const order = config.shuffle ? shuffledIndices(fit.count, random) : Int32Array.from({ length: fit.count }, (_, i) => i);
       let lossSum = 0;

@@ -1,30 +1,36 @@
 import type { RunRecord } from './results.js';
 import type { SessionEvent, SessionRequest } from './session.js';
+import type { TuneEvent, TuneRequest, TuneSummary } from '../tuning/runner.js';
 
 export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export const backendPreferences: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
-/** Parent → trainer. */
-export type ToTrainer = { readonly type: 'start'; readonly request: SessionRequest; readonly backend: BackendPreference; readonly nativeModulesPath?: string } | { readonly type: 'cancel' };
+/** Parent → trainer. `start` trains a `train` block; `tune` runs the search of a `tune` block. */
+export type ToTrainer =
+  | { readonly type: 'start'; readonly request: SessionRequest; readonly backend: BackendPreference; readonly nativeModulesPath?: string }
+  | { readonly type: 'tune'; readonly request: TuneRequest; readonly backend: BackendPreference; readonly nativeModulesPath?: string }
+  | { readonly type: 'cancel' };
 
 /** Trainer → parent. */
 export type FromTrainer =
   | { readonly type: 'backend'; readonly name: string; readonly device: string; readonly notes: readonly string[] }
   | { readonly type: 'event'; readonly event: SessionEvent }
   | { readonly type: 'done'; readonly records: readonly RunRecord[]; readonly cancelled: boolean }
+  | { readonly type: 'tune-event'; readonly event: TuneEvent }
+  | { readonly type: 'tune-done'; readonly summaries: readonly TuneSummary[]; readonly cancelled: boolean }
   /** `userError`: a problem in the file or data the user can fix, shown without a stack trace. */
   | { readonly type: 'error'; readonly message: string; readonly userError: boolean; readonly stack?: string };
 
 export function isFromTrainer(value: unknown): value is FromTrainer {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'backend' || type === 'event' || type === 'done' || type === 'error';
+  return type === 'backend' || type === 'event' || type === 'done' || type === 'error' || type === 'tune-event' || type === 'tune-done';
 }
 
 export function isToTrainer(value: unknown): value is ToTrainer {
   if (typeof value !== 'object' || value === null) return false;
   const message = value as { type?: unknown; request?: { file?: unknown; text?: unknown }; backend?: unknown };
   if (message.type === 'cancel') return true;
-  return message.type === 'start' && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && backendPreferences.includes(message.backend as BackendPreference);
+  return (message.type === 'start' || message.type === 'tune') && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && backendPreferences.includes(message.backend as BackendPreference);
 }

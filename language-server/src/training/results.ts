@@ -34,6 +34,8 @@ export interface RunRecord {
   readonly overfitting?: { readonly trainAccuracy: number; readonly validationAccuracy: number; readonly gap: number };
   /** Weights of the model as trained (the best epoch's when they were restored), in TensorFlow.js format. */
   readonly weights?: string;
+  /** Test images per confusion-matrix cell (`gallery.json`, a view-protocol `Gallery`), for the training view. */
+  readonly gallery?: string;
 }
 
 /** Writes a file so that readers see the old or the new content, never half of one. */

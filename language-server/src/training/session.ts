@@ -1,11 +1,12 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText, type ModelAnalysis, type TrainingAnalysis } from '../analysis/analyze-file.js';
 import { buildTfModel, type TfGraphModule } from './build-model.js';
 import { trainingConfig, type DatasetSpec, type TrainingConfig } from './config.js';
 import type { ImageDataset, ProgressListener } from './data/types.js';
 import { train, type TrainingEvent } from './loop.js';
-import { createRunDir, saveWeights, testSection, writeRecord, type RunRecord } from './results.js';
+import { buildGallery } from './gallery.js';
+import { createRunDir, saveWeights, testSection, writeFileAtomic, writeRecord, type RunRecord } from './results.js';
 
 export interface TrainingBackend {
   readonly name: string;
@@ -26,7 +27,7 @@ export interface SessionRequest {
 }
 
 export type SessionEvent =
-  | { readonly type: 'model'; readonly model: string; readonly index: number; readonly count: number; readonly runDir: string; readonly params: number }
+  | { readonly type: 'model'; readonly model: string; readonly index: number; readonly count: number; readonly runDir: string; readonly params: number; readonly epochs: number }
   | { readonly type: 'data'; readonly stage: string; readonly done: number; readonly total?: number }
   | { readonly type: 'training'; readonly model: string; readonly event: TrainingEvent }
   | { readonly type: 'finished'; readonly model: string; readonly record: RunRecord; readonly runDir: string };
@@ -92,7 +93,7 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
       throw error;
     }
     const runDir = createRunDir(request.outputDir ?? baseDir, model.name);
-    deps.onEvent({ type: 'model', model: model.name, index, count: models.length, runDir, params: built });
+    deps.onEvent({ type: 'model', model: model.name, index, count: models.length, runDir, params: built, epochs: config.epochs });
     const startedAt = new Date().toISOString();
     const header = {
       version: 1 as const,
@@ -134,6 +135,10 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
       counts.validation = outcome.validationSamples;
       counts.test = outcome.testSamples;
       const weights = outcome.stopReason === 'diverged' ? undefined : await saveWeights(tf, tfModel, runDir);
+      if (outcome.test) {
+        const gallery = buildGallery(dataset.test, dataset.shape, outcome.test.predicted, outcome.test.confidence, dataset.classNames.length);
+        writeFileAtomic(join(runDir, 'gallery.json'), JSON.stringify(gallery));
+      }
       const record: RunRecord = {
         ...header,
         dataset: datasetInfo(),
@@ -148,6 +153,7 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
         wallSeconds: outcome.seconds,
         ...(outcome.overfitting ? { overfitting: outcome.overfitting } : {}),
         ...(weights ? { weights: 'model.json' } : {}),
+        ...(outcome.test ? { gallery: 'gallery.json' } : {}),
       };
       writeRecord(runDir, record);
       records.push(record);

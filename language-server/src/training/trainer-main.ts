@@ -2,8 +2,11 @@ import { resolveTrainingBackend } from './backend/index.js';
 import { loadDataset } from './data/load.js';
 import { isToTrainer, type FromTrainer } from './protocol.js';
 import { runSession, SessionError } from './session.js';
-import { DatasetError } from './data/types.js';
+import { DatasetError, type ProgressListener } from './data/types.js';
+import type { DatasetSpec } from './config.js';
 import { ModelBuildError } from './build-model.js';
+import { runTuning, TuneError } from '../tuning/runner.js';
+import { tfTrialTrainer } from '../tuning/tf-trainer.js';
 
 /** The trainer process: the only place TensorFlow.js is loaded. Started by `launch.ts`. */
 function send(message: FromTrainer): void {
@@ -28,15 +31,25 @@ process.on('message', (raw: unknown) => {
     try {
       const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath);
       send({ type: 'backend', name: backend.name, device: backend.device, notes: backend.notes });
+      const load = (spec: DatasetSpec, baseDir: string, onProgress: ProgressListener) => loadDataset(spec, { baseDir, onProgress });
+      if (raw.type === 'tune') {
+        const summaries = await runTuning(raw.request, {
+          trainTrial: tfTrialTrainer({ backend, loadDataset: load }),
+          onEvent: (event) => send({ type: 'tune-event', event }),
+          signal: controller.signal,
+        });
+        send({ type: 'tune-done', summaries, cancelled: controller.signal.aborted });
+        return;
+      }
       const records = await runSession(raw.request, {
         backend,
-        loadDataset: (spec, baseDir, onProgress) => loadDataset(spec, { baseDir, onProgress }),
+        loadDataset: load,
         onEvent: (event) => send({ type: 'event', event }),
         signal: controller.signal,
       });
       send({ type: 'done', records, cancelled: controller.signal.aborted });
     } catch (error) {
-      const userError = error instanceof SessionError || error instanceof DatasetError || (error instanceof ModelBuildError && error.unavailable);
+      const userError = error instanceof SessionError || error instanceof TuneError || error instanceof DatasetError || (error instanceof ModelBuildError && error.unavailable);
       send({ type: 'error', message: error instanceof Error ? error.message : String(error), userError, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
     } finally {
       process.disconnect?.();

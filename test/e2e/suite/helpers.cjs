@@ -59,8 +59,8 @@ function inlayHintLabel(hint) {
 }
 
 /**
- * @typedef {{ name: string, selector: string, expectText?: string, timeoutMs?: number }} SnapshotRequest
- * @typedef {{ screenshot: string, texts: string[] }} SnapshotResult
+ * @typedef {{ name: string, selector: string, expectText?: string, timeoutMs?: number, inWebview?: boolean, click?: boolean }} SnapshotRequest
+ * @typedef {{ screenshot: string, texts: string[], textContents: string[] }} SnapshotResult
  */
 
 /** The driver's screenshot endpoint; undefined when the suite runs without it (desktop VS Code). */

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { backendPreferences, type BackendPreference, type FromTrainer } from '../training/protocol.js';
+import { launchTuning } from '../tuning/launch.js';
+import type { TuneEvent, TuneSummary } from '../tuning/runner.js';
+import { describePoint } from '../tuning/space.js';
+import { rankTrials } from '../tuning/store.js';
+import { compareScores } from '../tuning/objective.js';
+import type { CliIo } from './main.js';
+import { trainerPath } from './train.js';
+
+export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [--backend B] [--overwrite] [--json]
+
+  --model NAME   search only this model (default: every model of the first tune block)
+  --limit N      train (and validate) every trial on the first N samples
+  --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --overwrite    delete the saved search (.layerlab/tune/<model>/) and start over
+  --json         print the searches (trials, scores, best point) as JSON
+
+A search is saved as each trial ends; run the same command again to resume it.`;
+
+const shownTrials = 5;
+
+function score(value: number | undefined): string {
+  return value === undefined ? '–' : value.toFixed(4);
+}
+
+interface BestSoFar {
+  readonly trialId: string;
+  readonly score: number;
+}
+
+function describeEvent(event: TuneEvent, best: BestSoFar | undefined): string | undefined {
+  switch (event.type) {
+    case 'search':
+      return `tuning ${event.model}: ${event.strategy}, objective ${event.objective.name} (${event.objective.direction === 'min' ? 'lower' : 'higher'} is better)${event.resumedTrials ? `, resuming after ${event.resumedTrials} finished trial${event.resumedTrials === 1 ? '' : 's'}` : ''}\n  saved in ${event.dir}`;
+    case 'trial-start': {
+      const t = event.trial;
+      const stage = t.bracket !== undefined ? ` [bracket ${t.bracket}, round ${t.round ?? 0}${t.parentId ? `, continues trial ${t.parentId}` : ''}]` : '';
+      const epochs = t.initialEpoch > 0 ? `epochs ${t.initialEpoch + 1}–${t.epochs}` : `${t.epochs} epoch${t.epochs === 1 ? '' : 's'}`;
+      return `trial ${t.id}${stage}${t.rerun ? ' (interrupted before, runs again)' : ''}: ${describePoint(t.point)}; ${epochs}`;
+    }
+    case 'training': {
+      const e = event.event;
+      if (e.type === 'epoch') {
+        const l = e.logs;
+        return `  epoch ${l.epoch}: loss ${l.loss.toFixed(4)} val_loss ${l.val_loss.toFixed(4)} val_acc ${(l.val_accuracy * 100).toFixed(2)}% (${l.seconds.toFixed(1)} s)`;
+      }
+      return e.type === 'message' ? `  ${e.text}` : undefined;
+    }
+    case 'trial-end': {
+      const t = event.trial;
+      if (t.status === 'failed') return `trial ${t.id} failed: ${t.reason ?? 'unknown reason'}`;
+      return `trial ${t.id}: ${t.stopReason === 'early-stopped' ? 'stopped early, ' : ''}score ${score(t.score)}${best ? ` (best so far ${score(best.score)}, trial ${best.trialId})` : ''}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The best trials as a table, and the best point. */
+export function summaryText(summary: TuneSummary): string {
+  const ranked = rankTrials(summary.trials, summary.objective.direction);
+  const failed = summary.trials.filter((t) => t.status === 'failed').length;
+  const lines = [`${summary.model}: ${summary.status}${summary.message ? ` — ${summary.message}` : ''}; ${summary.trials.length} trial${summary.trials.length === 1 ? '' : 's'} (${ranked.length} completed, ${failed} failed)`];
+  if (ranked.length) {
+    const rows = ranked.slice(0, shownTrials).map((t, i) => [String(i + 1), t.id, score(t.score), String(t.epochs), describePoint(t.point)]);
+    const header = ['#', 'trial', summary.objective.name, 'epochs', 'values'];
+    const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
+    const format = (cells: readonly string[]) => '  ' + cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k] ?? 0))).join('  ');
+    lines.push(format(header), ...rows.map(format));
+  }
+  if (summary.best) lines.push(`best: ${describePoint(summary.best.point)} (${summary.objective.name} ${score(summary.best.score)}, trial ${summary.best.trialId})`);
+  lines.push(`  saved in ${summary.dir}`);
+  return lines.join('\n');
+}
+
+export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { model: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}\n\n${tuneUsage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(tuneUsage);
+    return 0;
+  }
+  const file = parsed.positionals[0];
+  if (!file || parsed.positionals.length > 1) {
+    io.err(`layerlab tune: expected exactly one FILE\n\n${tuneUsage}`);
+    return 2;
+  }
+  const limitText = parsed.values.limit;
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    io.err(`layerlab tune: --limit must be a positive whole number, got ${limitText}`);
+    return 2;
+  }
+  const backend = (parsed.values.backend ?? 'auto') as BackendPreference;
+  if (!backendPreferences.includes(backend)) {
+    io.err(`layerlab tune: unknown backend ${backend}; choose ${backendPreferences.join(', ')}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    io.err(`layerlab tune: cannot read ${file}`);
+    return 2;
+  }
+  const json = parsed.values.json === true;
+  const bestSoFar = new Map<string, BestSoFar>();
+  const onMessage = (message: FromTrainer) => {
+    if (json) return;
+    if (message.type === 'backend') io.err(`backend: ${message.name} on ${message.device}`);
+    if (message.type !== 'tune-event') return;
+    const event = message.event;
+    // The best so far includes the trial that just ended.
+    if (event.type === 'search' && event.best) bestSoFar.set(event.model, event.best);
+    if (event.type === 'trial-end' && event.trial.score !== undefined) {
+      const best = bestSoFar.get(event.model);
+      if (!best || compareScores(event.trial.score, best.score, event.direction) < 0) bestSoFar.set(event.model, { trialId: event.trial.id, score: event.trial.score });
+    }
+    const line = describeEvent(event, 'model' in event ? bestSoFar.get(event.model) : undefined);
+    if (line) io.err(line);
+  };
+  const running = launchTuning({
+    trainerPath: trainerPath(),
+    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}) },
+    backend,
+    onMessage,
+  });
+  const onInterrupt = () => {
+    io.err('\ncancelling after the current batch… (Ctrl+C again to stop at once); run the same command to resume');
+    process.off('SIGINT', onInterrupt);
+    process.once('SIGINT', () => running.cancel(0));
+    running.cancel();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const result = await running.done;
+    if (json) io.out(JSON.stringify(result.summaries, null, 1));
+    else for (const summary of result.summaries) io.err(summaryText(summary));
+    if (result.cancelled) io.err('search cancelled; finished trials are saved, run the same command to resume');
+    return result.summaries.some((s) => s.status === 'failed' || !s.best) && !result.cancelled ? 1 : 0;
+  } catch (error) {
+    io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { RunRecord } from '../training/results.js';
+import type { Gallery, ViewRun } from '../training/view-protocol.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = isObject(error) && typeof error['code'] === 'string' ? error['code'] : '';
+    throw new Error(code === 'ENOENT' ? `${path}: no ${what} here` : `${path}: cannot read the ${what} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${path}: the ${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function checkRecord(value: unknown, path: string): RunRecord {
+  if (!isObject(value)) throw new Error(`${path}: not a Layerlab run record (expected a JSON object)`);
+  if (value['version'] !== 1) throw new Error(`${path}: unsupported run record version ${JSON.stringify(value['version'])} (expected 1)`);
+  for (const field of ['model', 'dataset', 'backend', 'settings'] as const) {
+    if (!isObject(value[field])) throw new Error(`${path}: the run record has no "${field}" object`);
+  }
+  if (!Array.isArray(value['history'])) throw new Error(`${path}: the run record has no "history" list`);
+  if (!Array.isArray(value['batches'])) throw new Error(`${path}: the run record has no "batches" list`);
+  return value as unknown as RunRecord;
+}
+
+function checkGallery(value: unknown, path: string): Gallery {
+  if (!isObject(value)) throw new Error(`${path}: not a gallery (expected a JSON object)`);
+  const { width, height, channels, cells } = value;
+  if (typeof width !== 'number' || typeof height !== 'number' || width <= 0 || height <= 0) throw new Error(`${path}: the gallery has no valid width and height`);
+  if (channels !== 1 && channels !== 3) throw new Error(`${path}: the gallery's channels must be 1 or 3, not ${JSON.stringify(channels)}`);
+  if (!Array.isArray(cells) || !cells.every((c) => isObject(c) && typeof c['trueClass'] === 'number' && typeof c['predictedClass'] === 'number' && Array.isArray(c['samples']))) {
+    throw new Error(`${path}: the gallery's "cells" are not a list of cells with trueClass, predictedClass and samples`);
+  }
+  return value as unknown as Gallery;
+}
+
+/**
+ * A run folder as the training view shows it: `run.json`, and its gallery
+ * (`gallery.json`, or the file the record names) when there is one.
+ */
+export function loadViewRun(runDir: string): ViewRun {
+  const recordPath = join(runDir, 'run.json');
+  const record = checkRecord(readJson(recordPath, 'run record (run.json)'), recordPath);
+  // Only a file name: a record cannot point outside its folder.
+  const galleryPath = join(runDir, basename(record.gallery ?? 'gallery.json'));
+  if (!existsSync(galleryPath)) return { id: runDir, record };
+  const gallery = checkGallery(readJson(galleryPath, 'gallery'), galleryPath);
+  return { id: runDir, record, gallery };
+}

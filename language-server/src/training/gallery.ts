@@ -1,0 +1,45 @@
+import type { Gallery, GalleryCell } from './view-protocol.js';
+import type { ImageSplit } from './data/types.js';
+
+/** Enough test images per confusion-matrix cell to see a pattern, few enough to keep run folders and reports small. */
+export const gallerySamplesPerCell = 12;
+
+/**
+ * The test images of every confusion-matrix cell (true × predicted class), the
+ * least confident predictions first: those are the ones worth looking at.
+ * `predicted[i]` and `confidence[i]` belong to test sample i.
+ */
+export function buildGallery(
+  test: ImageSplit,
+  shape: readonly [number, number, number],
+  predicted: readonly number[],
+  confidence: readonly number[],
+  classes: number,
+  perCell = gallerySamplesPerCell,
+): Gallery {
+  const [height, width, channels] = shape;
+  const imageSize = height * width * channels;
+  const members = new Map<number, number[]>();
+  const count = Math.min(predicted.length, test.count);
+  for (let i = 0; i < count; i++) {
+    const key = (test.labels[i] ?? 0) * classes + (predicted[i] ?? 0);
+    let list = members.get(key);
+    if (!list) members.set(key, (list = []));
+    list.push(i);
+  }
+  const cells: GalleryCell[] = [];
+  for (const [key, indices] of [...members].sort((a, b) => a[0] - b[0])) {
+    const picked = [...indices].sort((a, b) => (confidence[a] ?? 0) - (confidence[b] ?? 0) || a - b).slice(0, perCell);
+    cells.push({
+      trueClass: Math.floor(key / classes),
+      predictedClass: key % classes,
+      count: indices.length,
+      samples: picked.map((index) => ({
+        index,
+        confidence: confidence[index] ?? 0,
+        pixels: Buffer.from(test.images.buffer, test.images.byteOffset + index * imageSize, imageSize).toString('base64'),
+      })),
+    });
+  }
+  return { width, height, channels: channels === 3 ? 3 : 1, cells };
+}

@@ -1,0 +1,130 @@
+import type { FromTrainer } from './protocol.js';
+import type { RunRecord } from './results.js';
+import type { TuneSummary } from '../tuning/runner.js';
+
+/**
+ * Messages between the training view (media/view, in a webview or a standalone
+ * HTML report) and its host (the VS Code extension, or the report's own page).
+ * Type-only imports: this file is bundled into the browser code too.
+ */
+
+/** Test images of one confusion-matrix cell, for the gallery. */
+export interface GalleryCell {
+  readonly trueClass: number;
+  readonly predictedClass: number;
+  /** How many test samples fall in this cell (the samples below are the first of them). */
+  readonly count: number;
+  readonly samples: readonly GallerySample[];
+}
+
+export interface GallerySample {
+  /** Index in the test split. */
+  readonly index: number;
+  readonly confidence: number;
+  /** Pixels, row-major, `channels` bytes per pixel (0–255), base64. */
+  readonly pixels: string;
+}
+
+export interface Gallery {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  readonly cells: readonly GalleryCell[];
+}
+
+/** A finished (or interrupted) run as the view shows it; `id` is its run folder. */
+export interface ViewRun {
+  readonly id: string;
+  readonly record: RunRecord;
+  readonly gallery?: Gallery;
+}
+
+/** What the host can do; the view hides the buttons of what it cannot. */
+export interface HostCapabilities {
+  readonly stop: boolean;
+  readonly openRun: boolean;
+}
+
+/** Host → view. */
+export type HostToView =
+  | { readonly type: 'init'; readonly title: string; readonly capabilities: HostCapabilities }
+  /** One message of a live training session, as the trainer sent it. */
+  | { readonly type: 'trainer'; readonly message: FromTrainer }
+  /** Saved runs to show (a finished live run arrives this way too, with the same id). */
+  | { readonly type: 'runs'; readonly runs: readonly ViewRun[] }
+  /** The live session ended (done, cancelled or failed); `error` is shown when present. */
+  | { readonly type: 'session-ended'; readonly cancelled: boolean; readonly error?: string };
+
+/** View → host. */
+export type ViewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'stop' }
+  | { readonly type: 'open-run' }
+  /** Save a file the user exported; `data` is text or base64. */
+  | { readonly type: 'export'; readonly fileName: string; readonly data: string; readonly encoding: 'utf8' | 'base64' };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+export function isViewToHost(value: unknown): value is ViewToHost {
+  if (!isObject(value)) return false;
+  switch (value['type']) {
+    case 'ready':
+    case 'stop':
+    case 'open-run':
+      return true;
+    case 'export':
+      return (
+        typeof value['fileName'] === 'string' &&
+        /^[\w.() -]{1,120}$/.test(value['fileName']) &&
+        typeof value['data'] === 'string' &&
+        (value['encoding'] === 'utf8' || value['encoding'] === 'base64')
+      );
+    default:
+      return false;
+  }
+}
+
+function isViewRun(value: unknown): value is ViewRun {
+  if (!isObject(value) || typeof value['id'] !== 'string' || !isObject(value['record'])) return false;
+  const record = value['record'];
+  return record['version'] === 1 && Array.isArray(record['history']) && isObject(record['model']) && isObject(record['dataset']);
+}
+
+export function isHostToView(value: unknown): value is HostToView {
+  if (!isObject(value)) return false;
+  switch (value['type']) {
+    case 'init':
+      return typeof value['title'] === 'string' && isObject(value['capabilities']);
+    case 'trainer':
+      return isObject(value['message']) && typeof value['message']['type'] === 'string';
+    case 'runs':
+      return Array.isArray(value['runs']) && value['runs'].every(isViewRun);
+    case 'session-ended':
+      return typeof value['cancelled'] === 'boolean' && (value['error'] === undefined || typeof value['error'] === 'string');
+    default:
+      return false;
+  }
+}
+
+/** Host → search view (media/tune-view): the same envelope as the training view, with searches instead of runs. */
+export type HostToTuneView =
+  | { readonly type: 'init'; readonly title: string; readonly capabilities: HostCapabilities }
+  /** One message of a live search (`backend`, `tune-event`, `tune-done`, `error`), as the trainer sent it. */
+  | { readonly type: 'trainer'; readonly message: FromTrainer }
+  /** Saved searches (`.layerlab/tune/<model>/`), each replacing what the view showed for its folder. */
+  | { readonly type: 'searches'; readonly searches: readonly TuneSummary[] }
+  | { readonly type: 'session-ended'; readonly cancelled: boolean; readonly error?: string };
+
+export function isHostToTuneView(value: unknown): value is HostToTuneView {
+  if (!isObject(value)) return false;
+  switch (value['type']) {
+    case 'init':
+    case 'trainer':
+    case 'session-ended':
+      return isHostToView(value);
+    case 'searches':
+      return Array.isArray(value['searches']) && value['searches'].every((s) => isObject(s) && typeof s['dir'] === 'string' && Array.isArray(s['trials']) && isObject(s['objective']));
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,88 @@
+import type { PointValue } from '../../language-server/src/tuning/space.js';
+import { linearTicks, logTicks, tickLabel } from '../view/ticks.js';
+
+/**
+ * How the values of one searched parameter (or the objective) map to a position
+ * along an axis: numbers linearly, or logarithmically when they span more than
+ * two decades; booleans and names as evenly spaced categories.
+ */
+export type Scale =
+  | { readonly kind: 'linear'; readonly min: number; readonly max: number }
+  | { readonly kind: 'log'; readonly min: number; readonly max: number }
+  | { readonly kind: 'category'; readonly values: readonly PointValue[] };
+
+export interface Tick {
+  /** 0 at the axis' start, 1 at its end. */
+  readonly at: number;
+  readonly label: string;
+}
+
+/** More than two decades between the smallest and the largest positive value. */
+const logSpan = 100;
+
+function categoryOrder(a: PointValue, b: PointValue): number {
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return String(a).localeCompare(String(b));
+}
+
+export function scaleOf(values: readonly PointValue[]): Scale {
+  const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (values.length > 0 && numbers.length === values.length) {
+    let min = Math.min(...numbers);
+    let max = Math.max(...numbers);
+    if (min > 0 && max / min > logSpan) return { kind: 'log', min, max };
+    if (min === max) {
+      const pad = Math.abs(min) / 10 || 1;
+      min -= pad;
+      max += pad;
+    }
+    return { kind: 'linear', min, max };
+  }
+  const distinct = [...new Set(values)].sort(categoryOrder);
+  return { kind: 'category', values: distinct };
+}
+
+/** Where a value sits on the scale (0..1), or undefined when it is not on it. */
+export function positionOf(scale: Scale, value: PointValue | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  switch (scale.kind) {
+    case 'linear':
+      return typeof value === 'number' && Number.isFinite(value) ? (value - scale.min) / (scale.max - scale.min) : undefined;
+    case 'log':
+      return typeof value === 'number' && value > 0 ? (Math.log(value) - Math.log(scale.min)) / (Math.log(scale.max) - Math.log(scale.min)) : undefined;
+    case 'category': {
+      const index = scale.values.indexOf(value);
+      return index < 0 ? undefined : (index + 0.5) / scale.values.length;
+    }
+  }
+}
+
+export function ticksOf(scale: Scale, count = 5): Tick[] {
+  switch (scale.kind) {
+    case 'linear':
+      return linearTicks(scale.min, scale.max, count).map((v) => ({ at: positionOf(scale, v) ?? 0, label: tickLabel(v) }));
+    case 'log': {
+      let values = logTicks(scale.min, scale.max);
+      // Too many for the room: keep the powers of ten when there are two or more.
+      const powers = values.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+      if (values.length > count && powers.length >= 2) values = powers;
+      if (values.length < 2) values = [scale.min, scale.max];
+      return values.map((v) => ({ at: positionOf(scale, v) ?? 0, label: tickLabel(v) }));
+    }
+    case 'category':
+      return scale.values.map((v) => ({ at: positionOf(scale, v) ?? 0, label: String(v) }));
+  }
+}
+
+export function describeScale(scale: Scale): string {
+  return scale.kind === 'log' ? 'logarithmic' : scale.kind === 'linear' ? 'linear' : 'categories';
+}
+
+/** A parameter value as the table and the charts print it. */
+export function formatValue(value: PointValue | undefined): string {
+  if (value === undefined) return '–';
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+}
