@@ -9,8 +9,16 @@ import { runTuning, TuneError } from '../tuning/runner.js';
 import { tfTrialTrainer } from '../tuning/tf-trainer.js';
 
 /** The trainer process: the only place TensorFlow.js is loaded. Started by `launch.ts`. */
+
+/** Resolves once every message sent so far has been handed to the IPC channel. */
+let delivered: Promise<void> = Promise.resolve();
+
 function send(message: FromTrainer): void {
-  process.send?.(message);
+  const sent = new Promise<void>((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, undefined, () => resolve());
+  });
+  delivered = delivered.then(() => sent);
 }
 
 const controller = new AbortController();
@@ -52,6 +60,8 @@ process.on('message', (raw: unknown) => {
       const userError = error instanceof SessionError || error instanceof TuneError || error instanceof DatasetError || (error instanceof ModelBuildError && error.unavailable);
       send({ type: 'error', message: error instanceof Error ? error.message : String(error), userError, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
     } finally {
+      // Disconnecting at once would drop large messages still queued (a long run's record).
+      await delivered;
       process.disconnect?.();
     }
   })();
