@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { launchTraining, type RunningTraining } from '../../language-server/src/training/launch.js';
-import type { BackendPreference, FromTrainer } from '../../language-server/src/training/protocol.js';
+import { launchTraining } from '../../language-server/src/training/launch.js';
+import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { trainingView, ViewPanel } from './view-panel.js';
+import { runInView } from './view-session.js';
 
 /** Overrides for a quick run (the e2e suite, or a user's keybinding): fewer epochs, a data subset. */
 export interface TrainOverrides {
@@ -17,7 +19,7 @@ function overridesOf(value: unknown): TrainOverrides {
 }
 
 let output: vscode.OutputChannel | undefined;
-let running: RunningTraining | undefined;
+let running = false;
 
 const percent = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : '–');
 
@@ -48,57 +50,44 @@ function log(message: FromTrainer, channel: vscode.OutputChannel): string | unde
  */
 export async function trainCommand(context: vscode.ExtensionContext, uri?: string, model?: string, options?: unknown): Promise<void> {
   const overrides = overridesOf(options);
-  const document = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : vscode.window.activeTextEditor?.document;
-  if (!document || document.languageId !== 'model') {
-    void vscode.window.showInformationMessage('Layerlab: open a .model file with a train block to train.');
-    return;
-  }
   if (running) {
     void vscode.window.showWarningMessage('Layerlab: a training run is in progress; cancel it first.');
     return;
   }
-  if (document.isDirty) await document.save();
-  const settings = vscode.workspace.getConfiguration('layerlab.training');
+  const document = await modelDocument(uri, 'train');
+  if (!document) return;
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
   const fileName = document.fileName.split(/[\\/]/).pop() ?? '';
   const view = ViewPanel.create(trainingView, context, `Training: ${model ?? fileName}`, { stop: true, openRun: true });
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Layerlab: training ${model ?? fileName}`, cancellable: true }, async (progress, token) => {
-    let device = '';
-    let lastFraction = 0;
-    const nativeModulesPath = settings.get<string>('nativeModulesPath');
-    const current = launchTraining({
-      trainerPath: context.asAbsolutePath('dist/trainer.cjs'),
-      execPath: process.execPath,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}), ...overrides },
-      backend: settings.get<BackendPreference>('backend', 'auto'),
-      ...(nativeModulesPath ? { nativeModulesPath } : {}),
-      onMessage: (message) => {
-        view.trainerMessage(message);
+  let device = '';
+  let epochs = 1;
+  let reported = 0;
+  running = true;
+  try {
+    await runInView(view, {
+      title: `Layerlab: training ${model ?? fileName}`,
+      channel,
+      start: (onMessage) => launchTraining({ ...trainerProcessOptions(context), request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}), ...overrides }, onMessage }),
+      onMessage: (message, progress) => {
         device = log(message, channel) ?? device;
-        if (message.type === 'event' && message.event.type === 'training' && message.event.event.type === 'batch') {
+        if (message.type !== 'event') return;
+        if (message.event.type === 'model') {
+          epochs = message.event.epochs;
+          reported = 0;
+        }
+        if (message.event.type === 'training' && message.event.event.type === 'batch') {
           const l = message.event.event.logs;
-          const fraction = (l.epoch - 1 + l.batch / l.batches) / Math.max(1, l.epoch);
-          progress.report({ message: `${message.event.model} epoch ${l.epoch}, batch ${l.batch}/${l.batches} · loss ${l.loss.toFixed(3)} · ${Math.round(l.samplesPerSecond)} samples/s${device ? ` · ${device}` : ''}`, increment: Math.max(0, (fraction - lastFraction) * 10) });
-          lastFraction = fraction;
+          const percentDone = (100 * (l.epoch - 1 + l.batch / l.batches)) / Math.max(1, epochs);
+          progress.report({ message: `${message.event.model} epoch ${l.epoch}/${epochs}, batch ${l.batch}/${l.batches} · loss ${l.loss.toFixed(3)} · ${Math.round(l.samplesPerSecond)} samples/s${device ? ` · ${device}` : ''}`, increment: Math.max(0, percentDone - reported) });
+          reported = Math.max(reported, percentDone);
         }
       },
+      finished: (result) => {
+        if (result.cancelled) void vscode.window.showInformationMessage('Layerlab: training cancelled; finished epochs are saved.');
+        else if (result.records.length) void vscode.window.showInformationMessage(`Layerlab: ${result.records.map((r) => `${r.model.name} ${r.test ? percent(r.test.accuracy) : r.status}`).join(', ')} test accuracy. Runs are in .layerlab/runs.`);
+      },
     });
-    running = current;
-    token.onCancellationRequested(() => current.cancel());
-    view.onStop = () => current.cancel();
-    try {
-      const result = await current.done;
-      view.sessionEnded(result.cancelled);
-      const last = result.records[result.records.length - 1];
-      if (result.cancelled) void vscode.window.showInformationMessage('Layerlab: training cancelled; finished epochs are saved.');
-      else if (last) void vscode.window.showInformationMessage(`Layerlab: ${result.records.map((r) => `${r.model.name} ${r.test ? percent(r.test.accuracy) : r.status}`).join(', ')} test accuracy. Runs are in .layerlab/runs.`);
-    } catch (error) {
-      view.sessionEnded(false, error instanceof Error ? error.message : String(error));
-      channel.appendLine(error instanceof Error ? error.message : String(error));
-      void vscode.window.showErrorMessage(`Layerlab: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    } finally {
-      running = undefined;
-    }
-  });
+  } finally {
+    running = false;
+  }
 }

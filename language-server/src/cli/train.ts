@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeReport } from './report.js';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchTraining, TrainingFailure } from '../training/launch.js';
-import { backendPreferences, type BackendPreference, type FromTrainer } from '../training/protocol.js';
+import type { FromTrainer } from '../training/protocol.js';
 import type { RunRecord } from '../training/results.js';
 import type { CliIo } from './main.js';
+import { writeReport } from './report.js';
+import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
 export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--report OUT.html] [--json]
 
@@ -56,34 +57,12 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     io.out(trainUsage);
     return 0;
   }
-  const file = parsed.positionals[0];
-  const wholeNumber = (name: string, text: string | undefined): number | undefined | 'bad' => {
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) {
-      io.err(`layerlab train: --${name} must be a positive whole number, got ${text}`);
-      return 'bad';
-    }
-    return n;
-  };
-  const epochs = wholeNumber('epochs', parsed.values.epochs);
-  const limit = wholeNumber('limit', parsed.values.limit);
-  const backend = (parsed.values.backend ?? 'auto') as BackendPreference;
-  if (!file || parsed.positionals.length > 1 || epochs === 'bad' || limit === 'bad') {
-    if (!file || parsed.positionals.length > 1) io.err(`layerlab train: expected exactly one FILE\n\n${trainUsage}`);
-    return 2;
-  }
-  if (!backendPreferences.includes(backend)) {
-    io.err(`layerlab train: unknown backend ${backend}; choose ${backendPreferences.join(', ')}`);
-    return 2;
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    io.err(`layerlab train: cannot read ${file}`);
-    return 2;
-  }
+  const epochs = positiveWholeOption('train', 'epochs', parsed.values.epochs, io);
+  const limit = positiveWholeOption('train', 'limit', parsed.values.limit, io);
+  if (epochs === 'bad' || limit === 'bad') return 2;
+  const input = trainerInput('train', trainUsage, parsed.positionals, parsed.values.backend, io);
+  if (typeof input === 'number') return input;
+  const { file, text, backend } = input;
   const json = parsed.values.json === true;
   const runDirs = new Map<string, string>();
   let progressShown = false;
@@ -120,13 +99,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     backend,
     onMessage,
   });
-  const onInterrupt = () => {
-    io.err('\ncancelling after the current batch… (Ctrl+C again to stop at once)');
-    process.off('SIGINT', onInterrupt);
-    process.once('SIGINT', () => running.cancel(0));
-    running.cancel();
-  };
-  process.on('SIGINT', onInterrupt);
+  const stopListening = cancelOnInterrupt(running, io, '');
   try {
     const result = await running.done;
     if (json) io.out(JSON.stringify(result.records, null, 1));
@@ -139,6 +112,6 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     io.err(`layerlab train: ${error instanceof TrainingFailure || error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
   }
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backendPreferences, type BackendPreference, type FromTrainer } from '../training/protocol.js';
+import type { FromTrainer } from '../training/protocol.js';
 import { launchTuning } from '../tuning/launch.js';
 import type { TuneEvent, TuneSummary } from '../tuning/runner.js';
 import { describePoint } from '../tuning/space.js';
@@ -9,6 +8,7 @@ import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
 import type { CliIo } from './main.js';
 import { trainerPath } from './train.js';
+import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
 export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [--backend B] [--overwrite] [--json]
 
@@ -92,29 +92,11 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     io.out(tuneUsage);
     return 0;
   }
-  const file = parsed.positionals[0];
-  if (!file || parsed.positionals.length > 1) {
-    io.err(`layerlab tune: expected exactly one FILE\n\n${tuneUsage}`);
-    return 2;
-  }
-  const limitText = parsed.values.limit;
-  const limit = limitText === undefined ? undefined : Number(limitText);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    io.err(`layerlab tune: --limit must be a positive whole number, got ${limitText}`);
-    return 2;
-  }
-  const backend = (parsed.values.backend ?? 'auto') as BackendPreference;
-  if (!backendPreferences.includes(backend)) {
-    io.err(`layerlab tune: unknown backend ${backend}; choose ${backendPreferences.join(', ')}`);
-    return 2;
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    io.err(`layerlab tune: cannot read ${file}`);
-    return 2;
-  }
+  const limit = positiveWholeOption('tune', 'limit', parsed.values.limit, io);
+  if (limit === 'bad') return 2;
+  const input = trainerInput('tune', tuneUsage, parsed.positionals, parsed.values.backend, io);
+  if (typeof input === 'number') return input;
+  const { file, text, backend } = input;
   const json = parsed.values.json === true;
   const bestSoFar = new Map<string, BestSoFar>();
   const onMessage = (message: FromTrainer) => {
@@ -137,13 +119,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     backend,
     onMessage,
   });
-  const onInterrupt = () => {
-    io.err('\ncancelling after the current batch… (Ctrl+C again to stop at once); run the same command to resume');
-    process.off('SIGINT', onInterrupt);
-    process.once('SIGINT', () => running.cancel(0));
-    running.cancel();
-  };
-  process.on('SIGINT', onInterrupt);
+  const stopListening = cancelOnInterrupt(running, io, '; run the same command to resume');
   try {
     const result = await running.done;
     if (json) io.out(JSON.stringify(result.summaries, null, 1));
@@ -154,6 +130,6 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
   }
 }

@@ -1,5 +1,5 @@
 import type { Direction } from './objective.js';
-import { initialCore, OracleCore, type CoreState, type Oracle, type TrialOutcome, type TrialPlan } from './oracle.js';
+import { initialCore, StrategyOracle, type CoreState, type TrialPlan } from './oracle.js';
 import { pythonLog } from './python-math.js';
 import type { Axis } from './space.js';
 
@@ -78,32 +78,7 @@ function emptyRounds(bracketNum: number): RoundEntry[][] {
  * failed is never a candidate for promotion, so a bracket with failures can
  * end with fewer (or no) trials in its last rounds, as in Keras Tuner.
  */
-export class HyperbandOracle implements Oracle {
-  private readonly core: OracleCore;
-
-  constructor(
-    private readonly hyperband: HyperbandState,
-    axes: readonly Axis[],
-    direction: Direction,
-  ) {
-    this.core = new OracleCore(hyperband.core, axes, direction);
-  }
-
-  state(): HyperbandState {
-    return this.hyperband;
-  }
-
-  ongoing(): TrialPlan[] {
-    return this.core.ongoing();
-  }
-
-  endTrial(id: string, outcome: TrialOutcome): void {
-    this.core.end(id, outcome);
-  }
-
-  consecutiveFailures(): number {
-    return this.core.consecutiveFailures();
-  }
+export class HyperbandOracle extends StrategyOracle<HyperbandState> {
 
   createTrial(): TrialPlan | undefined {
     const id = this.core.nextId();
@@ -112,7 +87,7 @@ export class HyperbandOracle implements Oracle {
   }
 
   private populateSpace(id: string): TrialPlan | undefined {
-    const s = this.hyperband;
+    const s = this.saved;
     this.removeCompletedBrackets();
     for (const bracket of s.brackets) {
       const { bracketNum, rounds } = bracket;
@@ -148,7 +123,7 @@ export class HyperbandOracle implements Oracle {
   }
 
   private incrementBracketNum(): void {
-    const s = this.hyperband;
+    const s = this.saved;
     s.currentBracket--;
     if (s.currentBracket < 0) {
       s.currentBracket = numBrackets(s) - 1;
@@ -159,7 +134,7 @@ export class HyperbandOracle implements Oracle {
 
   /** Drops brackets whose last round has all its trials. */
   private removeCompletedBrackets(): void {
-    const s = this.hyperband;
+    const s = this.saved;
     s.brackets = s.brackets.filter((bracket) => {
       const last = bracket.rounds.length - 1;
       return (bracket.rounds[last]?.length ?? 0) !== roundSize(s, bracket.bracketNum, last);
@@ -171,6 +146,6 @@ export class HyperbandOracle implements Oracle {
     // No new point after repeated collisions: the space is used up.
     if (!point) return undefined;
     bracket.rounds[0]?.push({ pastId: null, id });
-    return { id, point, epochs: roundEpochs(this.hyperband, bracket.bracketNum, 0), initialEpoch: 0, bracket: bracket.bracketNum, round: 0 };
+    return { id, point, epochs: roundEpochs(this.saved, bracket.bracketNum, 0), initialEpoch: 0, bracket: bracket.bracketNum, round: 0 };
   }
 }

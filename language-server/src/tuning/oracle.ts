@@ -118,3 +118,34 @@ export class OracleCore {
     return count;
   }
 }
+
+/** The bookkeeping every strategy shares; a strategy only decides what to train next. */
+export abstract class StrategyOracle<State extends { readonly core: CoreState }> implements Oracle {
+  protected readonly core: OracleCore;
+
+  constructor(
+    protected readonly saved: State,
+    axes: readonly Axis[],
+    direction: Direction,
+  ) {
+    this.core = new OracleCore(saved.core, axes, direction);
+  }
+
+  abstract createTrial(): TrialPlan | undefined;
+
+  state(): State {
+    return this.saved;
+  }
+
+  ongoing(): TrialPlan[] {
+    return this.core.ongoing();
+  }
+
+  endTrial(id: string, outcome: TrialOutcome): void {
+    this.core.end(id, outcome);
+  }
+
+  consecutiveFailures(): number {
+    return this.core.consecutiveFailures();
+  }
+}

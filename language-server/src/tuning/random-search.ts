@@ -1,5 +1,5 @@
 import type { Direction } from './objective.js';
-import { initialCore, OracleCore, type CoreState, type Oracle, type TrialOutcome, type TrialPlan } from './oracle.js';
+import { initialCore, StrategyOracle, type CoreState, type TrialPlan } from './oracle.js';
 import type { Axis } from './space.js';
 
 export interface RandomSearchState {
@@ -16,37 +16,12 @@ export function initialRandomSearchState(maxTrials: number, epochs: number, seed
 }
 
 /** Keras Tuner's RandomSearchOracle: random points never tried before, up to `trials` of them. */
-export class RandomSearchOracle implements Oracle {
-  private readonly core: OracleCore;
-
-  constructor(
-    private readonly search: RandomSearchState,
-    axes: readonly Axis[],
-    direction: Direction,
-  ) {
-    this.core = new OracleCore(search.core, axes, direction);
-  }
-
-  state(): RandomSearchState {
-    return this.search;
-  }
-
-  ongoing(): TrialPlan[] {
-    return this.core.ongoing();
-  }
-
-  endTrial(id: string, outcome: TrialOutcome): void {
-    this.core.end(id, outcome);
-  }
-
-  consecutiveFailures(): number {
-    return this.core.consecutiveFailures();
-  }
+export class RandomSearchOracle extends StrategyOracle<RandomSearchState> {
 
   createTrial(): TrialPlan | undefined {
-    if (this.search.core.trials.length >= this.search.maxTrials) return undefined;
+    if (this.saved.core.trials.length >= this.saved.maxTrials) return undefined;
     const id = this.core.nextId();
     const point = this.core.randomValues();
-    return point && this.core.add({ id, point, epochs: this.search.epochs, initialEpoch: 0 });
+    return point && this.core.add({ id, point, epochs: this.saved.epochs, initialEpoch: 0 });
   }
 }

@@ -30,17 +30,10 @@ export interface TuneRequest {
 }
 
 /** A trial as progress events show it. */
-export interface TrialStart {
+export interface TrialStart extends TrialPlan {
   readonly model: string;
-  readonly id: string;
   /** 1-based position among this search's trials. */
   readonly number: number;
-  readonly point: Point;
-  readonly epochs: number;
-  readonly initialEpoch: number;
-  readonly bracket?: number;
-  readonly round?: number;
-  readonly parentId?: string;
   /** True when the trial was interrupted before and runs again. */
   readonly rerun: boolean;
 }

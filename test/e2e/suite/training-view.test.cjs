@@ -39,7 +39,8 @@ suite('training view', function () {
     const view = views().at(-1);
     assert.ok(view && views().length === before + 1, 'a new view was opened');
     assert.equal(view.viewType, 'layerlab.training');
-    assert.ok(view.messagesReceived.includes('ready'), `the view said ready (${view.messagesReceived.join(', ')})`);
+    // The run may finish before the webview has loaded; it gets everything replayed once it says ready.
+    await waitFor('the view to say ready', () => (views().at(-1)?.messagesReceived.includes('ready') ? true : undefined), 30_000);
     assert.equal(view.ids.length, 1, 'the finished run was loaded into the view');
     const record = runRecord(view.ids[0] ?? '');
     assert.equal(record.status, 'completed');

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { TrainerProcessOptions } from '../../language-server/src/training/launch.js';
+import type { BackendPreference } from '../../language-server/src/training/protocol.js';
+
+/** The .model document a Train or Tune command acts on (saved first), or undefined after telling the user why not. */
+export async function modelDocument(uri: string | undefined, block: 'train' | 'tune'): Promise<vscode.TextDocument | undefined> {
+  const document = uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'model') {
+    void vscode.window.showInformationMessage(`Layerlab: open a .model file with a ${block} block to ${block === 'train' ? 'train' : 'search'}.`);
+    return undefined;
+  }
+  if (document.isDirty) await document.save();
+  return document;
+}
+
+/**
+ * How to start the trainer from VS Code: the editor's own Node.js
+ * (ELECTRON_RUN_AS_NODE), the bundled trainer, and the user's backend settings.
+ */
+export function trainerProcessOptions(context: vscode.ExtensionContext): Omit<TrainerProcessOptions, 'onMessage'> {
+  const settings = vscode.workspace.getConfiguration('layerlab.training');
+  const nativeModulesPath = settings.get<string>('nativeModulesPath');
+  return {
+    trainerPath: context.asAbsolutePath('dist/trainer.cjs'),
+    execPath: process.execPath,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    backend: settings.get<BackendPreference>('backend', 'auto'),
+    ...(nativeModulesPath ? { nativeModulesPath } : {}),
+  };
+}
