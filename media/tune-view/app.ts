@@ -1,9 +1,10 @@
-import { isHostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import { isHostToTuneView, type HostToTuneView } from '../../language-server/src/training/view-protocol.js';
 import { button, el } from '../view/dom.js';
 import { fileBase } from '../view/export.js';
 import type { Host } from '../view/host.js';
 import type { LineChart } from '../view/line-chart.js';
-import { readPalette, watchTheme, type Palette } from '../view/theme.js';
+import type { Palette } from '../view/theme.js';
+import { ViewShell, type ShellDebug } from '../view/view-shell.js';
 import { BestPanel } from './best-panel.js';
 import { SearchHeader } from './header.js';
 import { ObjectiveOverlay } from './objective-overlay.js';
@@ -19,14 +20,8 @@ import { TrialsTable } from './trials-table.js';
 import { searchJson, trialsCsv } from './tune-export.js';
 
 /** What tests read through `window.__layerlabTuneView`. */
-export interface TuneViewDebug {
-  receive(message: unknown): void;
-  /** Renders pending changes now; returns the milliseconds it took. */
-  renderNow(): number;
-  state(): TuneUiState;
-  invalidMessages(): number;
-  /** Per uPlot chart (`trialLoss`, `trialAccuracy`, `overlay`): rows of x, and non-null points of each series. */
-  series(): Record<string, { rows: number; points: number[] }>;
+/** `series` covers the uPlot charts `trialLoss`, `trialAccuracy` and `overlay`. */
+export interface TuneViewDebug extends ShellDebug<TuneUiState> {
   /** The SVG export of a chart: a uPlot chart's name, `parallel`, or `scatter:<parameter>`. */
   svg(chart: string): string | undefined;
 }
@@ -34,13 +29,9 @@ export interface TuneViewDebug {
 type Pending = TuneChanges & { plots: boolean };
 
 /** The search view: routes host messages into the store and redraws what changed, once per frame. */
-export class TuneView {
+export class TuneView extends ViewShell<TuneUiState, HostToTuneView> {
   private readonly store = new SearchStore();
-  private state: TuneUiState;
-  private palette: Palette;
   private pending: Pending = { header: true, trials: true, results: true, plots: true };
-  private frame: number | undefined;
-  private invalid = 0;
   private readonly header: SearchHeader;
   private readonly table: TrialsTable;
   private readonly best: BestPanel;
@@ -53,12 +44,8 @@ export class TuneView {
   private readonly jsonButton: HTMLButtonElement;
   private readonly exportFile: (fileName: string, data: string, encoding: 'utf8' | 'base64') => void;
 
-  constructor(
-    private readonly root: HTMLElement,
-    private readonly host: Host,
-  ) {
-    this.state = restoreTuneState(host.loadState());
-    this.palette = readPalette();
+  constructor(root: HTMLElement, host: Host) {
+    super(root, host, restoreTuneState);
     this.exportFile = (fileName, data, encoding) => host.exportFile(fileName, data, encoding);
     this.csvButton = button('Trials CSV', () => this.exportSearch('csv'), 'secondary');
     this.jsonButton = button('Search JSON', () => this.exportSearch('json'), 'secondary');
@@ -84,20 +71,14 @@ export class TuneView {
       this.curves.root,
       this.overlay.root,
     );
-    watchTheme(() => this.onThemeChange());
+    this.watchPalette();
   }
 
-  start(): void {
-    this.host.start((message) => this.receive(message));
-    this.renderNow();
+  protected isMessage(message: unknown): message is HostToTuneView {
+    return isHostToTuneView(message);
   }
 
-  receive(message: unknown): void {
-    if (!isHostToTuneView(message)) {
-      this.invalid++;
-      console.warn('layerlab: ignored an invalid message from the host', message);
-      return;
-    }
+  protected apply(message: HostToTuneView): void {
     const changes = this.store.apply(message);
     if (message.type === 'searches') {
       const loaded = [...new Set([...this.state.loadedSearchIds, ...message.searches.map((s) => s.dir)])];
@@ -106,34 +87,16 @@ export class TuneView {
     this.pending.header ||= changes.header;
     this.pending.trials ||= changes.trials;
     this.pending.results ||= changes.results;
-    this.schedule();
+  }
+
+  protected override malformedMessages(): number {
+    return this.store.malformed;
   }
 
   debug(): TuneViewDebug {
     const charts = (): Record<string, LineChart> => ({ ...this.curves.charts(), ...this.overlay.charts() });
     return {
-      receive: (message) => this.receive(message),
-      renderNow: () => {
-        const started = performance.now();
-        this.renderNow();
-        return performance.now() - started;
-      },
-      state: () => this.state,
-      invalidMessages: () => this.invalid + this.store.malformed,
-      series: () => {
-        const result: Record<string, { rows: number; points: number[] }> = {};
-        for (const [name, chart] of Object.entries(charts())) {
-          const data = chart.uplot?.data;
-          if (!data) continue;
-          const points = data.slice(1).map((column) => {
-            let count = 0;
-            for (let i = 0; i < column.length; i++) if (column[i] !== null && column[i] !== undefined) count++;
-            return count;
-          });
-          result[name] = { rows: data[0].length, points };
-        }
-        return result;
-      },
+      ...this.debugShell(charts),
       svg: (name) => {
         if (name === 'parallel') return this.parallel.svgText();
         if (name.startsWith('scatter:')) return this.scatterFigures.get(name.slice('scatter:'.length))?.svgText();
@@ -143,8 +106,7 @@ export class TuneView {
   }
 
   private update(patch: Partial<TuneUiState>): void {
-    this.state = { ...this.state, ...patch };
-    this.host.saveState(this.state);
+    this.saveState(patch);
     this.pending = { header: true, trials: true, results: true, plots: true };
     this.schedule();
   }
@@ -158,14 +120,6 @@ export class TuneView {
   private select(trialId: string): void {
     this.update({ selectedTrialId: trialId });
     this.renderNow();
-  }
-
-  private schedule(): void {
-    if (this.frame !== undefined) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = undefined;
-      this.renderNow();
-    });
   }
 
   /** The picked search when it is there, else the one the session works on, else the first. */
@@ -182,11 +136,7 @@ export class TuneView {
     return picked ?? running ?? best ?? sortTrials([...search.trials.values()], undefined, false)[0];
   }
 
-  private renderNow(): void {
-    if (this.frame !== undefined) {
-      cancelAnimationFrame(this.frame);
-      this.frame = undefined;
-    }
+  protected render(): void {
     const pending = this.pending;
     this.pending = { ...noTuneChanges(), plots: false };
     const search = this.currentSearch();
@@ -230,13 +180,9 @@ export class TuneView {
     else this.exportFile(`${base}-search.json`, searchJson(search), 'utf8');
   }
 
-  private onThemeChange(): void {
-    const palette = readPalette();
-    if (JSON.stringify(palette) === JSON.stringify(this.palette)) return;
-    this.palette = palette;
+  protected paletteChanged(palette: Palette): void {
     this.curves.setPalette(palette);
     this.overlay.setPalette(palette);
     this.pending = { header: false, trials: true, results: true, plots: true };
-    this.schedule();
   }
 }

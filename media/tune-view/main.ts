@@ -1,5 +1,5 @@
+import { mountView } from '../view/mount.js';
 import { TuneView, type TuneViewDebug } from './app.js';
-import { createTuneHost } from './tune-host.js';
 
 declare global {
   interface Window {
@@ -7,17 +7,9 @@ declare global {
   }
 }
 
-function mount(): void {
-  let root = document.getElementById('app');
-  if (!root) {
-    root = document.createElement('div');
-    root.id = 'app';
-    document.body.append(root);
-  }
-  const view = new TuneView(root, createTuneHost());
-  window.__layerlabTuneView = view.debug();
-  view.start();
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });
-else mount();
+// In the standalone report the data block holds searches (not runs) and the UI state has its own key.
+mountView(
+  (root, host) => new TuneView(root, host),
+  (debug) => (window.__layerlabTuneView = debug),
+  { dataField: 'searches', stateKey: 'layerlab-tune-view-state' },
+);

@@ -72,6 +72,7 @@ export class ObjectiveOverlay {
     return {
       title: `${name} of every trial`,
       xLabel: 'epoch',
+      integerX: true,
       yLabel: name,
       series: trials.map((t, i) => ({ label: `trial ${t.id}${t.id === bestId ? ' (best)' : ''}`, colorIndex: i, width: t.id === bestId ? 3.5 : 1.5 })),
     };

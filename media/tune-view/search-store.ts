@@ -5,6 +5,7 @@ import type { Objective } from '../../language-server/src/tuning/objective.js';
 import type { TrialStart, TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
 import type { Point } from '../../language-server/src/tuning/space.js';
 import type { SearchRecord, TrialRecord } from '../../language-server/src/tuning/store.js';
+import { applyHostFacts, backendStatus, dataStatus, type HostFacts, type TrainerStatus } from '../view/store.js';
 import { isTuneEvent, isTuneSummary } from './tune-events.js';
 
 /** One trial as the view shows it: from its record when it has one, else from the live events. */
@@ -44,18 +45,14 @@ export interface SearchEntry {
   currentTrialId?: string;
 }
 
-export interface SessionStatus {
-  backend?: { readonly name: string; readonly device: string; readonly notes: readonly string[] };
-  data?: { readonly stage: string; readonly done: number; readonly total?: number };
+export interface SessionStatus extends TrainerStatus {
   /** The trainer's latest note (learning-rate changes, early stopping). */
   note?: string;
   /** Whether any live message arrived: there is a session to show. */
   live: boolean;
   /** The dir of the search the session works on now. */
   currentDir?: string;
-  trainerError?: string;
   done?: { readonly cancelled: boolean };
-  ended?: { readonly cancelled: boolean; readonly error?: string };
 }
 
 /** What a message changed: `header` (progress), `trials` (rows, curves), `results` (finished trials: plots, best). */
@@ -109,7 +106,7 @@ const numberOfId = (id: string): number => (/^\d+$/.test(id) ? Number(id) + 1 : 
  * Everything the search view knows, built from host messages. Applying a message
  * twice changes nothing the second time: the host replays them after `ready`.
  */
-export class SearchStore {
+export class SearchStore implements HostFacts {
   title = 'Layerlab search';
   capabilities: HostCapabilities = { stop: false, openRun: false };
   readonly searches = new Map<string, SearchEntry>();
@@ -120,24 +117,13 @@ export class SearchStore {
 
   apply(message: HostToTuneView): TuneChanges {
     const changes = noTuneChanges();
-    switch (message.type) {
-      case 'init':
-        this.title = message.title;
-        this.capabilities = { stop: message.capabilities.stop === true, openRun: message.capabilities.openRun === true };
-        changes.header = true;
-        break;
-      case 'searches':
-        for (const summary of message.searches) if (isTuneSummary(summary)) this.replace(summary);
-        changes.header = changes.trials = changes.results = true;
-        break;
-      case 'session-ended':
-        this.session.ended = message.error !== undefined ? { cancelled: message.cancelled, error: message.error } : { cancelled: message.cancelled };
-        changes.header = true;
-        break;
-      case 'trainer':
-        this.applyTrainer(message.message, changes);
-        break;
-    }
+    if (message.type === 'init' || message.type === 'session-ended') {
+      applyHostFacts(this, message);
+      changes.header = true;
+    } else if (message.type === 'searches') {
+      for (const summary of message.searches) if (isTuneSummary(summary)) this.replace(summary);
+      changes.header = changes.trials = changes.results = true;
+    } else this.applyTrainer(message.message, changes);
     return changes;
   }
 
@@ -155,7 +141,7 @@ export class SearchStore {
     switch (message.type) {
       case 'backend':
         this.session.live = true;
-        this.session.backend = { name: message.name, device: message.device, notes: message.notes };
+        this.session.backend = backendStatus(message);
         changes.header = true;
         break;
       case 'tune-event':
@@ -199,7 +185,7 @@ export class SearchStore {
         break;
       }
       case 'data':
-        this.session.data = event.total !== undefined ? { stage: event.stage, done: event.done, total: event.total } : { stage: event.stage, done: event.done };
+        this.session.data = dataStatus(event);
         break;
       case 'trial-start': {
         const search = this.searchOf(event.trial.model);

@@ -1,6 +1,5 @@
-import { chartFrame, type ExportFile } from '../view/chart-frame.js';
+import { chartFrame, svgExports, type ChartExports, type ExportFile } from '../view/chart-frame.js';
 import { el } from '../view/dom.js';
-import { fileBase, serializeSvg, svgToPng } from '../view/export.js';
 import type { Palette } from '../view/theme.js';
 
 /** A titled SVG chart with PNG and SVG export, and a slot for its table alternative. */
@@ -9,14 +8,16 @@ export class SvgFigure {
   readonly body: HTMLElement;
   readonly table: HTMLElement;
   private svgElement: SVGSVGElement | undefined;
+  private readonly exports: ChartExports;
 
   constructor(
     title: string,
     name: () => string,
-    private readonly palette: () => Palette,
+    palette: () => Palette,
     exportFile: ExportFile,
   ) {
-    const frame = chartFrame(title, { name: () => fileBase(name()), svg: () => this.svgText(), png: () => this.png() }, exportFile);
+    this.exports = svgExports(name, () => this.svgElement, palette);
+    const frame = chartFrame(title, this.exports, exportFile);
     this.root = frame.root;
     this.body = frame.body;
     this.table = frame.table;
@@ -35,11 +36,6 @@ export class SvgFigure {
 
   /** A standalone SVG file: the theme's colours written into it. */
   svgText(): string | undefined {
-    return this.svgElement ? serializeSvg(this.svgElement, this.palette().background) : undefined;
-  }
-
-  private async png(): Promise<string | undefined> {
-    const text = this.svgText();
-    return text === undefined ? undefined : svgToPng(text);
+    return this.exports.svg();
   }
 }

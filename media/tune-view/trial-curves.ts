@@ -73,6 +73,7 @@ export class TrialCurves {
     return {
       title,
       xLabel: 'epoch',
+      integerX: true,
       yLabel,
       series: [
         { label: metrics[0] === 'loss' ? 'training loss' : 'training accuracy', colorIndex: 0, width: 2 },

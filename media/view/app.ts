@@ -1,4 +1,4 @@
-import { isHostToView, type ViewRun } from '../../language-server/src/training/view-protocol.js';
+import { isHostToView, type HostToView, type ViewRun } from '../../language-server/src/training/view-protocol.js';
 import type { RunRecord } from '../../language-server/src/training/results.js';
 import { ComparisonPanel, type ComparedRun } from './comparison.js';
 import { ConfusionPanel } from './confusion.js';
@@ -13,32 +13,22 @@ import { ProgressPanel } from './progress.js';
 import { restoreState, tabs, type MatrixCell, type Tab, type UiState } from './state.js';
 import { noChanges, ViewStore, type Changes } from './store.js';
 import { renderSummary } from './summary.js';
-import { readPalette, watchTheme, type Palette } from './theme.js';
+import type { Palette } from './theme.js';
+import { ViewShell, type ShellDebug } from './view-shell.js';
 
 const tabTitles: Record<Tab, string> = { curves: 'Curves', results: 'Test results', compare: 'Compare' };
 
 /** What tests and the benchmark read through `window.__layerlabView`. */
-export interface ViewDebug {
-  receive(message: unknown): void;
-  /** Renders pending changes now; returns the milliseconds it took. */
-  renderNow(): number;
-  state(): UiState;
-  invalidMessages(): number;
-  /** Per chart: rows of x, and non-null points of each series. */
-  series(): Record<string, { rows: number; points: number[] }>;
+export interface ViewDebug extends ShellDebug<UiState> {
   /** Painted (non-transparent) pixels on a chart's canvas. */
   ink(chart: string): number;
   svg(chart: string): string | undefined;
 }
 
 /** The training view: routes host messages into the store and redraws what changed, once per frame. */
-export class TrainingView {
+export class TrainingView extends ViewShell<UiState, HostToView> {
   private readonly store = new ViewStore();
-  private state: UiState;
-  private palette: Palette;
   private pending: Changes & { results: boolean } = { ...noChanges(), results: true, runs: true, header: true, curves: true };
-  private frame: number | undefined;
-  private invalid = 0;
   private resultsKey: readonly unknown[] = [];
 
   private readonly title = el('h1', { className: 'view-title', text: 'Layerlab training' });
@@ -58,12 +48,8 @@ export class TrainingView {
   private readonly resultsEmpty = el('p', { className: 'empty' });
   private readonly comparison: ComparisonPanel;
 
-  constructor(
-    private readonly root: HTMLElement,
-    private readonly host: Host,
-  ) {
-    this.state = restoreState(host.loadState());
-    this.palette = readPalette();
+  constructor(root: HTMLElement, host: Host) {
+    super(root, host, restoreState);
     const exportFile = (fileName: string, data: string, encoding: 'utf8' | 'base64') => host.exportFile(fileName, data, encoding);
     this.progress = new ProgressPanel(() => host.post({ type: 'stop' }));
     this.openRunButton = button('Open Run…', () => host.post({ type: 'open-run' }), 'secondary');
@@ -83,20 +69,14 @@ export class TrainingView {
     this.comparison = new ComparisonPanel(this.palette, (baselineId) => this.update({ baselineId }), exportFile);
     this.resultsBody = el('div', { className: 'results-body' }, [this.summarySlot, el('div', { className: 'matrix-and-gallery' }, [this.confusion.root, this.gallery.root]), this.perClass.root]);
     this.buildLayout();
-    watchTheme(() => this.onThemeChange());
+    this.watchPalette();
   }
 
-  start(): void {
-    this.host.start((message) => this.receive(message));
-    this.renderNow();
+  protected isMessage(message: unknown): message is HostToView {
+    return isHostToView(message);
   }
 
-  receive(message: unknown): void {
-    if (!isHostToView(message)) {
-      this.invalid++;
-      console.warn('layerlab: ignored an invalid message from the host', message);
-      return;
-    }
+  protected apply(message: HostToView): void {
     const changes = this.store.apply(message);
     if (message.type === 'runs') {
       const loaded = [...new Set([...this.state.loadedRunIds, ...message.runs.map((r) => r.id)])];
@@ -106,34 +86,12 @@ export class TrainingView {
     this.pending.curves ||= changes.curves;
     this.pending.runs ||= changes.runs;
     this.pending.results ||= changes.runs;
-    this.schedule();
   }
 
   debug(): ViewDebug {
     const charts = (): Record<string, LineChart> => ({ ...this.curves.charts(), compareAccuracy: this.comparison.charts().accuracy, compareLoss: this.comparison.charts().loss });
     return {
-      receive: (message) => this.receive(message),
-      renderNow: () => {
-        const started = performance.now();
-        this.renderNow();
-        return performance.now() - started;
-      },
-      state: () => this.state,
-      invalidMessages: () => this.invalid,
-      series: () => {
-        const result: Record<string, { rows: number; points: number[] }> = {};
-        for (const [name, chart] of Object.entries(charts())) {
-          const data = chart.uplot?.data;
-          if (!data) continue;
-          const points = data.slice(1).map((column) => {
-            let count = 0;
-            for (let i = 0; i < column.length; i++) if (column[i] !== null && column[i] !== undefined) count++;
-            return count;
-          });
-          result[name] = { rows: data[0].length, points };
-        }
-        return result;
-      },
+      ...this.debugShell(charts),
       ink: (name) => {
         const canvas = charts()[name]?.uplot?.ctx.canvas;
         const ctx = canvas?.getContext('2d');
@@ -148,8 +106,7 @@ export class TrainingView {
   }
 
   private update(patch: Partial<UiState>): void {
-    this.state = { ...this.state, ...patch };
-    this.host.saveState(this.state);
+    this.saveState(patch);
     if (patch.logScale !== undefined) this.curves.setLogScale(patch.logScale);
     if (patch.selectedRunId !== undefined) this.pending.curves = this.pending.header = true;
     this.pending.results = true;
@@ -157,19 +114,7 @@ export class TrainingView {
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.frame !== undefined) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = undefined;
-      this.renderNow();
-    });
-  }
-
-  private renderNow(): void {
-    if (this.frame !== undefined) {
-      cancelAnimationFrame(this.frame);
-      this.frame = undefined;
-    }
+  protected render(): void {
     const pending = this.pending;
     this.pending = { ...noChanges(), results: false };
     const selected = this.selectedRunId();
@@ -320,13 +265,9 @@ export class TrainingView {
     else this.host.exportFile(`${base}-run.json`, recordJson(record), 'utf8');
   }
 
-  private onThemeChange(): void {
-    const palette = readPalette();
-    if (JSON.stringify(palette) === JSON.stringify(this.palette)) return;
-    this.palette = palette;
+  protected paletteChanged(palette: Palette): void {
     this.curves.setPalette(palette);
     this.comparison.setPalette(palette);
     this.pending.curves = true;
-    this.schedule();
   }
 }

@@ -1,4 +1,6 @@
 import { button, el } from './dom.js';
+import { fileBase, serializeSvg, svgToPng } from './export.js';
+import type { Palette } from './theme.js';
 
 export type ExportFile = (fileName: string, data: string, encoding: 'utf8' | 'base64') => void;
 
@@ -31,4 +33,20 @@ export function chartFrame(title: string, exports: ChartExports, exportFile: Exp
   ]);
   root.querySelectorAll('.chart-exports button').forEach((b, i) => b.setAttribute('aria-label', `Export ${title} as ${i === 0 ? 'PNG' : 'SVG'}`));
   return { root, body, table };
+}
+
+/** The exports of an SVG chart: its file name, the SVG with the theme's background written in, and that as PNG. */
+export function svgExports(name: () => string, element: () => SVGSVGElement | undefined, palette: () => Palette): ChartExports {
+  const svg = (): string | undefined => {
+    const source = element();
+    return source ? serializeSvg(source, palette().background) : undefined;
+  };
+  return {
+    name: () => fileBase(name()),
+    svg,
+    png: async () => {
+      const text = svg();
+      return text === undefined ? undefined : svgToPng(text);
+    },
+  };
 }

@@ -100,7 +100,7 @@ export class ComparisonPanel {
   }
 
   private options(title: string, yLabel: string): LineChartOptions {
-    return { title, xLabel: 'epoch', yLabel, series: this.runs.map((r, i) => ({ label: r.label, colorIndex: i, width: 2 })) };
+    return { title, xLabel: 'epoch', integerX: true, yLabel, series: this.runs.map((r, i) => ({ label: r.label, colorIndex: i, width: 2 })) };
   }
 
   private table(runs: readonly ComparedRun[], baseline: ComparedRun): HTMLTableElement {

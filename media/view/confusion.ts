@@ -1,6 +1,5 @@
-import { chartFrame, type ExportFile } from './chart-frame.js';
+import { chartFrame, svgExports, type ExportFile } from './chart-frame.js';
 import { el, svg, tableAlternative } from './dom.js';
-import { fileBase, serializeSvg, svgToPng } from './export.js';
 import { formatInteger, formatPercent } from './format.js';
 import type { MatrixCell } from './state.js';
 import type { Palette } from './theme.js';
@@ -43,17 +42,13 @@ export class ConfusionPanel {
   ) {
     this.toggle = el('input', { attrs: { type: 'checkbox', id: 'normalize-rows' } });
     this.toggle.addEventListener('change', () => onNormalized(this.toggle.checked));
-    const svgText = () => (this.svgElement ? serializeSvg(this.svgElement, this.palette().background) : undefined);
     const frame = chartFrame(
       'Confusion matrix (test set)',
-      {
-        name: () => fileBase(`${this.input?.runName ?? 'run'}-confusion`),
-        svg: svgText,
-        png: async () => {
-          const text = svgText();
-          return text ? svgToPng(text) : undefined;
-        },
-      },
+      svgExports(
+        () => `${this.input?.runName ?? 'run'}-confusion`,
+        () => this.svgElement,
+        () => this.palette(),
+      ),
       exportFile,
     );
     this.body = frame.body;

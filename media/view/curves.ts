@@ -105,26 +105,21 @@ export class CurvesPanel {
   }
 
   private lossOptions(): LineChartOptions {
-    return {
-      title: 'Loss',
-      xLabel: 'epoch',
-      yLabel: this.logScale ? 'loss (log)' : 'loss',
-      logScale: this.logScale,
-      series: [
-        { label: 'training (batch)', colorIndex: 0, width: 1, alpha: 0.3 },
-        { label: 'training', colorIndex: 0, width: 2 },
-        { label: 'validation', colorIndex: 1, width: 2 },
-      ],
-      marker: () => this.curves?.bestEpoch,
-      markerLabel: 'best',
-    };
+    return this.options('Loss', this.logScale ? 'loss (log)' : 'loss', this.logScale);
   }
 
   private accuracyOptions(): LineChartOptions {
+    return this.options('Accuracy', 'accuracy');
+  }
+
+  /** A chart of one metric: its batch values faded behind the training and validation epochs, the best epoch marked. */
+  private options(title: string, yLabel: string, logScale?: boolean): LineChartOptions {
     return {
-      title: 'Accuracy',
+      title,
       xLabel: 'epoch',
-      yLabel: 'accuracy',
+      integerX: true,
+      yLabel,
+      ...(logScale !== undefined ? { logScale } : {}),
       series: [
         { label: 'training (batch)', colorIndex: 0, width: 1, alpha: 0.3 },
         { label: 'training', colorIndex: 0, width: 2 },

@@ -24,7 +24,7 @@ declare global {
   }
 }
 
-/** The report's data block: `<script type="application/json" id="layerlab-data">`. */
+/** The training report's data block: `<script type="application/json" id="layerlab-data">` (the search report's has `searches` for `runs`). */
 export interface ReportData {
   readonly title: string;
   readonly runs: readonly ViewRun[];
@@ -32,9 +32,20 @@ export interface ReportData {
 
 export const reportDataId = 'layerlab-data';
 
-export function createHost(): Host {
+/** What differs between the views' standalone reports. */
+export interface ReportOptions {
+  /** The data block's list, sent as the message of that type: `runs` (training) or `searches` (search view). */
+  readonly dataField: 'runs' | 'searches';
+  /** Where the report keeps the UI state in sessionStorage. */
+  readonly stateKey: string;
+}
+
+const trainingReport: ReportOptions = { dataField: 'runs', stateKey: 'layerlab-view-state' };
+
+/** The host the view runs in: the VS Code webview when there is one, else the standalone report. */
+export function createHost(report: ReportOptions = trainingReport): Host {
   const acquire = window.acquireVsCodeApi;
-  return typeof acquire === 'function' ? webviewHost(acquire()) : reportHost();
+  return typeof acquire === 'function' ? webviewHost(acquire()) : reportHost(report);
 }
 
 function webviewHost(api: VsCodeApi): Host {
@@ -51,10 +62,9 @@ function webviewHost(api: VsCodeApi): Host {
   };
 }
 
-const stateKey = 'layerlab-view-state';
 const reportCapabilities: HostCapabilities = { stop: false, openRun: false };
 
-function reportHost(): Host {
+function reportHost({ dataField, stateKey }: ReportOptions): Host {
   return {
     kind: 'report',
     start(onMessage) {
@@ -65,9 +75,10 @@ function reportHost(): Host {
       } catch (error) {
         console.warn('layerlab: the report data is not JSON', error);
       }
-      const record = typeof data === 'object' && data !== null ? (data as Partial<ReportData>) : {};
-      onMessage({ type: 'init', title: typeof record.title === 'string' ? record.title : document.title, capabilities: reportCapabilities } satisfies HostToView);
-      onMessage({ type: 'runs', runs: Array.isArray(record.runs) ? record.runs : [] });
+      const record = typeof data === 'object' && data !== null ? (data as Partial<Record<string, unknown>>) : {};
+      const list = record[dataField];
+      onMessage({ type: 'init', title: typeof record['title'] === 'string' ? record['title'] : document.title, capabilities: reportCapabilities } satisfies HostToView);
+      onMessage({ type: dataField, [dataField]: Array.isArray(list) ? list : [] });
     },
     // Nobody listens: the report has no live session and nothing to open.
     post: () => undefined,

@@ -14,6 +14,8 @@ export interface SeriesSpec {
 export interface LineChartOptions {
   readonly title: string;
   readonly xLabel: string;
+  /** Ticks on the x axis at whole numbers only (epochs). */
+  readonly integerX?: boolean;
   readonly yLabel: string;
   readonly series: readonly SeriesSpec[];
   readonly logScale?: boolean;
@@ -23,6 +25,8 @@ export interface LineChartOptions {
 }
 
 const chartHeight = 240;
+/** Tick steps for whole-number axes: 1, 2, 5, 10, 20, 50, … */
+const integerIncrements = Array.from({ length: 30 }, (_, i) => ([1, 2, 5][i % 3] ?? 1) * 10 ** Math.floor(i / 3));
 
 /** One uPlot line chart that fills its container's width; data goes in by setData (no copies). */
 export class LineChart {
@@ -81,6 +85,7 @@ export class LineChart {
     return uplotToSvg(this.plot, {
       title: options.title,
       xLabel: options.xLabel,
+      ...(options.integerX ? { integerX: true } : {}),
       yLabel: options.yLabel,
       series: options.series.map((s): SvgSeriesStyle => ({ label: s.label, color: seriesColor(palette, s.colorIndex), width: s.width, alpha: s.alpha ?? 1, ...(s.dash ? { dash: s.dash } : {}) })),
       palette,
@@ -143,7 +148,7 @@ export class LineChart {
       width,
       height: chartHeight,
       scales: { x: { time: false }, y: options.logScale ? { distr: 3 } : {} },
-      axes: [axis(options.xLabel), axis(options.yLabel)],
+      axes: [options.integerX ? { ...axis(options.xLabel), incrs: integerIncrements } : axis(options.xLabel), axis(options.yLabel)],
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       series: [

@@ -1,5 +1,5 @@
 import { TrainingView, type ViewDebug } from './app.js';
-import { createHost } from './host.js';
+import { mountView } from './mount.js';
 
 declare global {
   interface Window {
@@ -7,17 +7,7 @@ declare global {
   }
 }
 
-function mount(): void {
-  let root = document.getElementById('app');
-  if (!root) {
-    root = document.createElement('div');
-    root.id = 'app';
-    document.body.append(root);
-  }
-  const view = new TrainingView(root, createHost());
-  window.__layerlabView = view.debug();
-  view.start();
-}
-
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });
-else mount();
+mountView(
+  (root, host) => new TrainingView(root, host),
+  (debug) => (window.__layerlabView = debug),
+);

@@ -1,6 +1,5 @@
-import { chartFrame, type ExportFile } from './chart-frame.js';
+import { chartFrame, svgExports, type ExportFile } from './chart-frame.js';
 import { svg, tableAlternative } from './dom.js';
-import { fileBase, serializeSvg, svgToPng } from './export.js';
 import { formatPercent } from './format.js';
 import type { Palette } from './theme.js';
 
@@ -27,17 +26,13 @@ export class PerClassPanel {
   private runName = 'run';
 
   constructor(palette: () => Palette, exportFile: ExportFile) {
-    const svgText = () => (this.svgElement ? serializeSvg(this.svgElement, palette().background) : undefined);
     const frame = chartFrame(
       'Per-class metrics (test set)',
-      {
-        name: () => fileBase(`${this.runName}-per-class`),
-        svg: svgText,
-        png: async () => {
-          const text = svgText();
-          return text ? svgToPng(text) : undefined;
-        },
-      },
+      svgExports(
+        () => `${this.runName}-per-class`,
+        () => this.svgElement,
+        palette,
+      ),
       exportFile,
     );
     this.body = frame.body;

@@ -17,14 +17,43 @@ export interface LiveRun {
   record?: RunRecord;
 }
 
-export interface SessionStatus {
+/** What both views know of the trainer's session. */
+export interface TrainerStatus {
   backend?: { readonly name: string; readonly device: string; readonly notes: readonly string[] };
   data?: { readonly stage: string; readonly done: number; readonly total?: number };
+  trainerError?: string;
+  ended?: { readonly cancelled: boolean; readonly error?: string };
+}
+
+export interface SessionStatus extends TrainerStatus {
   currentRunId?: string;
   /** Notes from the trainer (learning-rate changes, …), each once. */
   readonly messages: string[];
-  trainerError?: string;
-  ended?: { readonly cancelled: boolean; readonly error?: string };
+}
+
+/** What both views' stores hold of the host's `init` and `session-ended` messages. */
+export interface HostFacts {
+  title: string;
+  capabilities: HostCapabilities;
+  readonly session: TrainerStatus;
+}
+
+/** Applies the messages both views get alike (`init`, `session-ended`) to a store. */
+export function applyHostFacts(store: HostFacts, message: Extract<HostToView, { type: 'init' | 'session-ended' }>): void {
+  if (message.type === 'init') {
+    store.title = message.title;
+    store.capabilities = { stop: message.capabilities.stop === true, openRun: message.capabilities.openRun === true };
+  } else store.session.ended = message.error !== undefined ? { cancelled: message.cancelled, error: message.error } : { cancelled: message.cancelled };
+}
+
+/** The session's data-loading stage from a `data` event. */
+export function dataStatus(event: { readonly stage: string; readonly done: number; readonly total?: number }): NonNullable<TrainerStatus['data']> {
+  return event.total !== undefined ? { stage: event.stage, done: event.done, total: event.total } : { stage: event.stage, done: event.done };
+}
+
+/** The session's backend from a trainer `backend` message. */
+export function backendStatus(message: { readonly name: string; readonly device: string; readonly notes: readonly string[] }): NonNullable<TrainerStatus['backend']> {
+  return { name: message.name, device: message.device, notes: message.notes };
 }
 
 /** What a message changed, so the view redraws only that. */
@@ -40,7 +69,7 @@ export const noChanges = (): Changes => ({ header: false, curves: false, runs: f
  * Everything the view knows, built from host messages. Applying a message twice
  * changes nothing the second time: the host replays them after a reload.
  */
-export class ViewStore {
+export class ViewStore implements HostFacts {
   title = 'Layerlab training';
   capabilities: HostCapabilities = { stop: false, openRun: false };
   readonly saved = new Map<string, ViewRun>();
@@ -51,31 +80,21 @@ export class ViewStore {
 
   apply(message: HostToView): Changes {
     const changes = noChanges();
-    switch (message.type) {
-      case 'init':
-        this.title = message.title;
-        this.capabilities = { stop: message.capabilities.stop === true, openRun: message.capabilities.openRun === true };
-        changes.header = changes.runs = true;
-        break;
-      case 'runs':
-        for (const run of message.runs) this.saved.set(run.id, run);
-        changes.runs = changes.curves = changes.header = true;
-        break;
-      case 'session-ended':
-        this.session.ended = message.error !== undefined ? { cancelled: message.cancelled, error: message.error } : { cancelled: message.cancelled };
-        changes.header = true;
-        break;
-      case 'trainer':
-        this.applyTrainer(message.message, changes);
-        break;
-    }
+    if (message.type === 'init' || message.type === 'session-ended') {
+      applyHostFacts(this, message);
+      changes.header = true;
+      changes.runs ||= message.type === 'init';
+    } else if (message.type === 'runs') {
+      for (const run of message.runs) this.saved.set(run.id, run);
+      changes.runs = changes.curves = changes.header = true;
+    } else this.applyTrainer(message.message, changes);
     return changes;
   }
 
   private applyTrainer(message: FromTrainer, changes: Changes): void {
     switch (message.type) {
       case 'backend':
-        this.session.backend = { name: message.name, device: message.device, notes: message.notes };
+        this.session.backend = backendStatus(message);
         changes.header = true;
         break;
       case 'event':
@@ -94,7 +113,7 @@ export class ViewStore {
   private applyEvent(event: SessionEvent, changes: Changes): void {
     switch (event.type) {
       case 'data':
-        this.session.data = event.total !== undefined ? { stage: event.stage, done: event.done, total: event.total } : { stage: event.stage, done: event.done };
+        this.session.data = dataStatus(event);
         changes.header = true;
         break;
       case 'model':

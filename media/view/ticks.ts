@@ -1,10 +1,12 @@
 /** Axis tick values for the SVG exports (uPlot computes its own for the canvas). */
 
-export function linearTicks(min: number, max: number, count = 5): number[] {
-  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return Number.isFinite(min) ? [min] : [];
+/** About `count` evenly spaced round ticks from min to max; with `integer`, whole numbers only (steps 1, 2, 5, 10, …). */
+export function linearTicks(min: number, max: number, count = 5, integer = false): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return Number.isFinite(min) && (!integer || Number.isInteger(min)) ? [min] : [];
   const rough = (max - min) / count;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
+  const multipliers = integer ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  const step = Math.max(integer ? 1 : 0, (multipliers.find((m) => m * magnitude >= rough) ?? 10) * magnitude);
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;

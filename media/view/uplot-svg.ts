@@ -13,6 +13,8 @@ export interface SvgSeriesStyle {
 export interface ChartSvgOptions {
   readonly title: string;
   readonly xLabel: string;
+  /** Ticks on the x axis at whole numbers only. */
+  readonly integerX?: boolean;
   readonly yLabel: string;
   readonly series: readonly SvgSeriesStyle[];
   readonly palette: Palette;
@@ -51,7 +53,7 @@ export function uplotToSvg(u: uPlot, options: ChartSvgOptions): string {
 
   const xScale = u.scales['x'];
   const yScale = u.scales['y'];
-  const xTicks = linearTicks(xScale?.min ?? 0, xScale?.max ?? 1, Math.max(2, Math.floor(width / 80)));
+  const xTicks = linearTicks(xScale?.min ?? 0, xScale?.max ?? 1, Math.max(2, Math.floor(width / 80)), options.integerX === true);
   const yTicks = yScale?.distr === 3 ? logTicks(yScale.min ?? 1, yScale.max ?? 10) : linearTicks(yScale?.min ?? 0, yScale?.max ?? 1, Math.max(2, Math.floor(height / 40)));
   const grid = escapeXml(palette.grid);
   const text = escapeXml(palette.foreground);

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { PNG } from 'pngjs';
+import { test } from 'node:test';
 import type { HostToTuneView } from '../../language-server/src/training/view-protocol.js';
-import { artifactsDir, chromiumPath, launchChromium, TuneViewPage } from './browser.js';
+import { assertThemeBackground, luminance, pngOf, tuneView, useBrowser, WebviewPage } from '../view/browser.js';
+import { artifactsDir } from './browser.js';
 import { bestRecord, completedIds, failedTrial, parameters, plan, records, summary, trialHistory, tuneStream } from './fixtures.js';
 
-const chromium = chromiumPath();
-let browser: Browser | undefined;
-
-before(async () => {
-  if (chromium) browser = await launchChromium(chromium);
-});
-after(async () => {
-  await browser?.close();
-});
-
-function needBrowser(t: TestContext): Browser | undefined {
-  if (!browser) t.skip('no Chromium: set LAYERLAB_CHROMIUM or install /usr/bin/chromium');
-  return browser;
-}
+const needBrowser = useBrowser();
 
 const init = (stop = true, openRun = true): HostToTuneView => ({ type: 'init', title: 'MNIST search', capabilities: { stop, openRun } });
 const stream = tuneStream();
@@ -33,13 +19,13 @@ interface SeriesInfo {
   points: number[];
 }
 
-const rowIds = (view: TuneViewPage) => view.page.locator('table.trials-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trial') ?? ''));
+const rowIds = (view: WebviewPage) => view.page.locator('table.trials-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trial') ?? ''));
 const scoreOf = (id: string) => records.find((r) => r.id === id)?.score;
 
 test('a live search: ready first, the progress header, running and failed trials, Stop', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...liveStream]);
   assert.deepEqual((await view.posted())[0], { type: 'ready' });
   assert.equal(await view.text('.view-title'), 'MNIST search');
@@ -80,7 +66,7 @@ test('a live search: ready first, the progress header, running and failed trials
 test('without the capabilities there is no Stop and no Open button', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(false, false), ...liveStream]);
   assert.equal(await view.page.getByRole('button', { name: 'Stop the search' }).isVisible(), false);
   assert.equal(await view.page.getByRole('button', { name: 'Open a saved search' }).isVisible(), false);
@@ -90,7 +76,7 @@ test('without the capabilities there is no Stop and no Open button', async (t) =
 test('the trials table: a row per trial, sorting by any column with the mouse and the keyboard', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   assert.deepEqual(await rowIds(view), plan.map((p) => p.id));
   const headers = await view.page.locator('table.trials-table thead button.sort').allInnerTexts();
@@ -127,7 +113,7 @@ test('the trials table: a row per trial, sorting by any column with the mouse an
 test('the best trial: highlighted in the table and the plots, shown in its panel', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   assert.equal(bestRecord.id, '0005');
   assert.deepEqual(await view.page.locator('table.trials-table tbody tr.best').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trial'))), [bestRecord.id]);
@@ -150,7 +136,7 @@ test('the best trial: highlighted in the table and the plots, shown in its panel
 test('parallel coordinates: an axis per parameter and the objective, a polyline per completed trial', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   const axes = await view.page.locator('svg.parallel g.axis').evaluateAll((groups) => groups.map((g) => `${g.getAttribute('data-axis')}:${g.getAttribute('data-scale')}`));
   assert.deepEqual(axes, ['units:linear', 'learning_rate:log', 'batch_norm:category', 'activation:category', 'val_loss:linear']);
@@ -175,7 +161,7 @@ test('parallel coordinates: an axis per parameter and the objective, a polyline 
 test('scatter plots: one per parameter, a point per completed trial; clicking one selects its trial', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   const plots = await view.page.locator('svg.scatter').evaluateAll((svgs) => svgs.map((s) => [s.getAttribute('data-parameter'), s.querySelectorAll('circle.point').length]));
   assert.deepEqual(plots, parameters.map((p) => [p, completedIds.length]));
@@ -187,7 +173,7 @@ test('scatter plots: one per parameter, a point per completed trial; clicking on
 test('selecting a trial (click, or Enter on its row) shows its curves; the overlay has every trial', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   const series = () => view.eval<Record<string, SeriesInfo>>('window.__layerlabTuneView.series()');
   // Nothing picked: the best trial is shown.
@@ -223,7 +209,7 @@ test('selecting a trial (click, or Enter on its row) shows its curves; the overl
 test('invalid messages and malformed events are ignored with a warning', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([
     init(),
     null,
@@ -246,7 +232,7 @@ test('invalid messages and malformed events are ignored with a warning', async (
 test('replaying the messages after ready changes nothing; saved searches show without a session', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   const snapshot = async () => ({
     rows: await view.page.locator('table.trials-table tbody').innerText(),
@@ -258,7 +244,7 @@ test('replaying the messages after ready changes nothing; saved searches show wi
   assert.deepEqual(await snapshot(), first);
   await view.page.close();
 
-  const saved = await TuneViewPage.open(b);
+  const saved = await WebviewPage.open(b, {}, tuneView);
   await saved.send([init(false, true), { type: 'searches', searches: [summary('cancelled', records.slice(0, 6))] }]);
   assert.equal(await saved.page.locator('table.trials-table tbody tr').count(), 6);
   assert.match(await saved.text('.progress-status dd'), /^cancelled/);
@@ -270,7 +256,7 @@ test('replaying the messages after ready changes nothing; saved searches show wi
 test('UI state is saved on every change and restored after a reload', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
   await view.page.locator('button.sort[data-column="score"]').click();
   await view.page.locator('button.sort[data-column="score"]').click();
@@ -280,7 +266,7 @@ test('UI state is saved on every change and restored after a reload', async (t) 
   const order = await rowIds(view);
   await view.page.close();
 
-  const reloaded = await TuneViewPage.open(b, { state });
+  const reloaded = await WebviewPage.open(b, { state }, tuneView);
   await reloaded.send([init(), ...stream]);
   assert.deepEqual(await rowIds(reloaded), order);
   assert.equal(await reloaded.page.locator('th:has(button[data-column="score"])').getAttribute('aria-sort'), 'descending');
@@ -288,25 +274,18 @@ test('UI state is saved on every change and restored after a reload', async (t) 
   assert.equal(await reloaded.text('.trial-curves h2'), 'Trial 0001');
   await reloaded.page.close();
 
-  const garbage = await TuneViewPage.open(b, { state: { version: 1, sortColumn: 'nonsense', selectedTrialId: 9 } });
+  const garbage = await WebviewPage.open(b, { state: { version: 1, sortColumn: 'nonsense', selectedTrialId: 9 } }, tuneView);
   await garbage.send([init(), ...stream]);
   assert.deepEqual(await rowIds(garbage), plan.map((p) => p.id));
   await garbage.page.close();
 });
 
-function pngOf(base64: string): PNG {
-  const bytes = Buffer.from(base64, 'base64');
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  return PNG.sync.read(bytes);
-}
-
 test('exports go to the host: trials CSV, search JSON, SVG and PNG of the charts', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
-  const view = await TuneViewPage.open(b);
+  const view = await WebviewPage.open(b, {}, tuneView);
   await view.send([init(), ...stream]);
-  type Export = { type: string; fileName: string; data: string; encoding: string };
-  const lastExport = async () => (await view.posted()).at(-1) as unknown as Export;
+  const lastExport = () => view.lastExport();
 
   await view.page.locator('button.sort[data-column="score"]').click();
   await view.page.getByRole('button', { name: 'Export the trials table as CSV' }).click();
@@ -348,26 +327,16 @@ test('exports go to the host: trials CSV, search JSON, SVG and PNG of the charts
   await view.page.close();
 });
 
-function pixel(png: PNG, x: number, y: number): [number, number, number] {
-  const i = (y * png.width + x) * 4;
-  return [png.data[i] ?? 0, png.data[i + 1] ?? 0, png.data[i + 2] ?? 0];
-}
-const luminance = ([r, g, b]: [number, number, number]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
-
 test('screenshots in a light and a dark theme', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
   mkdirSync(artifactsDir, { recursive: true });
   for (const dark of [false, true]) {
-    const view = await TuneViewPage.open(b, { dark });
+    const view = await WebviewPage.open(b, { dark }, tuneView);
     await view.send([init(), ...liveStream]);
     const shot = await view.page.screenshot({ fullPage: true });
     writeFileSync(join(artifactsDir, `search-${dark ? 'dark' : 'light'}.png`), shot);
-    assert.ok(shot.length > 20_000, 'a non-trivial screenshot');
-    const png = PNG.sync.read(shot);
-    const background = luminance(pixel(png, 3, png.height - 3));
-    if (dark) assert.ok(background < 60, `dark background, luminance ${background}`);
-    else assert.ok(background > 200, `light background, luminance ${background}`);
+    assertThemeBackground(shot, dark);
     // The plots' text follows the theme too.
     const axisText = await view.eval<string>(`getComputedStyle(document.querySelector('svg.parallel text.tick-label')).fill`);
     const [r = 0, g = 0, bl = 0] = (axisText.match(/\d+/g) ?? []).map(Number);

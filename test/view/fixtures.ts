@@ -1,21 +1,10 @@
 import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
 import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import { seededRandom } from '../../language-server/src/training/random.js';
 import type { RunRecord } from '../../language-server/src/training/results.js';
 import type { Gallery, GalleryCell, HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
 
 export const fashionClassNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
-
-/** Deterministic pseudo-random numbers (mulberry32), so fixtures are the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface RunOptions {
   readonly id: string;
@@ -33,7 +22,7 @@ export interface RunOptions {
 const confusable: Readonly<Record<number, readonly number[]>> = { 0: [6, 3, 2], 1: [3], 2: [4, 6], 3: [0, 4, 1], 4: [2, 6, 3], 5: [7, 9], 6: [0, 2, 4], 7: [5, 9], 8: [0, 6], 9: [7, 5] };
 
 export function history(options: RunOptions): { epochs: EpochLogs[]; batches: BatchLogs[]; bestEpoch: number } {
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   const epochs: EpochLogs[] = [];
   const batches: BatchLogs[] = [];
   let best = 0;
@@ -66,7 +55,7 @@ export function history(options: RunOptions): { epochs: EpochLogs[]; batches: Ba
 
 /** A 10×10 Fashion-MNIST-like confusion matrix: 1,000 test images per class. */
 export function confusionMatrix(skill: number, seed: number): number[][] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   return fashionClassNames.map((_, t) => {
     const row = new Array<number>(10).fill(0);
     const hard = t === 6 ? 0.22 : t === 2 || t === 4 ? 0.1 : 0;
@@ -107,7 +96,7 @@ export function makeRecord(options: RunOptions): RunRecord {
   const predicted: number[] = [];
   const confidence: number[] = [];
   const misclassified: number[] = [];
-  const rand = random(options.seed + 2);
+  const rand = seededRandom(options.seed + 2);
   confusion.forEach((row, t) =>
     row.forEach((count, p) => {
       for (let i = 0; i < count; i++) {

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { renderReport } from '../../language-server/src/report/html-report.js';
 import type { HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
-import { artifactsDir, chromiumPath, launchChromium, viewAssets, WebviewPage } from './browser.js';
+import { artifactsDir, assertThemeBackground, luminance, openReport, pixel, pngOf, trainingView, useBrowser, viewAssets, WebviewPage } from './browser.js';
 import { fashionClassNames, galleryPixels, history, makeRun, runOptions, trainerStream } from './fixtures.js';
 
-const chromium = chromiumPath();
-let browser: Browser | undefined;
-
-before(async () => {
-  if (chromium) browser = await launchChromium(chromium);
-});
-after(async () => {
-  await browser?.close();
-});
-
 /** The shared browser, or a skip when there is no Chromium here. */
-function needBrowser(t: TestContext): Browser | undefined {
-  if (!browser) t.skip('no Chromium: set LAYERLAB_CHROMIUM or install /usr/bin/chromium');
-  return browser;
-}
+const needBrowser = useBrowser();
 
 const init = (stop = true, openRun = true): HostToView => ({ type: 'init', title: 'Fashion-MNIST', capabilities: { stop, openRun } });
 const live = runOptions[0]!;
@@ -245,19 +229,12 @@ test('UI state is saved on every change and restored after a reload', async (t) 
   await reloaded.page.close();
 });
 
-function pngOf(base64: string): PNG {
-  const bytes = Buffer.from(base64, 'base64');
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  return PNG.sync.read(bytes);
-}
-
 test('exports go to the host: CSV history, JSON record, SVG and PNG of charts', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
   const view = await WebviewPage.open(b);
   await view.send([init(), { type: 'runs', runs: [runs[0]] }]);
-  type Export = { type: string; fileName: string; data: string; encoding: string };
-  const lastExport = async () => (await view.posted()).at(-1) as unknown as Export;
+  const lastExport = () => view.lastExport();
 
   await view.page.getByRole('button', { name: 'Export the training history as CSV' }).click();
   const csv = await lastExport();
@@ -298,13 +275,6 @@ test('exports go to the host: CSV history, JSON record, SVG and PNG of charts', 
   await view.page.close();
 });
 
-/** The colour at (x, y) of a PNG screenshot. */
-function pixel(png: PNG, x: number, y: number): [number, number, number] {
-  const i = (y * png.width + x) * 4;
-  return [png.data[i] ?? 0, png.data[i + 1] ?? 0, png.data[i + 2] ?? 0];
-}
-const luminance = ([r, g, b]: [number, number, number]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
-
 test('screenshots in a light and a dark theme', async (t) => {
   const b = needBrowser(t);
   if (!b) return;
@@ -323,11 +293,7 @@ test('screenshots in a light and a dark theme', async (t) => {
     writeFileSync(join(artifactsDir, `webview-${name}-results.png`), results);
     writeFileSync(join(artifactsDir, `webview-${name}-curves.png`), curves);
     for (const shot of [results, curves]) {
-      assert.ok(shot.length > 20_000, 'a non-trivial screenshot');
-      const png = PNG.sync.read(shot);
-      const background = luminance(pixel(png, 3, png.height - 3));
-      if (dark) assert.ok(background < 60, `dark background, luminance ${background}`);
-      else assert.ok(background > 200, `light background, luminance ${background}`);
+      assertThemeBackground(shot, dark);
     }
     // The canvases follow the theme too: re-read colours for a class change.
     assert.deepEqual(view.errors, []);
@@ -353,22 +319,7 @@ test('the HTML report opens in Chromium on its own: matrix, comparison, download
   if (!b) return;
   const { dir } = await viewAssets();
   const html = renderReport({ title: 'Fashion-MNIST report', runs, assetsDir: dir });
-  const reportDir = join(tmpdir(), `layerlab-report-${process.pid}`);
-  mkdirSync(reportDir, { recursive: true });
-  const file = join(reportDir, 'report.html');
-  writeFileSync(file, html);
-  const page = await b.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  const remote: string[] = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:') && !request.url().startsWith('data:') && !request.url().startsWith('blob:')) remote.push(request.url());
-  });
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction('window.__layerlabView !== undefined');
+  const { page, url, problems, remote } = await openReport(b, html, 'report.html', trainingView);
   assert.equal(await page.locator('.view-title').innerText(), 'Fashion-MNIST report');
   assert.equal(await page.locator('#run-picker option').count(), 3);
   assert.equal(await page.getByRole('button', { name: 'Stop training' }).isVisible(), false);
@@ -395,7 +346,7 @@ test('the HTML report opens in Chromium on its own: matrix, comparison, download
   await page.close();
 
   const darkPage = await b.newPage({ viewport: { width: 1000, height: 700 }, colorScheme: 'dark' });
-  await darkPage.goto(pathToFileURL(file).href);
+  await darkPage.goto(url);
   await darkPage.waitForFunction('window.__layerlabView !== undefined');
   const darkShot = await darkPage.screenshot();
   writeFileSync(join(artifactsDir, 'report-dark.png'), darkShot);
