@@ -82,3 +82,22 @@ test('hover works on a half-typed file', () => {
   const text = hoverText('model m {\n  input (28, 28, 1)\n  Con<|>v2D(32, 3, activation=\n}');
   assert.match(text, /\*\*Conv2D\*\*/);
 });
+
+test('on the tune keyword: the size of the space and the parameter range of the tuned model, with its first invalid point', () => {
+  const text = hoverText(`model net(units = 8, pools = 1) {
+  input (8, 8, 1)
+  repeat pools { MaxPooling2D(2) }
+  Flatten()
+  Dense(units)
+}
+tu<|>ne net {
+  dataset = mnist
+  units in [4, 16]
+  pools in 1..4
+}`);
+  assert.match(text, /^\*\*tune\*\* — 2 searched parameters, 8 points/);
+  // Smallest: 3 pools take 8 → 4 → 2 → 1, so Dense(4) sees 1 input: 1·4 + 4 = 8.
+  // Largest: 1 pool leaves 4·4·1 = 16 inputs for Dense(16): 16·16 + 16 = 272. Four pools reach 0: invalid.
+  assert.match(text, /`net`: 8 \(units=4, pools=3\) – 272 \(units=16, pools=1\) parameters \(8 points checked, 2 invalid\)/);
+  assert.match(text, /invalid at units=4, pools=4: /);
+});

@@ -1,4 +1,4 @@
-import type { FileAnalysis } from '../analysis/analyze-file.js';
+import type { FileAnalysis, TuneAnalysis } from '../analysis/analyze-file.js';
 import type { LayerInstance } from '../analysis/model-types.js';
 import { expectation } from '../analysis/arguments.js';
 import { formatValue } from '../analysis/values.js';
@@ -9,7 +9,7 @@ import type { LayerSpec } from '../catalog/types.js';
 import type { Range } from '../syntax/ast.js';
 import { compactShape, kerasShape, readableBytes, withCommas } from './format.js';
 import { instancesOf, locate, type Located } from './locate.js';
-import { modelSummaryMarkdown } from './model-summary.js';
+import { modelSummaryMarkdown, rangeText } from './model-summary.js';
 
 export interface Hover {
   /** Markdown. */
@@ -128,8 +128,25 @@ function hoverFor(analysis: FileAnalysis, found: Located): string | undefined {
   }
 }
 
+/** On the `tune` keyword: the space's size and, per tuned model, the range of parameter counts over it. */
+function tuneHover(tune: TuneAnalysis): string {
+  const sizes = tune.dimensions.map((d) => d.size);
+  const points = sizes.reduce((a, b) => a * b, 1);
+  const lines = [`**tune** — ${tune.dimensions.length} searched parameter${tune.dimensions.length === 1 ? '' : 's'}, ${Number.isFinite(points) ? `${withCommas(points)} points` : 'continuous'}`];
+  for (const model of tune.models) {
+    const range = tune.ranges.get(model.name);
+    if (!range) continue;
+    const checked = `${withCommas(range.evaluatedPoints)} points checked${range.invalidPoints ? `, ${withCommas(range.invalidPoints)} invalid` : ''}`;
+    lines.push(range.evaluatedPoints > range.invalidPoints ? `- \`${model.name}\`: ${rangeText(range)} parameters (${checked})` : `- \`${model.name}\`: no valid point (${checked})`);
+    if (range.firstInvalid) lines.push(`  - invalid at ${Object.entries(range.firstInvalid.at).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}: ${range.firstInvalid.message}`);
+  }
+  return lines.join('\n');
+}
+
 /** Hover at `offset`: layer figures and docs, argument docs, model summaries. */
 export function hover(analysis: FileAnalysis, offset: number): Hover | undefined {
+  const tune = analysis.tunes.find((t) => t.declaration.keyword.start <= offset && offset <= t.declaration.keyword.end);
+  if (tune) return { contents: tuneHover(tune), range: tune.declaration.keyword };
   const found = locate(analysis, offset);
   if (!found) return undefined;
   const contents = hoverFor(analysis, found);
