@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { renderTuneReport } from '../../language-server/src/report/tune-report.js';
-import { assertSelfContained, bundleAssets, openReport, tuneView, useBrowser } from '../view/browser.js';
+import { assertSelfContained, bundleAssets, openReport, tuneView, useBrowser, waitForGlobal } from '../view/browser.js';
 import { artifactsDir } from './browser.js';
 import { bestRecord, completedIds, plan, summary } from './fixtures.js';
 
@@ -41,7 +41,7 @@ test('the search report opens in Chromium on its own: the table, the plots, down
   // The state lives in the session: a sort survives a reload of the file.
   await page.locator('button.sort[data-column="score"]').click();
   await page.reload();
-  await page.waitForFunction('window.__layerlabTuneView !== undefined');
+  await waitForGlobal(page, '__layerlabTuneView');
   assert.equal(await page.locator('table.trials-table tbody tr').first().getAttribute('data-trial'), bestRecord.id);
   mkdirSync(artifactsDir, { recursive: true });
   const shot = await page.screenshot({ fullPage: true });

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { HostToTuneView } from '../../language-server/src/training/view-protocol.js';
-import { assertThemeBackground, luminance, pngOf, tuneView, useBrowser, WebviewPage } from '../view/browser.js';
+import { assertThemeBackground, luminance, pngOf, tuneView, useBrowser, waitForPostedFile, WebviewPage } from '../view/browser.js';
 import { artifactsDir } from './browser.js';
 import { bestRecord, completedIds, failedTrial, parameters, plan, records, summary, trialHistory, tuneStream } from './fixtures.js';
 
@@ -310,7 +310,7 @@ test('exports go to the host: trials CSV, search JSON, SVG and PNG of the charts
   assert.equal(await parseSvg(parallel.data), `svg:${completedIds.length}:0`);
   assert.ok(parallel.data.includes('fill="rgb('), 'theme colours are written into the SVG');
   await view.page.getByRole('button', { name: 'Export Parameters and objective (parallel coordinates) as PNG' }).click();
-  await view.page.waitForFunction('window.__posted.at(-1).fileName.endsWith(".png")');
+  await waitForPostedFile(view.page, '.png');
   assert.ok(pngOf((await lastExport()).data).width > 600);
   await view.page.getByRole('button', { name: 'Export val_loss against learning_rate as SVG' }).click();
   const scatter = await lastExport();

@@ -129,7 +129,7 @@ export async function openReport(browser: Browser, html: string, fileName: strin
   });
   const url = pathToFileURL(file).href;
   await page.goto(url);
-  await page.waitForFunction(`window.${bundle.debugGlobal} !== undefined`);
+  await waitForGlobal(page, bundle.debugGlobal);
   return { page, url, problems, remote };
 }
 
@@ -257,4 +257,21 @@ export function assertThemeBackground(shot: Buffer, dark: boolean): void {
   const background = luminance(pixel(png, 3, png.height - 3));
   if (dark) assert.ok(background < 60, `dark background, luminance ${background}`);
   else assert.ok(background > 200, `light background, luminance ${background}`);
+}
+
+// Predicates are functions, never strings: Playwright runs a string predicate with eval, which the views' CSP forbids.
+
+/** Waits until the page defines the global `name`. */
+export async function waitForGlobal(page: Page, name: string): Promise<void> {
+  await page.waitForFunction((global) => (globalThis as Record<string, unknown>)[global] !== undefined, name);
+}
+
+/** Waits until at least `count` elements match `selector`. */
+export async function waitForElements(page: Page, selector: string, count = 1): Promise<void> {
+  await page.locator(selector).nth(count - 1).waitFor({ state: 'attached' });
+}
+
+/** Waits until the last message the view posted to its host names a file ending in `suffix`. */
+export async function waitForPostedFile(page: Page, suffix: string): Promise<void> {
+  await page.waitForFunction((end) => ((globalThis as unknown as { __posted: { fileName?: string }[] }).__posted.at(-1)?.fileName ?? '').endsWith(end), suffix);
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { renderReport } from '../../language-server/src/report/html-report.js';
 import type { HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
-import { artifactsDir, assertThemeBackground, luminance, openReport, pixel, pngOf, trainingView, useBrowser, viewAssets, WebviewPage } from './browser.js';
+import { artifactsDir, assertThemeBackground, luminance, openReport, pixel, pngOf, trainingView, useBrowser, viewAssets, waitForElements, waitForGlobal, waitForPostedFile, WebviewPage } from './browser.js';
 import { fashionClassNames, galleryPixels, history, makeRun, runOptions, trainerStream } from './fixtures.js';
 
 /** The shared browser, or a skip when there is no Chromium here. */
@@ -266,7 +266,7 @@ test('exports go to the host: CSV history, JSON record, SVG and PNG of charts', 
   assert.match(await parseSvg(matrixSvg.data), /^svg:/);
   assert.ok(matrixSvg.data.includes('fill="rgb('), 'theme colours are written into the SVG');
   await view.page.getByRole('button', { name: 'Export Confusion matrix (test set) as PNG' }).click();
-  await view.page.waitForFunction('window.__posted.at(-1).fileName.endsWith(".png")');
+  await waitForPostedFile(view.page, '.png');
   const matrixPng = pngOf((await lastExport()).data);
   assert.ok(matrixPng.width > 400 && matrixPng.height > 400);
   await view.page.getByRole('button', { name: 'Export Per-class metrics (test set) as SVG' }).click();
@@ -309,7 +309,7 @@ test('switching the theme at run time redraws the charts in its colours', async 
   const lightSvg = (await view.eval<string>('window.__layerlabView.svg("loss")')) ?? '';
   assert.match(lightSvg, /<rect width="100%" height="100%" fill="#ffffff"\/>/);
   await view.eval(`(() => { document.body.style.setProperty('--vscode-editor-background', '#101010'); document.body.className = 'vscode-dark'; })()`);
-  await view.page.waitForFunction(`(window.__layerlabView.svg("loss") || '').includes('fill="#101010"')`);
+  await view.page.waitForFunction(() => ((globalThis as unknown as { __layerlabView: { svg(id: string): string | undefined } }).__layerlabView.svg('loss') ?? '').includes('fill="#101010"'));
   assert.ok((await view.eval<number>('window.__layerlabView.ink("loss")')) > 1000);
   await view.page.close();
 });
@@ -325,17 +325,19 @@ test('the HTML report opens in Chromium on its own: matrix, comparison, download
   assert.equal(await page.getByRole('button', { name: 'Stop training' }).isVisible(), false);
   assert.equal(await page.getByRole('button', { name: 'Open Run…' }).isVisible(), false);
   await page.getByRole('tab', { name: 'Test results' }).click();
-  await page.waitForFunction(`document.querySelectorAll('svg.matrix g.cell').length === 100`);
+  await waitForElements(page, 'svg.matrix g.cell', 100);
+  assert.equal(await page.locator('svg.matrix g.cell').count(), 100);
   const selected = runs.at(-1)!.record.test!.confusion;
   assert.deepEqual(await page.locator('svg.matrix g.cell text').allTextContents(), selected.flat().map(String));
   await page.locator('svg.matrix g.cell[data-true="0"][data-predicted="6"]').click();
-  await page.waitForFunction(`document.querySelectorAll('.gallery-item').length > 0`);
+  await waitForElements(page, '.gallery-item');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export the training history as CSV' }).click();
   const csv = await download;
   assert.match(csv.suggestedFilename(), /^fashion_small-.*-history\.csv$/);
   await page.getByRole('tab', { name: 'Compare' }).click();
-  await page.waitForFunction(`document.querySelectorAll('table.comparison-runs tbody tr').length === 3`);
+  await waitForElements(page, 'table.comparison-runs tbody tr', 3);
+  assert.equal(await page.locator('table.comparison-runs tbody tr').count(), 3);
   mkdirSync(artifactsDir, { recursive: true });
   const shot = await page.screenshot({ fullPage: true });
   writeFileSync(join(artifactsDir, 'report-compare.png'), shot);
@@ -347,7 +349,7 @@ test('the HTML report opens in Chromium on its own: matrix, comparison, download
 
   const darkPage = await b.newPage({ viewport: { width: 1000, height: 700 }, colorScheme: 'dark' });
   await darkPage.goto(url);
-  await darkPage.waitForFunction('window.__layerlabView !== undefined');
+  await waitForGlobal(darkPage, '__layerlabView');
   const darkShot = await darkPage.screenshot();
   writeFileSync(join(artifactsDir, 'report-dark.png'), darkShot);
   assert.ok(luminance(pixel(PNG.sync.read(darkShot), 3, 690)) < 60, 'prefers-color-scheme: dark gives a dark report');
