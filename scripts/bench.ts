@@ -55,13 +55,22 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Collection time reported by V8, summed while `collecting` is set (see `observeGc`). */
-const gcTime = { collecting: false, ms: 0 };
+/** Every collection V8 reports: entries arrive asynchronously, so they are matched to a run by their start time. */
+const collections: { start: number; duration: number }[] = [];
 
 function observeGc(): void {
   new PerformanceObserver((list) => {
-    if (gcTime.collecting) for (const entry of list.getEntries()) gcTime.ms += entry.duration;
+    for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ entryTypes: ['gc'] });
+}
+
+/** Collection time within [from, to), as V8 reports it, once its entries have arrived. */
+async function gcTimeBetween(from: number, to: number): Promise<number> {
+  await new Promise((done) => setTimeout(done, 20));
+  let ms = 0;
+  for (const c of collections) if (c.start >= from && c.start < to) ms += c.duration;
+  collections.length = 0;
+  return ms;
 }
 
 interface Timing {
@@ -76,19 +85,16 @@ async function time(text: string, runs: number, warmup: number): Promise<Timing>
   let layers = 0;
   for (let i = 0; i < warmup; i++) analyzeText(text);
   const samples: number[] = [];
-  gcTime.ms = 0;
-  gcTime.collecting = true;
+  const from = performance.now();
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const analysis = analyzeText(text);
     samples.push(performance.now() - start);
     layers = analysis.models.reduce((n, m) => n + (m.evaluated?.layers.length ?? 0), 0);
   }
-  // GC entries are delivered asynchronously.
-  await new Promise((done) => setTimeout(done, 20));
-  gcTime.collecting = false;
+  const gc = await gcTimeBetween(from, performance.now());
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: median(samples), p95: quantile(sorted, 0.95), layers, gc: gcTime.ms / runs };
+  return { median: median(samples), p95: quantile(sorted, 0.95), layers, gc: gc / runs };
 }
 
 /** `gc()` without starting Node with `--expose-gc`: the flag takes effect for a new context. */

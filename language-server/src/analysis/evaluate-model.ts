@@ -495,7 +495,6 @@ class ModelEvaluator {
       inputs: producers(inputs),
       inputShapes: shapes,
       outputShape: outcome.output,
-      weights: trainableFlag ? outcome.weights : outcome.weights.map((w) => ({ ...w, trainable: false })),
       params: trainable + nonTrainable,
       trainableParams: trainable,
       nonTrainableParams: nonTrainable,

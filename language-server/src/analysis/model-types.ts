@@ -1,5 +1,5 @@
 import type { InputStatement, LayerStatement, ModelDeclaration, Range } from '../syntax/ast.js';
-import type { LayerSpec, Shape, WeightSpec } from '../catalog/types.js';
+import type { LayerSpec, Shape } from '../catalog/types.js';
 import type { ResolvedArgs } from './arguments.js';
 import type { Value } from './values.js';
 
@@ -23,7 +23,6 @@ export interface LayerInstance {
   readonly inputs: readonly (LayerInstance | undefined)[];
   readonly inputShapes: readonly Shape[];
   readonly outputShape: Shape;
-  readonly weights: readonly WeightSpec[];
   readonly params: number;
   readonly trainableParams: number;
   readonly nonTrainableParams: number;
