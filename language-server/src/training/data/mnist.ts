@@ -69,12 +69,28 @@ export const MNIST_MIRRORS: readonly string[] = [
   'http://yann.lecun.com/exdb/mnist/',
 ];
 
-/** Downloads the four .gz files into `<cache>/mnist/`, trying each mirror in turn. */
-export function downloadMnistSource(options: { readonly mirrors?: readonly string[]; readonly md5?: Readonly<Record<MnistFileKey, string>> | null } = {}): MnistSource {
-  const mirrors = options.mirrors ?? MNIST_MIRRORS;
-  const checksums = options.md5 === null ? undefined : (options.md5 ?? MNIST_MD5);
+/** Where a data set in MNIST's four-file layout can be downloaded, and the MD5 of each .gz file. */
+export interface IdxDownload {
+  /** For messages: `MNIST`, `Fashion-MNIST`. */
+  readonly title: string;
+  /** The folder under the cache. */
+  readonly folder: string;
+  readonly mirrors: readonly string[];
+  readonly md5: Readonly<Record<MnistFileKey, string>>;
+}
+
+export interface IdxDownloadOptions {
+  readonly mirrors?: readonly string[];
+  /** null skips the check (tests with files of their own). */
+  readonly md5?: Readonly<Record<MnistFileKey, string>> | null;
+}
+
+/** Downloads the four .gz files into `<cache>/<folder>/`, trying each mirror in turn; files already there are reused. */
+export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOptions = {}): MnistSource {
+  const mirrors = options.mirrors ?? download.mirrors;
+  const checksums = options.md5 === null ? undefined : (options.md5 ?? download.md5);
   return async ({ cacheDir, onProgress, signal }) => {
-    const folder = join(cacheDir ?? defaultCacheDir(), 'mnist');
+    const folder = join(cacheDir ?? defaultCacheDir(), download.folder);
     const paths: Partial<Record<MnistFileKey, string>> = {};
     for (const key of Object.keys(mnistGz) as MnistFileKey[]) {
       const name = mnistGz[key];
@@ -88,10 +104,27 @@ export function downloadMnistSource(options: { readonly mirrors?: readonly strin
           failures.push(error.message);
         }
       }
-      if (paths[key] === undefined) throw new DatasetError(`MNIST could not be downloaded:\n${failures.join('\n')}`, join(folder, name));
+      if (paths[key] === undefined) throw new DatasetError(`${download.title} could not be downloaded:\n${failures.join('\n')}`, join(folder, name));
     }
     const { trainImages, trainLabels, testImages, testLabels } = paths as Record<MnistFileKey, string>;
     return { trainImages, trainLabels, testImages, testLabels, source: `downloaded into ${folder}` };
+  };
+}
+
+/** MNIST's .gz files from its mirrors into `<cache>/mnist/`. */
+export function downloadMnistSource(options: IdxDownloadOptions = {}): MnistSource {
+  return downloadIdxSource({ title: 'MNIST', folder: 'mnist', mirrors: MNIST_MIRRORS, md5: MNIST_MD5 }, options);
+}
+
+/** The four files of a data set in MNIST's layout, checked to hold 28×28 images of `classCount` classes. */
+export async function readMnistLayout(files: MnistFiles, classCount: number, title: string): Promise<Pick<ImageDataset, 'train' | 'test'>> {
+  const [train, test] = await Promise.all([readIdxPair(files.trainImages, files.trainLabels, classCount), readIdxPair(files.testImages, files.testLabels, classCount)]);
+  for (const [split, file] of [[train, files.trainImages], [test, files.testImages]] as const) {
+    if (split.shape[0] !== 28 || split.shape[1] !== 28 || split.shape[2] !== 1) throw new DatasetError(`${file} holds ${split.shape.join('×')} images; ${title}'s are 28×28`, file);
+  }
+  return {
+    train: { images: train.images, labels: train.labels, count: train.count },
+    test: { images: test.images, labels: test.labels, count: test.count },
   };
 }
 
@@ -109,21 +142,8 @@ export async function loadMnist(options: MnistOptions = {}): Promise<ImageDatase
     const files = await source(options);
     if (!files) continue;
     options.onProgress?.({ stage: 'reading MNIST', done: 0 });
-    const [train, test] = await Promise.all([
-      readIdxPair(files.trainImages, files.trainLabels, classCount),
-      readIdxPair(files.testImages, files.testLabels, classCount),
-    ]);
-    for (const [split, file] of [[train, files.trainImages], [test, files.testImages]] as const) {
-      if (split.shape[0] !== 28 || split.shape[1] !== 28 || split.shape[2] !== 1) throw new DatasetError(`${file} holds ${split.shape.join('×')} images; MNIST's are 28×28`, file);
-    }
-    return {
-      name: 'mnist',
-      shape: [28, 28, 1],
-      classNames: info?.classNames ?? [],
-      train: { images: train.images, labels: train.labels, count: train.count },
-      test: { images: test.images, labels: test.labels, count: test.count },
-      source: files.source,
-    };
+    const { train, test } = await readMnistLayout(files, classCount, 'MNIST');
+    return { name: 'mnist', shape: [28, 28, 1], classNames: info?.classNames ?? [], train, test, source: files.source };
   }
   throw new DatasetError('MNIST is not available: no source has it');
 }
