@@ -83,3 +83,26 @@ tune mlp {
   // Started from the parent's weights: its first epoch is already better than the parent's only one.
   assert.ok((promoted.history[0]?.val_loss ?? Infinity) < (parent.history[0]?.val_loss ?? 0), `${promoted.history[0]?.val_loss} vs ${parent.history[0]?.val_loss}`);
 });
+
+test('each trial stops early by the EarlyStopping of the block, and its record says so', async () => {
+  // min_delta=10 is an improvement no loss makes: every trial stops after epoch 1 + patience.
+  const text = `${model}
+tune mlp {
+  dataset = mnist
+  units in [8, 16]
+  search = RandomSearch(trials=2)
+  epochs = 6
+  batch_size = 64
+  early_stopping = EarlyStopping(monitor=val_loss, patience=1, min_delta=10)
+  seed = 5
+}
+`;
+  const [summary] = await runTuning({ file: project(text), text, limit: 600 }, { trainTrial: trainer(), onEvent: () => {} });
+  assert.ok(summary);
+  assert.equal(summary.trials.length, 2);
+  for (const trial of summary.trials) {
+    assert.equal(trial.status, 'completed');
+    assert.equal(trial.history.length, 2, `trial ${trial.id} ran ${trial.history.length} of 6 epochs`);
+    assert.equal(trial.stopReason, 'early-stopped');
+  }
+});
