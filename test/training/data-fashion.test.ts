@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { downloadFashionMnistSource, loadFashionMnist, parseClothesJson } from '../../language-server/src/training/data/fashion-mnist.js';
 import { DatasetError, type ImageDataset } from '../../language-server/src/training/data/types.js';
-import { hex, idxBytes, sendWithRange, serve, tempDir } from './data-fixtures.js';
+import { mnistLayoutFixture, sendWithRange, serve, tempDir } from './data-fixtures.js';
 
 const packageFolder = dirname(createRequire(import.meta.url).resolve('fashion-mnist/package.json'));
 
@@ -114,31 +113,15 @@ test('malformed class files: wrong lengths, values over 255, bad syntax, truncat
 });
 
 
-// Zalando's four files in IDX form, small: 4 training images of classes 9, 0, 0, 3 and 2 test images.
-const zalando = {
-  trainImages: gzipSync(idxBytes([4, 28, 28], Uint8Array.from({ length: 4 * 784 }, (_, i) => (i * 7) % 256))),
-  trainLabels: gzipSync(idxBytes([4], [9, 0, 0, 3])),
-  testImages: gzipSync(idxBytes([2, 28, 28], new Uint8Array(2 * 784).fill(200))),
-  testLabels: gzipSync(idxBytes([2], [9, 2])),
-};
-const zalandoPaths: Record<string, keyof typeof zalando> = {
-  '/train-images-idx3-ubyte.gz': 'trainImages',
-  '/train-labels-idx1-ubyte.gz': 'trainLabels',
-  '/t10k-images-idx3-ubyte.gz': 'testImages',
-  '/t10k-labels-idx1-ubyte.gz': 'testLabels',
-};
-const zalandoMd5 = {
-  trainImages: hex('md5', zalando.trainImages),
-  trainLabels: hex('md5', zalando.trainLabels),
-  testImages: hex('md5', zalando.testImages),
-  testLabels: hex('md5', zalando.testLabels),
-};
+// Zalando's four files, small: 4 training images of classes 9, 0, 0, 3 and 2 test images.
+const zalando = mnistLayoutFixture({ labels: [9, 0, 0, 3], pixel: (i) => (i * 7) % 256 }, { labels: [9, 2], pixel: () => 200 });
+const zalandoMd5 = zalando.md5;
 
 test('without the package, Fashion-MNIST is downloaded once into the cache, checked, with the official split kept', async (t) => {
   const cacheDir = await tempDir(t);
   const server = await serve(t, (req, res) => {
-    const key = zalandoPaths[req.url ?? ''];
-    if (key) sendWithRange(req, res, zalando[key]);
+    const file = zalando.fileAt(req.url);
+    if (file) sendWithRange(req, res, file);
     else res.writeHead(404).end();
   });
   const progress: string[] = [];
@@ -161,8 +144,8 @@ test('a Fashion-MNIST download that fails everywhere says so, naming the problem
   const cacheDir = await tempDir(t);
   const broken = await serve(t, (_req, res) => res.writeHead(503, 'Service Unavailable').end());
   const good = await serve(t, (req, res) => {
-    const key = zalandoPaths[req.url ?? ''];
-    if (key) sendWithRange(req, res, zalando[key]);
+    const file = zalando.fileAt(req.url);
+    if (file) sendWithRange(req, res, file);
   });
   const wrong = { ...zalandoMd5, trainImages: 'f'.repeat(32) };
   await assert.rejects(loadFashionMnist({ packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [broken.url, good.url], md5: wrong })] }), (e: unknown) => {

