@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # System packages of the end-to-end suite (npm run test:e2e), for CI on Debian:
-# the browser, the rg that stands in for @vscode/ripgrep's download, and what
-# code-server's native modules build with. Installs only what is missing.
+# the browser, the rg that stands in for @vscode/ripgrep's download, unzip for
+# the packaged VSIX, and what code-server's native modules build with. Installs
+# only what is missing.
 set -euo pipefail
 
-packages=(chromium ripgrep libkrb5-dev build-essential python3 pkg-config)
+packages=(chromium ripgrep unzip libkrb5-dev build-essential python3 pkg-config)
 
 missing=()
 for package in "${packages[@]}"; do
