@@ -153,6 +153,7 @@ test('a Fashion-MNIST download that fails everywhere says so, naming the problem
     assert.match(e.message, /^Fashion-MNIST could not be downloaded:/);
     assert.match(e.message, /HTTP 503 Service Unavailable/);
     assert.match(e.message, /is corrupt: its md5 is [0-9a-f]{32}, expected f{32}/);
+    assert.match(e.message, /copy the four files \(train-images-idx3-ubyte.gz, .*\) into .*fashion_mnist yourself$/);
     return true;
   });
   assert.deepEqual(await readdir(join(cacheDir, 'fashion_mnist')), [], 'nothing half-written is left');

@@ -104,7 +104,10 @@ export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOpt
           failures.push(error.message);
         }
       }
-      if (paths[key] === undefined) throw new DatasetError(`${download.title} could not be downloaded:\n${failures.join('\n')}`, join(folder, name));
+      if (paths[key] === undefined) throw new DatasetError(
+          `${download.title} could not be downloaded:\n${failures.join('\n')}\nCheck the network (or its proxy), or copy the four files (${Object.values(mnistGz).join(', ')}) into ${folder} yourself`,
+          join(folder, name),
+        );
     }
     const { trainImages, trainLabels, testImages, testLabels } = paths as Record<MnistFileKey, string>;
     return { trainImages, trainLabels, testImages, testLabels, source: `downloaded into ${folder}` };
