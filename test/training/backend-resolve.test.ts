@@ -296,6 +296,15 @@ module.exports = tf;
       assert.ok(backend.notes.includes(`Loaded from ${join(folder, 'node_modules', '@tensorflow', 'tfjs-node')}.`), backend.notes.join(' | '));
     });
 
+    it('tensorflow: found in the project of the .model file, from its folder upward, without the setting', async () => {
+      fakePackage('tfjs-node', false);
+      const models = join(folder, 'experiments', 'mnist');
+      mkdirSync(models, { recursive: true });
+      const backend = await resolveBackend('tensorflow', defaultLoaders({ projectDir: models }));
+      assert.equal(backend.name, 'tensorflow');
+      assert.ok(backend.notes.includes(`Loaded from ${join(folder, 'node_modules', '@tensorflow', 'tfjs-node')}.`), backend.notes.join(' | '));
+    });
+
     it('tensorflow-gpu: found when the path is the node_modules folder itself', async () => {
       fakePackage('tfjs-node-gpu', true);
       const backend = await resolveBackend('auto', { ...defaultLoaders({ nativeModulesPath: join(folder, 'node_modules') }), gpuName: async () => 'NVIDIA Test GPU' });

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { resolveTrainingBackend } from './backend/index.js';
 import { loadDataset } from './data/load.js';
 import { isToTrainer, type FromTrainer } from './protocol.js';
@@ -37,7 +38,7 @@ process.on('message', (raw: unknown) => {
   started = true;
   void (async () => {
     try {
-      const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath);
+      const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath, dirname(raw.request.file));
       send({ type: 'backend', name: backend.name, device: backend.device, notes: backend.notes });
       const load = (spec: DatasetSpec, baseDir: string, onProgress: ProgressListener) => loadDataset(spec, { baseDir, onProgress });
       if (raw.type === 'tune') {

@@ -282,6 +282,8 @@ export interface LoaderOptions {
    * (where `npm install @tensorflow/tfjs-node-gpu` was run) or a `node_modules` itself.
    */
   readonly nativeModulesPath?: string;
+  /** The .model file's folder: native packages installed in its project (found from there upward) come next. */
+  readonly projectDir?: string;
   /** Where require() of the native packages starts otherwise (default: this module's location). */
   readonly from?: string;
   /** The folder holding the .wasm binaries (default: the installed package's dist/, else this module's folder). */
@@ -326,11 +328,11 @@ function notFound(pkg: string): Error {
   return Object.assign(new Error(`Cannot find module '${pkg}'`), { code: 'MODULE_NOT_FOUND' });
 }
 
-/** require.resolve from the user's folder first, then from this install. */
-function resolvePackage(req: NodeJS.Require, pkg: string, extra: string | undefined): string {
-  if (extra) {
+/** require.resolve from the user's folders first (in order, each upward), then from this install. */
+function resolvePackage(req: NodeJS.Require, pkg: string, userFolders: readonly string[]): string {
+  if (userFolders.length > 0) {
     try {
-      return req.resolve(pkg, { paths: [extra] });
+      return req.resolve(pkg, { paths: [...userFolders] });
     } catch (error) {
       if (!isNotInstalled(error, pkg)) throw error;
     }
@@ -344,7 +346,7 @@ function resolvePackage(req: NodeJS.Require, pkg: string, extra: string | undefi
 
 async function loadNative(pkg: string, options: LoaderOptions): Promise<NativeLoad> {
   const req = moduleRequire(options.from);
-  const entry = resolvePackage(req, pkg, options.nativeModulesPath);
+  const entry = resolvePackage(req, pkg, [options.nativeModulesPath, options.projectDir].filter((folder): folder is string => Boolean(folder)));
   const loaded: unknown = req(entry);
   if (!isTfModule(loaded)) throw new Error(`${pkg} at ${entry} is not a TensorFlow.js module`);
   const tf = loaded;
