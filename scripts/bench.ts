@@ -142,7 +142,7 @@ async function scaling(): Promise<void> {
   const medians = new Map<number, number>();
   for (const n of scalingSizes) {
     const text = generatedModel(n);
-    const r = await time(text, n >= 5000 ? 21 : 61, n >= 5000 ? 5 : 20);
+    const r = await time(text, n >= 5000 ? 31 : 61, n >= 5000 ? 10 : 20);
     medians.set(n, r.median);
     const retained = median([0, 1, 2].map(() => retainedBytes(text, gc)));
     console.log(
