@@ -90,8 +90,8 @@ export const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
  */
 export const GPU_REQUIREMENTS = { libtensorflow: '2.9.1', cuda: '11.2', cudnn: '8.1' } as const;
 
-const GPU_HOW_TO = `For the GPU backend: \`npm install ${GPU_PACKAGE}\` (Linux x86-64 or Windows x64 with an NVIDIA GPU; it downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}, which needs CUDA ${GPU_REQUIREMENTS.cuda} and cuDNN ${GPU_REQUIREMENTS.cudnn} libraries where the system loader finds them).`;
-const CPU_NATIVE_HOW_TO = `For native CPU speed: \`npm install ${CPU_NATIVE_PACKAGE}\` (downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}).`;
+const GPU_HOW_TO = `For the GPU backend: \`npm install ${GPU_PACKAGE}\` in the project of the .model file (Linux x86-64 or Windows x64 with an NVIDIA GPU; it downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}, which needs CUDA ${GPU_REQUIREMENTS.cuda} and cuDNN ${GPU_REQUIREMENTS.cudnn} libraries where the system loader finds them).`;
+const CPU_NATIVE_HOW_TO = `For native CPU speed: \`npm install ${CPU_NATIVE_PACKAGE}\` in the project of the .model file (downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}).`;
 const CPU_LAST_RESORT =
   'The pure-JavaScript cpu backend is a last resort: it is measured at about 21 hours for one MNIST epoch of a small CNN.';
 const WASM_THREADS =
