@@ -112,10 +112,8 @@ test('malformed class files: wrong lengths, values over 255, bad syntax, truncat
   bad(`{"images":[]}`, /expected \{"data": \[ at byte 0/);
 });
 
-
 // Zalando's four files, small: 4 training images of classes 9, 0, 0, 3 and 2 test images.
 const zalando = mnistLayoutFixture({ labels: [9, 0, 0, 3], pixel: (i) => (i * 7) % 256 }, { labels: [9, 2], pixel: () => 200 });
-const zalandoMd5 = zalando.md5;
 
 test('without the package, Fashion-MNIST is downloaded once into the cache, checked, with the official split kept', async (t) => {
   const cacheDir = await tempDir(t);
@@ -125,7 +123,7 @@ test('without the package, Fashion-MNIST is downloaded once into the cache, chec
     else res.writeHead(404).end();
   });
   const progress: string[] = [];
-  const options = { packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [server.url], md5: zalandoMd5 })], onProgress: (p: { stage: string }) => progress.push(p.stage) };
+  const options = { packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [server.url], md5: zalando.md5 })], onProgress: (p: { stage: string }) => progress.push(p.stage) };
   const fashion = await loadFashionMnist(options);
   assert.equal(fashion.name, 'fashion_mnist');
   assert.equal(fashion.classNames[9], 'Ankle boot');
@@ -147,7 +145,7 @@ test('a Fashion-MNIST download that fails everywhere says so, naming the problem
     const file = zalando.fileAt(req.url);
     if (file) sendWithRange(req, res, file);
   });
-  const wrong = { ...zalandoMd5, trainImages: 'f'.repeat(32) };
+  const wrong = { ...zalando.md5, trainImages: 'f'.repeat(32) };
   await assert.rejects(loadFashionMnist({ packageDir: null, cacheDir, downloads: [downloadFashionMnistSource({ mirrors: [broken.url, good.url], md5: wrong })] }), (e: unknown) => {
     assert.ok(e instanceof DatasetError);
     assert.match(e.message, /^Fashion-MNIST could not be downloaded:/);

