@@ -2,7 +2,7 @@
 // layers: median and 95th percentile after warm-up, cost per layer, the growth
 // from 1k to 10k, the heap one analysis keeps alive, and the garbage collection
 // time within it. The scaling runs twice: with Node's default flags, and with the
-// young-generation size the language server is started with (`--max-semi-space-size=32`).
+// young-generation size the language server runs with (`serverNodeFlags`).
 // Usage: node out/scripts/bench.js [--shared ../shared]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
+import { serverNodeFlags } from '../language-server/src/lsp/node-flags.js';
 import { DocumentStore } from '../language-server/src/workspace/document-store.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -42,8 +43,6 @@ export function generatedModel(layers: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** The semi-space size the extension starts the language server with (extension/src/extension.ts). */
-const serverFlags = ['--max-semi-space-size=32'];
 const scalingSizes = [1000, 2000, 5000, 10000];
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -184,7 +183,7 @@ async function main(): Promise<void> {
   await scaling();
   // The same in a fresh process with the server's young-generation size.
   const script = fileURLToPath(import.meta.url);
-  spawnSync(process.execPath, [...serverFlags, script, '--scaling-only'], { stdio: 'inherit' });
+  spawnSync(process.execPath, [...serverNodeFlags, script, '--scaling-only'], { stdio: 'inherit' });
 }
 
 if (process.argv[1]?.endsWith('bench.js')) await main();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { serverNodeFlags } from '../../language-server/src/lsp/node-flags.js';
 import { trainCommand } from './train.js';
 import { tuneCommand } from './tune.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
@@ -44,8 +45,7 @@ function compact(n: number): string {
 export async function activate(context: vscode.ExtensionContext): Promise<LayerlabApi> {
   const module = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
-    // A larger young generation: the analysis of a large file keeps a few MB alive until it is done.
-    run: { module, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=32'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeFlags] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
