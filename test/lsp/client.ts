@@ -30,9 +30,9 @@ export class LspClient {
     connection.onRequest('workspace/inlayHint/refresh', () => null);
   }
 
-  /** `args`: what follows the entry script on the command line, e.g. `['lsp', '--stdio']` for the CLI. */
-  static async start(entry = join(root, 'out/language-server/src/lsp/bin.js'), args: readonly string[] = ['--stdio']): Promise<LspClient> {
-    const child = spawn(process.execPath, [entry, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `args`: what follows the entry script on the command line, e.g. `['lsp', '--stdio']` for the CLI; `nodeFlags`: what precedes it. */
+  static async start(entry = join(root, 'out/language-server/src/lsp/bin.js'), args: readonly string[] = ['--stdio'], nodeFlags: readonly string[] = []): Promise<LspClient> {
+    const child = spawn(process.execPath, [...nodeFlags, entry, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     if (!child.stdout || !child.stdin) throw new Error('no stdio');
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.listen();

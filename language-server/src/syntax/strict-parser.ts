@@ -47,16 +47,36 @@ function startsStatement(type: TokenType | undefined): boolean {
   return type === T.Input || type === T.From || type === T.Repeat || type === T.If || type === T.Identifier;
 }
 
-/** The entries pushed onto `stack` since `base`, taken off as an exact-size array (a pushed-to array keeps room for 16). */
-function takeFrom<E>(stack: E[], base: number): E[] {
-  return stack.splice(base);
+/**
+ * Collects the arguments or items of nested calls and tuples, which are then taken off as
+ * exact-size arrays (a pushed-to array keeps room for 16). Its own array never shrinks: taking
+ * with `splice` or `length = base` released it, and the next call grew a new one.
+ */
+class PendingStack<E> {
+  private readonly entries: E[] = [];
+  private top = 0;
+
+  get size(): number {
+    return this.top;
+  }
+
+  push(entry: E): void {
+    this.entries[this.top++] = entry;
+  }
+
+  /** The entries pushed since `base`, in order. */
+  takeFrom(base: number): E[] {
+    const taken = new Array<E>(this.top - base);
+    for (let i = 0; i < taken.length; i++) taken[i] = this.entries[base + i] as E;
+    this.top = base;
+    return taken;
+  }
 }
 
 class StrictParser {
   private next = 0;
-  // Arguments and items being collected, shared by nested calls and tuples (see `takeFrom`).
-  private readonly pendingArguments: A.Argument[] = [];
-  private readonly pendingItems: A.Expression[] = [];
+  private readonly pendingArguments = new PendingStack<A.Argument>();
+  private readonly pendingItems = new PendingStack<A.Expression>();
   private readonly names = new Map<string, string>();
 
   constructor(private readonly tokens: TokenStream) {}
@@ -279,7 +299,7 @@ class StrictParser {
   private call(): A.CallExpression {
     const callee = this.take(T.Identifier);
     const open = this.take(T.LParen);
-    const base = this.pendingArguments.length;
+    const base = this.pendingArguments.size;
     if (startsExpression(this.type())) {
       this.pendingArguments.push(this.argument());
       while (this.type() === T.Comma && startsExpression(this.type(1))) {
@@ -288,7 +308,7 @@ class StrictParser {
       }
       this.takeIf(T.Comma);
     }
-    const args = takeFrom(this.pendingArguments, base);
+    const args = this.pendingArguments.takeFrom(base);
     const close = this.take(T.RParen);
     return {
       kind: 'call',
@@ -381,7 +401,7 @@ class StrictParser {
   private parenthesized(): A.Expression {
     const first = this.next;
     this.take(T.LParen);
-    const base = this.pendingItems.length;
+    const base = this.pendingItems.size;
     let commas = 0;
     if (startsExpression(this.type())) {
       this.pendingItems.push(this.expression());
@@ -392,7 +412,7 @@ class StrictParser {
       }
       if (this.takeIf(T.Comma) >= 0) commas++;
     }
-    const items = takeFrom(this.pendingItems, base);
+    const items = this.pendingItems.takeFrom(base);
     this.take(T.RParen);
     const range = this.rangeFrom(first);
     const only = items[0];
@@ -403,7 +423,7 @@ class StrictParser {
   private list(): A.ListExpression {
     const first = this.next;
     this.take(T.LBracket);
-    const base = this.pendingItems.length;
+    const base = this.pendingItems.size;
     if (startsExpression(this.type())) {
       this.pendingItems.push(this.expression());
       while (this.type() === T.Comma && startsExpression(this.type(1))) {
@@ -412,7 +432,7 @@ class StrictParser {
       }
       this.takeIf(T.Comma);
     }
-    const items = takeFrom(this.pendingItems, base);
+    const items = this.pendingItems.takeFrom(base);
     this.take(T.RBracket);
     return { kind: 'list', items, range: this.rangeFrom(first) };
   }
