@@ -372,16 +372,17 @@ class ModelEvaluator {
       this.error('shape', this.withRepetition(spec.name, `${spec.name}: its output or parameter count is too large to be exact (over ${maxSize.toLocaleString('en-US')} per axis or 2^53 parameters); are the sizes right?`, current), rangeOfCall(call));
       return this.poison(statement, inputs);
     }
-    const instance = this.makeInstance(statement, spec, args, inputs, shapes, outcome, wrapped);
+    const output = sameShape(outcome.output, shapes[0]) ?? outcome.output;
+    const instance = this.makeInstance(statement, spec, args, inputs, shapes, outcome, output, wrapped);
     this.layers.push(instance);
     this.totals.add(instance);
     consume(inputs);
     this.edges.add(instance.index, instance.inputs);
     const label = statement.label;
     const tensor: Tensor = {
-      shape: outcome.output,
+      shape: output,
       producer: instance,
-      trail: nextTrail(current, outcome.output),
+      trail: nextTrail(current, output),
       receptive: instance.receptive,
       consumed: false,
       labelled: label !== undefined,
@@ -466,6 +467,7 @@ class ModelEvaluator {
     inputs: readonly Tensor[],
     shapes: readonly Shape[],
     outcome: LayerOutcome,
+    output: Shape,
     wrapped: { spec: LayerSpec; args: ResolvedArgs } | undefined,
   ): LayerInstance {
     // A wrapper's weights are its inner layer's: `trainable=false` on either freezes them.
@@ -482,7 +484,7 @@ class ModelEvaluator {
     const explicitName = args.optionalText('name');
     const label = statement.label?.name;
     const name = this.layerName(spec, explicitName, label, args.rangeOf('name') ?? statement.call.callee.range);
-    const elements = knownSize(outcome.output);
+    const elements = knownSize(output);
     const receptive = nextReceptive(inputs, outcome);
     return {
       index: this.layers.length,
@@ -494,7 +496,7 @@ class ModelEvaluator {
       repetitions: (this.repetitionsCopy ??= [...this.repetitions]),
       inputs: producers(inputs),
       inputShapes: shapes,
-      outputShape: outcome.output,
+      outputShape: output,
       params: trainable + nonTrainable,
       trainableParams: trainable,
       nonTrainableParams: nonTrainable,
@@ -574,6 +576,16 @@ function tooLarge(outcome: LayerOutcome): boolean {
   let weights = 0;
   for (let i = 0; i < outcome.weights.length; i++) weights += product(outcome.weights[i]?.shape ?? []);
   return !Number.isSafeInteger(weights);
+}
+
+/**
+ * `input` when `output` has the same axes (a same-padded convolution keeping the channels, a merge):
+ * the layer then keeps no shape of its own (shapes are readonly), and the next layer shares its input list.
+ */
+function sameShape(output: Shape, input: Shape | undefined): Shape | undefined {
+  if (!input || input === output || input.length !== output.length) return input === output ? input : undefined;
+  for (let i = 0; i < output.length; i++) if (output[i] !== input[i]) return undefined;
+  return input;
 }
 
 function consume(inputs: readonly Tensor[]): void {
