@@ -1,6 +1,7 @@
 // The language server over stdio with a real JSON-RPC client, on a generated
 // 1,000-layer file: didChange → published diagnostics, hover and inlay-hint
-// latency (median and 95th percentile), and server memory with 50 open files.
+// latency (median and 95th percentile), server memory with 50 open files, and
+// didChange → diagnostics on 10,000 layers with its growth from 1,000.
 // Usage: node out/scripts/bench-lsp.js
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -29,24 +30,33 @@ function rssMiB(pid: number | undefined): number {
 const line = (name: string, s: Stats, target: number) =>
   console.log(`${name.padEnd(34)} median ${s.median.toFixed(2).padStart(7)} ms   p95 ${s.p95.toFixed(2).padStart(7)} ms   (target p95 ≤ ${target} ms: ${s.p95 <= target ? 'met' : 'NOT met'})`);
 
-async function main(): Promise<void> {
-  // With the flags VS Code starts it with, so that its memory is what users see.
-  const client = await LspClient.start(undefined, undefined, serverNodeFlags);
-  const text = generatedModel(1000);
-  const uri = 'file:///bench/generated-1000.model';
+/**
+ * didChange → diagnostics on a generated model of `layers` layers: edits a number in the middle
+ * of the file, alternating so every version differs. Returns the times after `warmup` edits.
+ */
+async function editTimes(client: LspClient, layers: number, edits: number, warmup: number): Promise<{ uri: string; text: string; times: number[] }> {
+  const text = generatedModel(layers);
+  const uri = `file:///bench/generated-${layers}.model`;
   await client.open(uri, text, 1);
   await client.diagnosticsFor(uri, 1);
-
-  // didChange → diagnostics: edit a number in the middle of the file, alternating so every version differs.
-  const changeTimes: number[] = [];
+  const times: number[] = [];
   const position = text.indexOf('Conv2D(8', text.length / 2) + 'Conv2D('.length;
-  for (let version = 2; version < 62; version++) {
+  for (let version = 2; version < 2 + warmup + edits; version++) {
     const edited = text.slice(0, position) + (version % 2 ? '9' : '8') + text.slice(position + 1);
     const started = performance.now();
     await client.change(uri, version, edited);
     await client.diagnosticsFor(uri, version);
-    if (version >= 12) changeTimes.push(performance.now() - started);
+    if (version >= 2 + warmup) times.push(performance.now() - started);
   }
+  return { uri, text, times };
+}
+
+const mean = (samples: readonly number[]) => samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+
+async function main(): Promise<void> {
+  // With the flags VS Code starts it with, so that its memory is what users see.
+  const client = await LspClient.start(undefined, undefined, serverNodeFlags);
+  const { uri, text, times: changeTimes } = await editTimes(client, 1000, 50, 10);
 
   const lines = text.split('\n');
   const hoverTimes: number[] = [];
@@ -71,11 +81,21 @@ async function main(): Promise<void> {
   }
   const after = rssMiB(client.process.pid);
 
-  console.log('language server over stdio, generated 1,000-layer file');
+  // The same edit on 10,000 layers, closed before the memory is read again.
+  const large = await editTimes(client, 10000, 30, 10);
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: large.uri } });
+
+  console.log(`language server over stdio (${serverNodeFlags.join(' ')}), generated 1,000-layer file`);
   line('didChange → published diagnostics', stats(changeTimes), 20);
   line('hover', stats(hoverTimes), 5);
   line('inlay hints (60-line viewport)', stats(hintTimes), 5);
   console.log(`server memory (RSS): ${before.toFixed(0)} MiB with 1 file, ${after.toFixed(0)} MiB with 51 files (50 more of 200–984 layers)`);
+  const small = stats(changeTimes);
+  const big = stats(large.times);
+  console.log(
+    `didChange → diagnostics on 10,000 layers: median ${big.median.toFixed(1)} ms, mean ${mean(large.times).toFixed(1)} ms, p95 ${big.p95.toFixed(1)} ms; ` +
+      `growth from 1,000: ×${(big.median / small.median).toFixed(2)} by median, ×${(mean(large.times) / mean(changeTimes)).toFixed(2)} by mean (linear = ×10)`,
+  );
   await client.stop();
 }
 
