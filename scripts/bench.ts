@@ -157,7 +157,7 @@ async function examples(shared: string): Promise<void> {
 /** The generated models from 1k to 10k layers, under the flags this process runs with. */
 async function scaling(): Promise<void> {
   const gc = collector();
-  const flags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')).join(' ') || 'default flags';
+  const flags = process.execArgv.join(' ') || 'default flags';
   console.log(`\ngenerated models, ${flags} (node ${process.version})`);
   console.log(`${'layers'.padStart(7)} ${'KiB'.padStart(5)} ${'median ms'.padStart(10)} ${'mean ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'µs/layer'.padStart(9)} ${'(mean)'.padStart(7)} ${'GC ms'.padStart(8)} ${'retained MB'.padStart(12)}`);
   const medians = new Map<number, number>();
