@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
   const module = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeFlags] } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009', ...serverNodeFlags] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'model' }],
