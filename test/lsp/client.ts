@@ -30,8 +30,12 @@ export class LspClient {
     connection.onRequest('workspace/inlayHint/refresh', () => null);
   }
 
-  /** `args`: what follows the entry script on the command line, e.g. `['lsp', '--stdio']` for the CLI; `nodeFlags`: what precedes it. */
-  static async start(entry = join(root, 'out/language-server/src/lsp/bin.js'), args: readonly string[] = ['--stdio'], nodeFlags: readonly string[] = []): Promise<LspClient> {
+  /**
+   * Starts `node [nodeFlags] entry [args]`: by default the server's own entry over stdio; for the
+   * CLI, `args` are `['lsp', '--stdio']`.
+   */
+  static async start(options: { entry?: string; args?: readonly string[]; nodeFlags?: readonly string[] } = {}): Promise<LspClient> {
+    const { entry = join(root, 'out/language-server/src/lsp/bin.js'), args = ['--stdio'], nodeFlags = [] } = options;
     const child = spawn(process.execPath, [...nodeFlags, entry, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     if (!child.stdout || !child.stdin) throw new Error('no stdio');
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

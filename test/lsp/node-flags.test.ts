@@ -33,7 +33,7 @@ function childCommandLines(pid: number): string[][] {
 }
 
 test('`layerlab lsp --stdio` serves over stdio from a process with the server flags', { skip: !existsSync('/proc/self/task') && 'needs /proc' }, async () => {
-  const client = await LspClient.start(join(root, 'out/language-server/src/cli/bin.js'), ['lsp', '--stdio']);
+  const client = await LspClient.start({ entry: join(root, 'out/language-server/src/cli/bin.js'), args: ['lsp', '--stdio'] });
   try {
     const pid = client.process.pid ?? -1;
     const servers = childCommandLines(pid);

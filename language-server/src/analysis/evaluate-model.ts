@@ -583,7 +583,7 @@ function tooLarge(outcome: LayerOutcome): boolean {
  * the layer then keeps no shape of its own (shapes are readonly), and the next layer shares its input list.
  */
 function sameShape(output: Shape, input: Shape | undefined): Shape | undefined {
-  if (!input || input === output || input.length !== output.length) return input === output ? input : undefined;
+  if (!input || input.length !== output.length) return undefined;
   for (let i = 0; i < output.length; i++) if (output[i] !== input[i]) return undefined;
   return input;
 }
