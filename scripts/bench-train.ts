@@ -1,81 +1,265 @@
-// Training throughput at batch 128 on the default backend: Layerlab's training
-// loop against a bare TensorFlow.js loop (trainOnBatch on prepared tensors) of
-// the same model on the same backend, and peak memory.
-// Usage: node out/scripts/bench-train.js
+// Training throughput, in one run: per model, Layerlab's training loop on every
+// core and on one thread, a bare TensorFlow.js loop (trainOnBatch on prepared
+// tensors) on the same backend, and PyTorch on the CPU with the same
+// architecture and core count (scripts/bench_train_torch.py, when python3 can
+// import torch); the loop's per-batch overhead at Keras's default batch size;
+// Conv2D alone on one thread and on all; and a per-kernel profile of one
+// VGG-style step.
+//
+// It runs bundled (dist/bench-train.cjs, built by scripts/build.mjs) because the
+// wasm backend's threads work only in Layerlab's build of it.
+// Usage: npm run bench:train   (node dist/bench-train.cjs [--quick] [--profile-only])
+import { execFile, execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
-import { resolveTrainingBackend } from '../language-server/src/training/backend/index.js';
+import { resolveTrainingBackend, type ResolvedBackend } from '../language-server/src/training/backend/index.js';
 import { buildTfModel, type TfGraphModule } from '../language-server/src/training/build-model.js';
-import { trainingConfig } from '../language-server/src/training/config.js';
+import { trainingConfig, type TrainingConfig } from '../language-server/src/training/config.js';
 import type { ImageDataset } from '../language-server/src/training/data/types.js';
 import { train } from '../language-server/src/training/loop.js';
+import { seededRandom } from '../language-server/src/training/random.js';
+import { profileKernels, type KernelTiming } from './kernel-profile.js';
 
-const models: { name: string; batches: number; source: string }[] = [
+const quick = process.argv.includes('--quick');
+const profileOnly = process.argv.includes('--profile-only');
+const childThreads = (() => {
+  const at = process.argv.indexOf('--child-threads');
+  return at >= 0 ? Number(process.argv[at + 1]) : undefined;
+})();
+
+const BATCH = 128;
+
+interface BenchModel {
+  readonly name: string;
+  readonly batches: number;
+  readonly source: string;
+}
+
+const vggSource = `model m {\n input (28, 28, 1)\n${[32, 64, 128].map((f) => ` Conv2D(${f}, 3, padding=same, activation=relu)\n BatchNormalization()\n Conv2D(${f}, 3, padding=same, activation=relu)\n BatchNormalization()\n MaxPooling2D(2)\n Dropout(0.25)\n`).join('')} Flatten()\n Dense(128, activation=relu)\n BatchNormalization()\n Dropout(0.5)\n Dense(10, activation=softmax)\n}`;
+
+// Names match scripts/bench_train_torch.py, which builds the same three in PyTorch.
+const models: readonly BenchModel[] = [
   { name: 'dense net', batches: 40, source: 'model m {\n input (28, 28, 1)\n Flatten()\n Dense(128, activation=relu)\n Dense(10, activation=softmax)\n}' },
   {
     name: 'small CNN',
     batches: 12,
     source: 'model m {\n input (28, 28, 1)\n Conv2D(32, 3, activation=relu)\n MaxPooling2D(2)\n Conv2D(64, 3, activation=relu)\n MaxPooling2D(2)\n Flatten()\n Dense(128, activation=relu)\n Dense(10, activation=softmax)\n}',
   },
-  {
-    name: 'VGG-style (437,610 params)',
-    batches: 4,
-    source: `model m {\n input (28, 28, 1)\n${[32, 64, 128].map((f) => ` Conv2D(${f}, 3, padding=same, activation=relu)\n BatchNormalization()\n Conv2D(${f}, 3, padding=same, activation=relu)\n BatchNormalization()\n MaxPooling2D(2)\n Dropout(0.25)\n`).join('')} Flatten()\n Dense(128, activation=relu)\n BatchNormalization()\n Dropout(0.5)\n Dense(10, activation=softmax)\n}`,
-  },
+  { name: 'VGG-style', batches: 4, source: vggSource },
 ];
 
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-
-function randomDataset(count: number): ImageDataset {
-  const images = new Uint8Array(count * 784).map(() => Math.floor(Math.random() * 256));
-  const labels = new Uint8Array(count).map(() => Math.floor(Math.random() * 10));
+function randomDataset(count: number, seed: number): ImageDataset {
+  const random = seededRandom(seed);
+  const images = new Uint8Array(count * 784).map(() => Math.floor(random() * 256));
+  const labels = new Uint8Array(count).map(() => Math.floor(random() * 10));
   return { name: 'random', shape: [28, 28, 1], classNames: Array.from({ length: 10 }, (_, i) => String(i)), train: { images, labels, count }, test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 }, source: 'random bytes' };
 }
 
-async function main(): Promise<void> {
-  const backend = await resolveTrainingBackend('auto');
-  const tf = backend.tf as unknown as typeof tfjs;
-  console.log(`backend: ${backend.name} on ${backend.device}; batch 128\n`);
-  console.log(`${'model'.padEnd(28)} ${'params'.padStart(9)} ${'Layerlab'.padStart(12)} ${'bare tfjs'.padStart(12)} ${'ratio'.padStart(7)}`);
-  for (const entry of models) {
-    const analysis = analyzeText(`${entry.source}\ntrain m {\n dataset = mnist\n epochs = 1\n batch_size = 128\n validation = 0.0001\n}`);
-    const evaluated = analysis.models[0]?.evaluated;
-    const block = analysis.trainings[0];
-    if (!evaluated || !block) throw new Error(`cannot analyse ${entry.name}`);
-    const count = entry.batches * 128;
-    const data = randomDataset(count);
-    // Warm-up both ways with one batch, then measure.
-    const ours = buildTfModel(tf as unknown as TfGraphModule, evaluated) as tfjs.LayersModel;
-    const config = { ...trainingConfig(block.settings, 'mnist'), validation: { kind: 'fraction' as const, fraction: 0 } };
-    await train(tf, ours, randomDataset(128), config);
-    const outcome = await train(tf, ours, data, config);
-    ours.dispose();
-
-    const bare = buildTfModel(tf as unknown as TfGraphModule, evaluated) as tfjs.LayersModel;
-    bare.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const x = tf.tensor(data.train.images, [count, 28, 28, 1], 'int32').toFloat().div(255);
-    const y = tf.oneHot(tf.tensor1d(data.train.labels, 'int32'), 10).toFloat();
-    const batch = (i: number) => [x.slice([i * 128, 0, 0, 0], [128, 28, 28, 1]), y.slice([i * 128, 0], [128, 10])] as const;
-    const [wx, wy] = batch(0);
-    await bare.trainOnBatch(wx, wy);
-    let seconds = 0;
-    for (let i = 0; i < entry.batches; i++) {
-      const started = performance.now();
-      const [bx, by] = batch(i);
-      await bare.trainOnBatch(bx, by);
-      seconds += (performance.now() - started) / 1000;
-      bx.dispose();
-      by.dispose();
-    }
-    const bareRate = count / seconds;
-    console.log(`${entry.name.padEnd(28)} ${bare.countParams().toLocaleString('en-US').padStart(9)} ${outcome.samplesPerSecond.toFixed(0).padStart(8)} /s ${bareRate.toFixed(0).padStart(8)} /s ${(outcome.samplesPerSecond / bareRate).toFixed(2).padStart(7)}`);
-    [x, y, wx, wy].forEach((t) => t.dispose());
-    bare.dispose();
-  }
-  clearInterval(sampler);
-  console.log(`\npeak memory (RSS): ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
-  console.log('reference: PyTorch 1.13 on the CPU of these machines trains the same three at about 3,900, 730 and 360 samples/s');
+function prepare(source: string, batchSize: number): { evaluated: NonNullable<ReturnType<typeof analyzeText>['models'][number]['evaluated']>; config: TrainingConfig } {
+  const analysis = analyzeText(`${source}\ntrain m {\n dataset = mnist\n epochs = 1\n batch_size = ${batchSize}\n validation = 0.0001\n}`);
+  const evaluated = analysis.models[0]?.evaluated;
+  const block = analysis.trainings[0];
+  if (!evaluated || !block) throw new Error('cannot analyse a benchmark model');
+  return { evaluated, config: { ...trainingConfig(block.settings, 'mnist'), validation: { kind: 'fraction', fraction: 0 } } };
 }
 
-await main();
+function build(tf: typeof tfjs, evaluated: ReturnType<typeof prepare>['evaluated']): tfjs.LayersModel {
+  return buildTfModel(tf as unknown as TfGraphModule, evaluated) as tfjs.LayersModel;
+}
+
+/** Samples per second of Layerlab's loop (gathering, the step, events) after a one-batch warm-up. */
+async function layerlabRate(tf: typeof tfjs, entry: BenchModel, batchSize = BATCH, batches = entry.batches): Promise<number> {
+  const { evaluated, config } = prepare(entry.source, batchSize);
+  const model = build(tf, evaluated);
+  await train(tf, model, randomDataset(batchSize, 1), config);
+  const outcome = await train(tf, model, randomDataset(batches * batchSize, 2), config);
+  model.dispose();
+  return outcome.samplesPerSecond;
+}
+
+/** Samples per second of trainOnBatch on prepared batches: what the loop costs on top is the difference. */
+async function bareRate(tf: typeof tfjs, entry: BenchModel, batchSize = BATCH, batches = entry.batches): Promise<number> {
+  const { evaluated } = prepare(entry.source, batchSize);
+  const model = build(tf, evaluated);
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const data = randomDataset(batches * batchSize, 2);
+  const count = batches * batchSize;
+  const x = tf.tidy(() => tf.tensor(data.train.images, [count, 28, 28, 1], 'int32').toFloat().div(255));
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.train.labels, 'int32'), 10).toFloat());
+  const batch = (i: number) => [x.slice([i * batchSize, 0, 0, 0], [batchSize, 28, 28, 1]), y.slice([i * batchSize, 0], [batchSize, 10])] as const;
+  const [wx, wy] = batch(0);
+  await model.trainOnBatch(wx, wy);
+  let seconds = 0;
+  for (let i = 0; i < batches; i++) {
+    const [bx, by] = batch(i);
+    const started = performance.now();
+    await model.trainOnBatch(bx, by);
+    seconds += (performance.now() - started) / 1000;
+    bx.dispose();
+    by.dispose();
+  }
+  tf.dispose([x, y, wx, wy]);
+  model.dispose();
+  return count / seconds;
+}
+
+/** Median ms of one Conv2D (batch 128, 28×28, 32 → 32 channels, 3×3, same). */
+function conv2dMs(tf: typeof tfjs): number {
+  const x = tf.randomUniform([128, 28, 28, 32]) as tfjs.Tensor4D;
+  const w = tf.randomUniform([3, 3, 32, 32]) as tfjs.Tensor4D;
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 4 : 9); i++) {
+    const started = performance.now();
+    const y = tf.conv2d(x, w, 1, 'same');
+    y.dataSync();
+    times.push(performance.now() - started);
+    y.dispose();
+  }
+  tf.dispose([x, w]);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+/** The kernels of one VGG-style training step at batch 128 (after a warm-up step). */
+async function vggStepProfile(tf: typeof tfjs, backend: ResolvedBackend): Promise<{ total: number; kernels: KernelTiming[] }> {
+  const entry = models[2];
+  if (!entry) throw new Error('no VGG model');
+  const { evaluated } = prepare(entry.source, BATCH);
+  const model = build(tf, evaluated);
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  const data = randomDataset(BATCH, 3);
+  const x = tf.tidy(() => tf.tensor(data.train.images, [BATCH, 28, 28, 1], 'int32').toFloat().div(255));
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.train.labels, 'int32'), 10).toFloat());
+  await model.trainOnBatch(x, y);
+  let total = 0;
+  const kernels = await profileKernels(tf, tf.getBackend(), async () => {
+    const started = performance.now();
+    await model.trainOnBatch(x, y);
+    total = performance.now() - started;
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  void backend;
+  return { total, kernels };
+}
+
+interface ChildResult {
+  readonly device: string;
+  readonly rates: Record<string, number>;
+  readonly conv2dMs: number;
+}
+
+function runChild(threads: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [process.argv[1] ?? '', '--child-threads', String(threads), ...(quick ? ['--quick'] : [])], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`the ${threads}-thread run failed: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult);
+    });
+  });
+}
+
+interface TorchResult {
+  readonly torch: string;
+  readonly threads: number;
+  readonly models: Record<string, number>;
+}
+
+/** PyTorch on the same architectures, or why not: python3 on PATH first, then Debian's /usr/bin/python3. */
+function torchRates(threads: number): TorchResult | string {
+  const script = join(process.cwd(), 'scripts', 'bench_train_torch.py');
+  const reasons: string[] = [];
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    } catch {
+      reasons.push(`${python} cannot import torch`);
+      continue;
+    }
+    const out = execFileSync(python, [script, '--threads', String(threads), ...(quick ? ['--batches-scale', '0.5'] : [])], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as TorchResult;
+  }
+  return `${reasons.join('; ')} (Debian: apt-get install python3-torch)`;
+}
+
+function scaled(entry: BenchModel): BenchModel {
+  return quick ? { ...entry, batches: Math.max(2, Math.round(entry.batches / 2)) } : entry;
+}
+
+function fmtRate(rate: number | undefined): string {
+  return rate === undefined || !Number.isFinite(rate) ? '–' : `${Math.round(rate).toLocaleString('en-US')}/s`;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(2)}×`;
+}
+
+function printProfile(profile: { total: number; kernels: KernelTiming[] }): void {
+  const kernelMs = profile.kernels.reduce((sum, k) => sum + k.ms, 0);
+  console.log(`\nprofile of one VGG-style training step, batch ${BATCH}: ${profile.total.toFixed(0)} ms, of which kernels ${kernelMs.toFixed(0)} ms (the rest is JavaScript between kernels)`);
+  console.log(`${'kernel'.padEnd(30)} ${'calls'.padStart(6)} ${'ms'.padStart(8)} ${'share'.padStart(7)} ${'GFLOP/s'.padStart(8)}`);
+  for (const k of profile.kernels.filter((k) => k.ms >= profile.total * 0.005)) {
+    const gflops = k.flops ? (k.flops / (k.ms / 1000) / 1e9).toFixed(1) : '';
+    console.log(`${k.name.padEnd(30)} ${String(k.calls).padStart(6)} ${k.ms.toFixed(1).padStart(8)} ${`${((100 * k.ms) / profile.total).toFixed(1)}%`.padStart(7)} ${gflops.padStart(8)}`);
+  }
+}
+
+async function child(threads: number): Promise<void> {
+  const backend = await resolveTrainingBackend('wasm', undefined, undefined, threads);
+  const tf = backend.tf as unknown as typeof tfjs;
+  const rates: Record<string, number> = {};
+  for (const entry of models.map(scaled)) rates[entry.name] = await layerlabRate(tf, entry);
+  const result: ChildResult = { device: backend.device, rates, conv2dMs: conv2dMs(tf) };
+  console.log(JSON.stringify(result));
+}
+
+async function main(): Promise<void> {
+  const cores = availableParallelism();
+  const backend = await resolveTrainingBackend('auto');
+  const tf = backend.tf as unknown as typeof tfjs;
+  console.log(`backend: ${backend.name} on ${backend.device}; batch ${BATCH}; ${cores} logical cores`);
+  if (profileOnly) {
+    printProfile(await vggStepProfile(tf, backend));
+    return;
+  }
+
+  const ours: Record<string, number> = {};
+  const bare: Record<string, number> = {};
+  for (const entry of models.map(scaled)) {
+    ours[entry.name] = await layerlabRate(tf, entry);
+    bare[entry.name] = await bareRate(tf, entry);
+  }
+  const conv2dAll = conv2dMs(tf);
+  const single = backend.name === 'wasm' ? await runChild(1) : undefined;
+  const torch = torchRates(cores);
+
+  const torchNote = typeof torch === 'string' ? `PyTorch: not run: ${torch}` : `PyTorch ${torch.torch} on the CPU, ${torch.threads} threads`;
+  console.log(torchNote);
+  console.log(`\n${'model'.padEnd(12)} ${`Layerlab ${backend.name === 'wasm' ? `${cores}t` : ''}`.padStart(13)} ${'1 thread'.padStart(10)} ${'bare tfjs'.padStart(10)} ${'PyTorch'.padStart(10)}   ${'vs PyTorch'.padStart(10)} ${'vs bare'.padStart(8)} ${'all/1t'.padStart(7)}`);
+  for (const entry of models) {
+    const torchRate = typeof torch === 'string' ? undefined : torch.models[entry.name];
+    const oneThread = single?.rates[entry.name];
+    console.log(
+      `${entry.name.padEnd(12)} ${fmtRate(ours[entry.name]).padStart(13)} ${fmtRate(oneThread).padStart(10)} ${fmtRate(bare[entry.name]).padStart(10)} ${fmtRate(torchRate).padStart(10)}   ${ratio(ours[entry.name], torchRate).padStart(10)} ${ratio(ours[entry.name], bare[entry.name]).padStart(8)} ${ratio(ours[entry.name], oneThread).padStart(7)}`,
+    );
+  }
+  if (single) console.log(`\nConv2D (128×28×28×32 → 32, 3×3, same): ${conv2dAll.toFixed(1)} ms on ${cores} threads, ${single.conv2dMs.toFixed(1)} ms on 1 thread: ${ratio(single.conv2dMs, conv2dAll)}`);
+
+  // Keras's default batch size: what the loop adds per batch on top of trainOnBatch.
+  const dense = models[0];
+  if (dense) {
+    const small = { ...dense, batches: quick ? 60 : 150 };
+    const loop = await layerlabRate(tf, small, 32);
+    const step = await bareRate(tf, small, 32);
+    const overheadMs = (32 / loop - 32 / step) * 1000;
+    console.log(`batch 32, dense net: Layerlab ${fmtRate(loop)}, bare ${fmtRate(step)}; the loop adds ${overheadMs.toFixed(2)} ms per batch (${((100 * overheadMs) / ((32 / step) * 1000)).toFixed(0)}% of a step)`);
+  }
+
+  printProfile(await vggStepProfile(tf, backend));
+}
+
+if (childThreads !== undefined) await child(childThreads);
+else await main();
+// The wasm backend's worker threads would keep the process alive.
+process.exit(0);

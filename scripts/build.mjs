@@ -6,36 +6,56 @@
 //                       the native @tensorflow/tfjs-node(-gpu) stay outside and are loaded when installed
 //   media/dist/training-view.{js,css}  the training view (webview and HTML report), for the browser
 //   media/dist/tune-view.{js,css}      the search view (webview and HTML report), for the browser
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { nodeThreadFiles, patchWasmBackendForNode } from './wasm-node-threads.mjs';
+
+const require = createRequire(import.meta.url);
+const wasmPackageDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+
+/** The trainer bundles tfjs-backend-wasm with its threads made to work under Node (scripts/wasm-node-threads.mjs). */
+const wasmNodeThreads = {
+  name: 'wasm-node-threads',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /tfjs-backend-wasm[\\/]dist[\\/]tf-backend-wasm\.node\.js$/ }, (args) => ({
+      contents: patchWasmBackendForNode(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: !production, minify: production, logLevel: 'warning' };
+
+/** What the trainer's bundle and the training benchmark's share: TensorFlow.js with threaded wasm, native packages outside. */
+const trainerBundle = { ...common, outdir: 'dist', external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], plugins: [wasmNodeThreads] };
 
 await Promise.all([
   build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
   build({ ...common, entryPoints: { server: 'language-server/src/lsp/bin.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] }),
   build({
-    ...common,
+    ...trainerBundle,
     entryPoints: { trainer: 'language-server/src/training/trainer-main.ts' },
     format: 'cjs',
-    outdir: 'dist',
     outExtension: { '.js': '.cjs' },
-    external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
     // The sources are ESM and use import.meta.url to find packages and files; in CommonJS that is this file's URL.
     define: { 'import.meta.url': '__layerlabModuleUrl' },
     banner: { js: 'const __layerlabModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
+  // bench:train runs bundled, so that it measures the same threaded backend as the trainer.
+  build({ ...trainerBundle, entryPoints: { 'bench-train': 'scripts/bench-train.ts' }, format: 'esm', outExtension: { '.js': '.mjs' }, define: {}, banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
   build({ entryPoints: { 'training-view': 'media/view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'training-view': 'media/view/view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/tune-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
 ]);
 
-// The WebAssembly kernels travel with the trainer, so a VSIX without node_modules trains too.
-const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+// The WebAssembly kernels travel with the trainer, so a VSIX without node_modules trains too,
+// with the two scripts its threads load under Node.
+const wasmDir = join(wasmPackageDir, 'dist');
 mkdirSync('dist', { recursive: true });
 for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join('dist', file));
+for (const [file, text] of Object.entries(nodeThreadFiles(wasmPackageDir, require))) writeFileSync(join('dist', file), text);

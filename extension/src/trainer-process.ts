@@ -20,11 +20,13 @@ export async function modelDocument(uri: string | undefined, block: 'train' | 't
 export function trainerProcessOptions(context: vscode.ExtensionContext): Omit<TrainerProcessOptions, 'onMessage'> {
   const settings = vscode.workspace.getConfiguration('layerlab.training');
   const nativeModulesPath = settings.get<string>('nativeModulesPath');
+  const threads = settings.get<number>('threads', 0);
   return {
     trainerPath: context.asAbsolutePath('dist/trainer.cjs'),
     execPath: process.execPath,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     backend: settings.get<BackendPreference>('backend', 'auto'),
     ...(nativeModulesPath ? { nativeModulesPath } : {}),
+    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
   };
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,7 @@ function fake(options: { gpu?: Outcome<NativeLoad>; native?: Outcome<NativeLoad>
   };
 }
 
-const wasmLoad: WasmLoad = { tf, threads: 1, simd: true, kernels: ['Conv2DBackpropFilter'] };
+const wasmLoad: WasmLoad = { tf, threads: 1, threadsNote: 'The WebAssembly backend runs on 1 thread: a reason.', simd: true, kernels: ['Conv2DBackpropFilter'] };
 const gpuLoad: NativeLoad = { tf, gpuDevice: true, tensorflowVersion: '2.9.1', location: '/x/node_modules/@tensorflow/tfjs-node-gpu' };
 const gpuNoDevice: NativeLoad = { tf, gpuDevice: false, tensorflowVersion: '2.9.1' };
 const nativeLoad: NativeLoad = { tf, gpuDevice: false, tensorflowVersion: '2.9.1' };
@@ -91,7 +91,7 @@ describe('resolveBackend: auto', () => {
     assert.equal(backend.notes[0], 'Backend wasm on CPU (wasm SIMD, 1 thread), picked by auto.');
     assert.ok(backend.notes.includes('@tensorflow/tfjs-node-gpu is not installed.'));
     assert.ok(backend.notes.includes('@tensorflow/tfjs-node is not installed.'));
-    assert.ok(backend.notes.some((n) => /one thread.*by design/.test(n)), 'says wasm runs one thread');
+    assert.ok(backend.notes.includes('The WebAssembly backend runs on 1 thread: a reason.'), 'says why wasm runs one thread');
     assert.ok(backend.notes.some((n) => n.includes('Conv2DBackpropFilter')), 'names the added kernels');
     gpuHowTo(backend.notes);
   });
@@ -237,7 +237,9 @@ describe('the real loaders', () => {
     try {
       const backend = await resolveBackend('wasm', defaultLoaders());
       assert.equal(backend.name, 'wasm');
+      // Unbundled, the package is as published: its threads stay off under Node, and the notes say where they run.
       assert.match(backend.device, /^CPU \(wasm( SIMD)?, 1 thread\)$/);
+      if (availableParallelism() > 1) assert.ok(backend.notes.some((n) => /1 thread: this copy of tfjs-backend-wasm keeps its threads off under Node\.js .*dist\/trainer\.cjs/.test(n)), backend.notes.join('\n'));
       assert.equal(backend.tf, tf);
       assert.equal(tf.getBackend(), 'wasm');
       assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));

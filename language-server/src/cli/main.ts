@@ -12,9 +12,9 @@ const usage = `Usage: layerlab <command> [options]
 
 Commands:
   summary FILE [--model NAME] [--json]   Keras-style summary of every model in FILE
-  train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--report OUT.html] [--json]
+  train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--threads N] [--report OUT.html] [--json]
                                          train the models of the file's train block
-  tune FILE [--model NAME] [--limit N] [--backend B] [--overwrite] [--json]
+  tune FILE [--model NAME] [--limit N] [--backend B] [--threads N] [--overwrite] [--json]
                                          hyperparameter search of the file's tune block
   report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
   lsp --stdio                            the language server, for any LSP editor

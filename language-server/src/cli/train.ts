@@ -9,12 +9,13 @@ import type { CliIo } from './main.js';
 import { writeReport } from './report.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
-export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--report OUT.html] [--json]
+export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--threads N] [--report OUT.html] [--json]
 
   --model NAME   train only this model (default: every model of the first train block)
   --epochs N     override the block's epochs
   --limit N      train (and test) on the first N samples
   --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --threads N    threads of the wasm backend (default: every logical core)
   --report FILE  write the training view (curves, confusion matrix, comparison) as one HTML file
   --json         print the run records as JSON`;
 
@@ -47,7 +48,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab train: ${error instanceof Error ? error.message : String(error)}\n\n${trainUsage}`);
@@ -59,7 +60,8 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
   }
   const epochs = positiveWholeOption('train', 'epochs', parsed.values.epochs, io);
   const limit = positiveWholeOption('train', 'limit', parsed.values.limit, io);
-  if (epochs === 'bad' || limit === 'bad') return 2;
+  const threads = positiveWholeOption('train', 'threads', parsed.values.threads, io);
+  if (epochs === 'bad' || limit === 'bad' || threads === 'bad') return 2;
   const input = trainerInput('train', trainUsage, parsed.positionals, parsed.values.backend, io);
   if (typeof input === 'number') return input;
   const { file, text, backend } = input;
@@ -97,6 +99,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     trainerPath: trainerPath(),
     request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(epochs ? { epochs } : {}), ...(limit ? { limit } : {}) },
     backend,
+    ...(threads ? { threads } : {}),
     onMessage,
   });
   const stopListening = cancelOnInterrupt(running, io, '');

@@ -10,11 +10,12 @@ import type { CliIo } from './main.js';
 import { trainerPath } from './train.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
-export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [--backend B] [--overwrite] [--json]
+export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [--backend B] [--threads N] [--overwrite] [--json]
 
   --model NAME   search only this model (default: every model of the first tune block)
   --limit N      train (and validate) every trial on the first N samples
   --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --threads N    threads of the wasm backend (default: every logical core)
   --overwrite    delete the saved search (.layerlab/tune/<model>/) and start over
   --json         print the searches (trials, scores, best point) as JSON
 
@@ -82,7 +83,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}\n\n${tuneUsage}`);
@@ -93,7 +94,8 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   const limit = positiveWholeOption('tune', 'limit', parsed.values.limit, io);
-  if (limit === 'bad') return 2;
+  const threads = positiveWholeOption('tune', 'threads', parsed.values.threads, io);
+  if (limit === 'bad' || threads === 'bad') return 2;
   const input = trainerInput('tune', tuneUsage, parsed.positionals, parsed.values.backend, io);
   if (typeof input === 'number') return input;
   const { file, text, backend } = input;
@@ -117,6 +119,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     trainerPath: trainerPath(),
     request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}) },
     backend,
+    ...(threads ? { threads } : {}),
     onMessage,
   });
   const stopListening = cancelOnInterrupt(running, io, '; run the same command to resume');

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RunRecord } from './results.js';
-import { isFromTrainer, type BackendPreference, type FromTrainer, type ToTrainer } from './protocol.js';
+import { isFromTrainer, type BackendPreference, type BackendSettings, type FromTrainer, type ToTrainer } from './protocol.js';
 import type { SessionRequest } from './session.js';
 
 /** How to start the trainer process, whatever it is asked to do. */
@@ -9,6 +9,8 @@ export interface TrainerProcessOptions {
   readonly trainerPath: string;
   readonly backend: BackendPreference;
   readonly nativeModulesPath?: string;
+  /** Threads of the wasm backend; 0 or absent for every logical core. */
+  readonly threads?: number;
   readonly onMessage?: (message: FromTrainer) => void;
   /** The Node.js to run it with; in VS Code, the editor's own executable with ELECTRON_RUN_AS_NODE. */
   readonly execPath?: string;
@@ -112,8 +114,13 @@ export function launchTrainer<Result>(options: TrainerProcessOptions, start: ToT
   };
 }
 
+/** The backend part of a start message, from the launch options. */
+export function backendSettings(options: TrainerProcessOptions): BackendSettings {
+  return { backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}), ...(options.threads ? { threads: options.threads } : {}) };
+}
+
 /** Trains the models of a `train` block in the trainer process. */
 export function launchTraining(options: LaunchOptions): RunningTraining {
-  const start: ToTrainer = { type: 'start', request: options.request, backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}) };
+  const start: ToTrainer = { type: 'start', request: options.request, ...backendSettings(options) };
   return launchTrainer<TrainingResult>(options, start, (message) => (message.type === 'done' ? { records: message.records, cancelled: message.cancelled } : undefined), { records: [], cancelled: true });
 }

@@ -6,10 +6,17 @@ export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm
 
 export const backendPreferences: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
+/** Where the trainer runs: the backend, where native packages are, and the wasm backend's threads (0 or absent: every logical core). */
+export interface BackendSettings {
+  readonly backend: BackendPreference;
+  readonly nativeModulesPath?: string;
+  readonly threads?: number;
+}
+
 /** Parent → trainer. `start` trains a `train` block; `tune` runs the search of a `tune` block. */
 export type ToTrainer =
-  | { readonly type: 'start'; readonly request: SessionRequest; readonly backend: BackendPreference; readonly nativeModulesPath?: string }
-  | { readonly type: 'tune'; readonly request: TuneRequest; readonly backend: BackendPreference; readonly nativeModulesPath?: string }
+  | ({ readonly type: 'start'; readonly request: SessionRequest } & BackendSettings)
+  | ({ readonly type: 'tune'; readonly request: TuneRequest } & BackendSettings)
   | { readonly type: 'cancel' };
 
 /** Trainer → parent. */
@@ -30,7 +37,8 @@ export function isFromTrainer(value: unknown): value is FromTrainer {
 
 export function isToTrainer(value: unknown): value is ToTrainer {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { type?: unknown; request?: { file?: unknown; text?: unknown }; backend?: unknown };
+  const message = value as { type?: unknown; request?: { file?: unknown; text?: unknown }; backend?: unknown; threads?: unknown };
   if (message.type === 'cancel') return true;
-  return (message.type === 'start' || message.type === 'tune') && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && backendPreferences.includes(message.backend as BackendPreference);
+  const threadsValid = message.threads === undefined || (typeof message.threads === 'number' && Number.isInteger(message.threads) && message.threads >= 0);
+  return (message.type === 'start' || message.type === 'tune') && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && backendPreferences.includes(message.backend as BackendPreference) && threadsValid;
 }

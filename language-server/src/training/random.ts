@@ -22,3 +22,13 @@ export function shuffledIndices(n: number, random: () => number): Int32Array {
   }
   return indices;
 }
+
+/**
+ * Seeds the trainer process's `Math.random`, from which TensorFlow.js draws the
+ * seeds of unseeded random ops: weight initializers, dropout masks. Like Keras's
+ * `set_random_seed`, it makes a run repeat exactly on the same backend. Only the
+ * trainer process calls it; it owns its global state.
+ */
+export function seedGlobalRandom(seed: number): void {
+  Math.random = seededRandom(seed ^ 0x9e3779b9);
+}

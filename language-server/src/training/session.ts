@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText, type ModelAnalysis, type TrainingAnalysis } from '../analysis/analyze-file.js';
 import { buildTfModel, type TfGraphModule } from './build-model.js';
+import { seedGlobalRandom } from './random.js';
 import { trainingConfig, type DatasetSpec, type TrainingConfig } from './config.js';
 import type { ImageDataset, ProgressListener } from './data/types.js';
 import { train, type TrainingEvent } from './loop.js';
@@ -78,6 +79,7 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     if (!evaluated) throw new SessionError(`model ${model.name} cannot be analysed`);
     const base: TrainingConfig = trainingConfig(block.settings, evaluated.input?.dataset);
     const config: TrainingConfig = { ...base, ...(request.epochs !== undefined ? { epochs: request.epochs } : {}) };
+    seedGlobalRandom(config.seed);
     const tfModel = buildTfModel(tf as unknown as TfGraphModule, evaluated, analysis.lines) as tfjs.LayersModel;
     const built = tfModel.countParams();
     if (built !== evaluated.totals.params) {

@@ -38,7 +38,7 @@ process.on('message', (raw: unknown) => {
   started = true;
   void (async () => {
     try {
-      const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath, dirname(raw.request.file));
+      const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath, dirname(raw.request.file), raw.threads);
       send({ type: 'backend', name: backend.name, device: backend.device, notes: backend.notes });
       const load = (spec: DatasetSpec, baseDir: string, onProgress: ProgressListener) => loadDataset(spec, { baseDir, onProgress });
       if (raw.type === 'tune') {

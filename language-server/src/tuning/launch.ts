@@ -1,4 +1,4 @@
-import { launchTrainer, type RunningTrainer, type TrainerProcessOptions } from '../training/launch.js';
+import { backendSettings, launchTrainer, type RunningTrainer, type TrainerProcessOptions } from '../training/launch.js';
 import type { ToTrainer } from '../training/protocol.js';
 import type { TuneRequest, TuneSummary } from './runner.js';
 
@@ -19,6 +19,6 @@ export type RunningTuning = RunningTrainer<TuningResult>;
  * loses at most the trial in progress, which runs again on resume.
  */
 export function launchTuning(options: LaunchTuningOptions): RunningTuning {
-  const start: ToTrainer = { type: 'tune', request: options.request, backend: options.backend, ...(options.nativeModulesPath ? { nativeModulesPath: options.nativeModulesPath } : {}) };
+  const start: ToTrainer = { type: 'tune', request: options.request, ...backendSettings(options) };
   return launchTrainer<TuningResult>(options, start, (message) => (message.type === 'tune-done' ? { summaries: message.summaries, cancelled: message.cancelled } : undefined), { summaries: [], cancelled: true });
 }

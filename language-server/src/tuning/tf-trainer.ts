@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTfModel, type TfGraphModule } from '../training/build-model.js';
+import { seedGlobalRandom } from '../training/random.js';
 import type { DatasetSpec } from '../training/config.js';
 import type { ImageDataset, ProgressListener } from '../training/data/types.js';
 import { train } from '../training/loop.js';
@@ -66,6 +67,7 @@ export function tfTrialTrainer(options: TfTrialTrainerOptions): TrialTrainer {
 
   return async (context: TrialContext): Promise<TrialResult> => {
     const dataset = await dataFor(context);
+    seedGlobalRandom(context.config.seed);
     const model = buildTfModel(tf as unknown as TfGraphModule, context.evaluated, context.lines) as LayersModel;
     let bestWeights: Tensor[] | undefined;
     let bestValue: number | undefined;

@@ -13,6 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,8 @@ export interface NativeLoad {
 export interface WasmLoad {
   readonly tf: Tf;
   readonly threads: number;
+  /** Why fewer threads run than the machine has logical cores; absent when they all run. */
+  readonly threadsNote?: string;
   readonly simd: boolean;
   /** Kernels registered so that the wasm backend can train (see wasm-kernels.ts). */
   readonly kernels: readonly string[];
@@ -94,8 +97,6 @@ const GPU_HOW_TO = `For the GPU backend: \`npm install ${GPU_PACKAGE}\` in the p
 const CPU_NATIVE_HOW_TO = `For native CPU speed: \`npm install ${CPU_NATIVE_PACKAGE}\` in the project of the .model file (downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}).`;
 const CPU_LAST_RESORT =
   'The pure-JavaScript cpu backend is a last resort: it is measured at about 21 hours for one MNIST epoch of a small CNN.';
-const WASM_THREADS =
-  'The WebAssembly backend runs on one thread: tfjs-backend-wasm turns its threads off under Node.js by design.';
 
 /** Resolves the backend the trainer should use; never loads one that `preference` excludes. */
 export async function resolveBackend(preference: BackendPreference, loaders: BackendLoaders): Promise<ResolvedBackend> {
@@ -228,7 +229,7 @@ function wasmBackend(wasm: WasmLoad, why: string, rest: string[]): ResolvedBacke
     tf: wasm.tf,
     notes: [
       headline('wasm', device, why),
-      WASM_THREADS,
+      ...(wasm.threadsNote ? [wasm.threadsNote] : []),
       ...(wasm.kernels.length ? [`Layerlab registers the kernels the shipped wasm backend lacks or runs slowly for training: ${wasm.kernels.join(', ')}.`] : []),
       ...rest,
     ],
@@ -288,6 +289,8 @@ export interface LoaderOptions {
   readonly from?: string;
   /** The folder holding the .wasm binaries (default: the installed package's dist/, else this module's folder). */
   readonly wasmPath?: string;
+  /** Threads of the wasm backend: 0 or absent for every logical core (the `layerlab.training.threads` setting). */
+  readonly threads?: number;
 }
 
 interface TfjsNodeBackend {
@@ -297,7 +300,10 @@ interface TfjsNodeBackend {
 
 interface WasmPackage {
   setWasmPaths(prefix: string): void;
+  setThreadsCount(count: number): void;
   getThreadsCount(): number;
+  /** Set by Layerlab's build, which makes the package's threads work under Node (scripts/wasm-node-threads.mjs). */
+  readonly nodeThreads?: unknown;
 }
 
 function isTfModule(value: unknown): value is Tf {
@@ -308,8 +314,8 @@ function isTfModule(value: unknown): value is Tf {
 
 function isWasmPackage(value: unknown): value is WasmPackage {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { setWasmPaths?: unknown; getThreadsCount?: unknown };
-  return typeof candidate.setWasmPaths === 'function' && typeof candidate.getThreadsCount === 'function';
+  const candidate = value as { setWasmPaths?: unknown; getThreadsCount?: unknown; setThreadsCount?: unknown };
+  return typeof candidate.setWasmPaths === 'function' && typeof candidate.getThreadsCount === 'function' && typeof candidate.setThreadsCount === 'function';
 }
 
 function moduleRequire(from: string | undefined): NodeJS.Require {
@@ -390,10 +396,40 @@ async function importWasmPackage(): Promise<WasmPackage> {
 }
 
 const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
+/** What the threaded build needs beside the binaries under Node (written by scripts/build.mjs). */
+export const WASM_THREAD_FILES = ['tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.worker.cjs', 'tfjs-backend-wasm-threaded-simd.js'];
+
+/** What the wasm backend can run threaded here, before it starts. */
+export interface WasmThreadPlan {
+  /** Threads to ask the backend for (1: the single-threaded build). */
+  readonly threads: number;
+  /** Why not every logical core, for the backend's notes. */
+  readonly note?: string;
+}
 
 /**
- * The folder with the .wasm binaries: the one given, else the installed package's
- * dist/, else this module's folder (the trainer bundle has them copied beside it).
+ * How many threads the wasm backend gets: every logical core unless `requested`
+ * (the setting) is lower, and one where this copy of the backend cannot start
+ * threads under Node (not Layerlab's build, its worker files missing) or where
+ * WebAssembly has no SIMD (the only threaded binary is the SIMD one).
+ */
+export function planWasmThreads(input: { readonly requested?: number; readonly logicalCores: number; readonly patched: boolean; readonly filesPresent: boolean; readonly simd: boolean }): WasmThreadPlan {
+  const cores = Math.max(1, input.logicalCores);
+  const asked = input.requested !== undefined && input.requested > 0 ? Math.floor(input.requested) : cores;
+  if (asked <= 1) {
+    return cores > 1 ? { threads: 1, note: `The WebAssembly backend runs on 1 thread, as set (layerlab.training.threads or --threads); this machine has ${cores} logical cores.` } : { threads: 1 };
+  }
+  const single = (why: string): WasmThreadPlan => ({ threads: 1, note: `The WebAssembly backend runs on 1 thread: ${why}.` });
+  if (!input.patched) return single("this copy of tfjs-backend-wasm keeps its threads off under Node.js (Layerlab's build turns them on: run the bundled trainer, dist/trainer.cjs)");
+  if (!input.filesPresent) return single(`the threaded build's files (${WASM_THREAD_FILES.join(', ')}) are missing next to the .wasm binaries; rebuild with \`npm run build\``);
+  if (!input.simd) return single('this Node.js has no WebAssembly SIMD, which the threaded build needs');
+  return asked < cores ? { threads: asked, note: `The WebAssembly backend runs on ${asked} of ${cores} logical cores, as set (layerlab.training.threads or --threads).` } : { threads: asked };
+}
+
+/**
+ * The folder with the .wasm binaries: the one given, else this module's folder (the
+ * trainer bundle has them copied beside it, with the threaded build's worker files),
+ * else the installed package's dist/.
  */
 function wasmDirectory(options: LoaderOptions): string {
   const complete = (dir: string): boolean => WASM_BINARIES.every((file) => existsSync(join(dir, file)));
@@ -401,14 +437,13 @@ function wasmDirectory(options: LoaderOptions): string {
     if (!complete(options.wasmPath)) throw new Error(`${WASM_BINARIES.join(' and ')} are not both in ${options.wasmPath}`);
     return options.wasmPath;
   }
-  const candidates: string[] = [];
+  const base = options.from ?? defaultBase();
+  const candidates: string[] = [dirname(base.startsWith('file:') ? fileURLToPath(base) : base)];
   try {
     candidates.push(join(dirname(moduleRequire(options.from).resolve(`${WASM_PACKAGE}/package.json`)), 'dist'));
   } catch {
-    // not installed as a package: a bundle with the binaries beside it
+    // not installed as a package: only the bundle's own copies
   }
-  const base = options.from ?? defaultBase();
-  candidates.push(dirname(base.startsWith('file:') ? fileURLToPath(base) : base));
   const found = candidates.find(complete);
   if (!found) throw new Error(`${WASM_BINARIES[0]} was found neither in ${candidates.join(' nor in ')}`);
   return found;
@@ -423,10 +458,24 @@ async function loadWasm(options: LoaderOptions): Promise<WasmLoad> {
   // Pointing at the shipped binaries keeps the backend from fetching anything.
   const dir = wasmDirectory(options);
   wasmPackage.setWasmPaths(dir.endsWith(sep) ? dir : dir + sep);
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const plan = planWasmThreads({
+    ...(options.threads !== undefined ? { requested: options.threads } : {}),
+    logicalCores: availableParallelism(),
+    patched: wasmPackage.nodeThreads === true,
+    filesPresent: WASM_THREAD_FILES.every((file) => existsSync(join(dir, file))),
+    simd,
+  });
+  if (plan.threads > 1) {
+    // tfjs-backend-wasm answers false under Node; Layerlab's build makes it true.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasmPackage.setThreadsCount(plan.threads);
+  }
   const kernels = registerWasmTrainingKernels(tf);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { tf, threads: wasmPackage.getThreadsCount(), simd: simd === true, kernels: [...kernels.added, ...kernels.replaced] };
+  const threads = wasmPackage.getThreadsCount();
+  const threadsNote = threads < plan.threads ? `The WebAssembly backend asked for ${plan.threads} threads and runs ${threads}.` : plan.note;
+  return { tf, threads, ...(threadsNote ? { threadsNote } : {}), simd, kernels: [...kernels.added, ...kernels.replaced] };
 }
 
 async function loadCpu(): Promise<Tf> {
