@@ -259,7 +259,11 @@ async function main(): Promise<void> {
   printProfile(await vggStepProfile(tf, backend));
 }
 
-if (childThreads !== undefined) await child(childThreads);
-else await main();
-// The wasm backend's worker threads would keep the process alive.
-process.exit(0);
+// Bundled as CommonJS (no top-level await). The wasm backend's worker threads would keep the process alive.
+(childThreads !== undefined ? child(childThreads) : main()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -30,7 +30,17 @@ const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 /** What the trainer's bundle and the training benchmark's share: TensorFlow.js with threaded wasm, native packages outside. */
-const trainerBundle = { ...common, outdir: 'dist', external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], plugins: [wasmNodeThreads] };
+const trainerBundle = {
+  ...common,
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  plugins: [wasmNodeThreads],
+  // The sources are ESM and use import.meta.url to find packages and files; in CommonJS that is this file's URL.
+  define: { 'import.meta.url': '__layerlabModuleUrl' },
+  banner: { js: 'const __layerlabModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
 
 await Promise.all([
   build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
@@ -39,14 +49,9 @@ await Promise.all([
   build({
     ...trainerBundle,
     entryPoints: { trainer: 'language-server/src/training/trainer-main.ts' },
-    format: 'cjs',
-    outExtension: { '.js': '.cjs' },
-    // The sources are ESM and use import.meta.url to find packages and files; in CommonJS that is this file's URL.
-    define: { 'import.meta.url': '__layerlabModuleUrl' },
-    banner: { js: 'const __layerlabModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   }),
   // bench:train runs bundled, so that it measures the same threaded backend as the trainer.
-  build({ ...trainerBundle, entryPoints: { 'bench-train': 'scripts/bench-train.ts' }, format: 'esm', outExtension: { '.js': '.mjs' }, define: {}, banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
+  build({ ...trainerBundle, entryPoints: { 'bench-train': 'scripts/bench-train.ts' } }),
   build({ entryPoints: { 'training-view': 'media/view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'training-view': 'media/view/view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),

@@ -74,6 +74,8 @@ export async function profileKernels(tf: Tf, backendName: string, work: () => Pr
   const totals = new Map<string, { calls: number; ms: number; flops: number; flopsKnown: boolean }>();
   const originals = tf.getKernelsForBackend(backendName);
   let depth = 0;
+  // LAYERLAB_PROFILE_TRACE=Sum,Mean prints each call of those kernels.
+  const traced = new Set((process.env['LAYERLAB_PROFILE_TRACE'] ?? '').split(',').filter(Boolean));
   for (const kernel of originals) {
     const inner = kernel.kernelFunc;
     tf.unregisterKernel(kernel.kernelName, backendName);
@@ -88,6 +90,7 @@ export async function profileKernels(tf: Tf, backendName: string, work: () => Pr
           const ms = performance.now() - started;
           const entry = totals.get(kernel.kernelName) ?? { calls: 0, ms: 0, flops: 0, flopsKnown: true };
           const flops = flopsOf(kernel.kernelName, args.inputs as Record<string, unknown>, (args.attrs ?? {}) as Record<string, unknown>, result);
+          if (traced.has(kernel.kernelName)) console.log(`${kernel.kernelName} ${Object.entries(args.inputs).map(([k, v]) => `${k}[${(v as TensorInfo).shape.join(',')}]`).join(' ')} ${JSON.stringify(args.attrs)} ${ms.toFixed(2)} ms`);
           entry.calls++;
           entry.ms += ms;
           if (flops === undefined) entry.flopsKnown = false;

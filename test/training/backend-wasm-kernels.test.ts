@@ -307,6 +307,81 @@ describe('wasm training kernels', () => {
   });
 });
 
+describe('kernels on the wasm heap', () => {
+  // The shapes a training step reduces: batch-norm statistics and gradients (leading axes, pooled),
+  // bias gradients of Dense, losses (everything), global pooling (middle axes), odd sizes, batch 1.
+  const reductions: { shape: number[]; axis: number | number[] | null; keepDims?: boolean }[] = [
+    { shape: [8, 28, 28, 32], axis: [0, 1, 2] },
+    { shape: [1, 7, 9, 5], axis: [0, 1, 2], keepDims: true },
+    { shape: [16, 13, 11, 12], axis: [-4, -3, -2] },
+    { shape: [37, 10], axis: 0 },
+    { shape: [37, 10], axis: -1 },
+    { shape: [4, 9, 9, 130], axis: [1, 2] },
+    { shape: [4, 130, 140], axis: [1, 2] },
+    { shape: [2, 3, 5, 7], axis: null },
+    { shape: [300, 400], axis: [0, 1] },
+  ];
+
+  it('Sum and Mean match cpu over adjacent axes (pooled, streamed and whole), keepDims, negative axes', async (t) => {
+    for (const [i, r] of reductions.entries()) {
+      const data = values(r.shape, 1500 + i);
+      for (const op of ['sum', 'mean'] as const) {
+        await compare(t, `${op === 'sum' ? 'Sum' : 'Mean'} [${r.shape}] axis ${JSON.stringify(r.axis)}`, () => tf[op](tf.tensor(data, r.shape), r.axis ?? undefined, r.keepDims ?? false), 1e-5);
+      }
+    }
+  });
+
+  it('Sum over axes that are not adjacent, and of int32, falls back to the shipped kernel', async (t) => {
+    await compare(t, 'Sum(fallback) [3,4,5] axis [0,2]', () => tf.sum(tf.tensor(values([3, 4, 5], 1600), [3, 4, 5]), [0, 2]), 1e-5);
+    await compare(t, 'Sum(int32)', () => tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0), 0);
+  });
+
+  it('MaxPoolGrad matches cpu (2×2 and 3×3 windows, strides 1–3, same and valid, odd sizes, batch 1)', async (t) => {
+    const cases: { x: Shape4; size: number; stride: number; pad: 'same' | 'valid' }[] = [
+      { x: [4, 28, 28, 8], size: 2, stride: 2, pad: 'valid' },
+      { x: [1, 7, 7, 3], size: 2, stride: 2, pad: 'valid' },
+      { x: [2, 7, 9, 5], size: 2, stride: 2, pad: 'same' },
+      { x: [2, 9, 9, 4], size: 3, stride: 2, pad: 'same' },
+      { x: [3, 6, 6, 2], size: 3, stride: 1, pad: 'valid' },
+      { x: [1, 10, 11, 3], size: 3, stride: 3, pad: 'same' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const x = values(c.x, 1700 + i);
+      await compare(t, `MaxPoolGrad x [${c.x}] ${c.size}×${c.size} stride ${c.stride} ${c.pad}`, () => tf.grad((xt: Tensor) => tf.sum(tf.mul(tf.maxPool(xt as TfModule.Tensor4D, c.size, c.stride, c.pad), tf.tensor(values(outShapeOf(c), 1800 + i), outShapeOf(c)))))(tf.tensor(x, c.x)), 1e-6);
+    }
+  });
+
+  it('MaxPoolGrad routes a tie to the first maximum of the window, as TensorFlow does', async (t) => {
+    // Every window of a ReLU's zeros is a tie.
+    await compare(t, 'MaxPoolGrad ties', () => tf.grad((xt: Tensor) => tf.sum(tf.mul(tf.maxPool(xt as TfModule.Tensor4D, 2, 2, 'valid'), tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]))))(tf.zeros([1, 4, 4, 1])), 0);
+  });
+
+  it('FusedBatchNorm matches cpu with and without scale and offset', async (t) => {
+    const shape = [4, 6, 6, 5];
+    const x = values(shape, 1900);
+    const channel = (seed: number, positive = false) => tf.tensor1d(Array.from(values([5], seed), (v) => (positive ? Math.abs(v) + 0.1 : v)));
+    await compare(t, 'FusedBatchNorm full', () => tf.batchNorm(tf.tensor(x, shape), channel(1901), channel(1902, true), channel(1903), channel(1904), 1e-3));
+    await compare(t, 'FusedBatchNorm bare', () => tf.batchNorm(tf.tensor(x, shape), channel(1905), channel(1906, true), undefined, undefined, 1e-3));
+  });
+
+  it('Identity and a same-dtype Cast share the data; values stay right after the input is freed', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    const x = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(x);
+    const cast = tf.cast(x, 'float32');
+    const toInt = tf.cast(x, 'int32');
+    x.dispose();
+    assert.deepEqual([...copy.dataSync()], [1, 2, 3]);
+    assert.deepEqual([...cast.dataSync()], [1, 2, 3]);
+    assert.equal(toInt.dtype, 'int32');
+    tf.dispose([copy, cast, toInt]);
+  });
+});
+
+function outShapeOf(c: { x: Shape4; size: number; stride: number; pad: 'same' | 'valid' }): Shape4 {
+  return [c.x[0], outSize(c.x[1], c.size, c.stride, 1, c.pad), outSize(c.x[2], c.size, c.stride, 1, c.pad), c.x[3]];
+}
+
 describe('gradients of the ops that use them', () => {
   it('conv2d: d/dx and d/dfilter match cpu', async (t) => {
     let seed = 900;

@@ -34,6 +34,8 @@ test('layerlab tune: usage errors exit with 2 and say what is wrong', async () =
     [['tune'], /expected exactly one FILE/],
     [['tune', 'a.model', 'b.model'], /expected exactly one FILE/],
     [['tune', 'x.model', '--limit', '0'], /--limit must be a positive whole number/],
+    [['tune', 'x.model', '--threads', '0'], /--threads must be a positive whole number, got 0/],
+    [['train', 'x.model', '--threads', 'all'], /--threads must be a positive whole number, got all/],
     [['tune', 'x.model', '--backend', 'tpu'], /unknown backend tpu/],
     [['tune', 'x.model', '--bogus'], /Unknown option '--bogus'/],
     [['tune', join(tmpdir(), 'no-such-file.model')], /cannot read/],

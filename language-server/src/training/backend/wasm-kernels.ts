@@ -22,6 +22,7 @@
  * Nothing here loads TensorFlow.js: the module is passed in.
  */
 import type * as TfModule from '@tensorflow/tfjs';
+import { HEAP_KERNELS, heapKernels } from './wasm-heap-kernels.js';
 
 export type Tf = typeof TfModule;
 type Tensor = TfModule.Tensor;
@@ -43,7 +44,7 @@ export const ADDED_KERNELS = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
 ] as const;
-export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul'] as const;
+export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul', ...HEAP_KERNELS] as const;
 
 export interface WasmKernelOptions {
   /**
@@ -102,6 +103,7 @@ export function registerWasmTrainingKernels(tf: Tf, options: WasmKernelOptions =
     replace('Conv2DBackpropInput', (original) => conv2dBackpropInput(tf, original));
     replace('Tile', (original) => tile(tf, original));
     replace('BatchMatMul', (original) => batchMatMul(tf, original));
+    for (const [name, make] of Object.entries(heapKernels(tf))) replace(name, make);
   }
 
   const registration: WasmKernelRegistration = {

@@ -1,0 +1,287 @@
+/**
+ * Kernels for the WebAssembly backend that read and write its heap directly:
+ * the memory-bound steps of a training step that the shipped kernels do slowly.
+ *
+ * - `Sum` and `Mean` over a run of adjacent axes (batch normalisation's
+ *   statistics and gradients, bias gradients, losses): the last two reduced axes
+ *   by XNNPACK's average pooling (SIMD, on every thread), the rest in one streaming
+ *   pass with float64 accumulators. The shipped kernels first transpose the reduced
+ *   axes to the end, which costs more than the reduction (26–34 ms for a
+ *   128×28×28×32 batch-norm sum, against about 2 ms).
+ * - `MaxPoolGrad`: routes each gradient to the first maximum of its window in
+ *   one pass, as TensorFlow does; the shipped kernel is generic and slow.
+ * - `FusedBatchNorm`: one multiply and one add by per-channel vectors.
+ * - `Identity`, and `Cast` to the same dtype: share the input's memory (as the cpu
+ *   and WebGL backends do) instead of copying it; the optimizers and gradients call
+ *   them hundreds of times a step.
+ *
+ * Each falls back to the shipped kernel outside the cases it covers, and each
+ * is checked against the cpu backend in test/training/backend-wasm-kernels.test.ts.
+ */
+import type * as TfModule from '@tensorflow/tfjs';
+
+type Tf = typeof TfModule;
+type TensorInfo = TfModule.TensorInfo;
+type DataId = TensorInfo['dataId'];
+type KernelFunc = TfModule.KernelFunc;
+type NamedTensorInfoMap = TfModule.NamedTensorInfoMap;
+
+/** What these kernels use of tfjs-backend-wasm's BackendWasm (public methods, not in its typings here). */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: TfModule.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: DataId): void;
+}
+
+function heapOf(backend: unknown): WasmHeap | undefined {
+  if (typeof backend !== 'object' || backend === null) return undefined;
+  const candidate = backend as Partial<Record<keyof WasmHeap, unknown>>;
+  return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function' && typeof candidate.incRef === 'function' ? (backend as WasmHeap) : undefined;
+}
+
+function tensorInfo(inputs: NamedTensorInfoMap, name: string): TensorInfo | undefined {
+  return inputs[name];
+}
+
+function floats(heap: WasmHeap, info: TensorInfo): Float32Array {
+  const array = heap.typedArrayFromHeap(info);
+  if (!(array instanceof Float32Array)) throw new Error(`wasm heap kernel: expected float32 data, got ${info.dtype}`);
+  return array;
+}
+
+function product(shape: readonly number[], from = 0, to = shape.length): number {
+  let n = 1;
+  for (let i = from; i < to; i++) n *= shape[i] ?? 1;
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// Reductions
+
+/** The reduced axes as [first, last] when they are adjacent (after normalising negatives), else undefined. */
+export function adjacentAxes(axis: number | readonly number[] | null | undefined, rank: number): [number, number] | undefined {
+  // No axis: every axis, as tf.sum(x) means.
+  const given = axis === null || axis === undefined ? Array.from({ length: rank }, (_, i) => i) : typeof axis === 'number' ? [axis] : [...axis];
+  const list = given.map((a) => (a < 0 ? a + rank : a));
+  if (list.length === 0) return undefined;
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  const first = sorted[0] ?? 0;
+  const last = sorted[sorted.length - 1] ?? 0;
+  if (first < 0 || last >= rank || last - first + 1 !== sorted.length) return undefined;
+  return [first, last];
+}
+
+/**
+ * Sums x viewed as [outer, reduced, inner] over its middle axis into out [outer, inner],
+ * with float64 accumulators (the input is read once, in order).
+ */
+export function reduceMiddle(x: Float32Array, outer: number, reduced: number, inner: number, out: Float32Array, scale: number): void {
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      const base = o * reduced;
+      const end = base + reduced;
+      let i = base;
+      for (; i + 3 < end; i += 4) {
+        s0 += x[i] as number;
+        s1 += x[i + 1] as number;
+        s2 += x[i + 2] as number;
+        s3 += x[i + 3] as number;
+      }
+      for (; i < end; i++) s0 += x[i] as number;
+      out[o] = (s0 + s1 + s2 + s3) * scale;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    let at = o * reduced * inner;
+    for (let r = 0; r < reduced; r++) {
+      for (let i = 0; i < inner; i++) acc[i] = (acc[i] as number) + (x[at + i] as number);
+      at += inner;
+    }
+    const outBase = o * inner;
+    for (let i = 0; i < inner; i++) out[outBase + i] = (acc[i] as number) * scale;
+  }
+}
+
+function reduction(tf: Tf, original: KernelFunc, mean: boolean): KernelFunc {
+  return (args) => {
+    const heap = heapOf(args.backend);
+    const x = tensorInfo(args.inputs, 'x');
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[] | null | undefined; keepDims: boolean };
+    if (!heap || !x || x.dtype !== 'float32' || !(x instanceof tf.Tensor)) return original(args);
+    const rank = x.shape.length;
+    const span = rank === 0 ? undefined : adjacentAxes(axis, rank);
+    if (!span) return original(args);
+    const [first, last] = span;
+    const outer = product(x.shape, 0, first);
+    const reduced = product(x.shape, first, last + 1);
+    const inner = product(x.shape, last + 1);
+    if (reduced === 0) return original(args);
+    const outShape = keepDims ? x.shape.map((size: number, i: number) => (i >= first && i <= last ? 1 : size)) : [...x.shape.slice(0, first), ...x.shape.slice(last + 1)];
+    const scale = mean ? 1 / reduced : 1;
+    if (reduced * inner >= POOLED_REDUCTION_MIN && inner > 1 && last > first) {
+      // The last two reduced axes by XNNPACK's average pooling (SIMD, on every thread), the rest here.
+      const rows = x.shape[last - 1] ?? 1;
+      const cols = x.shape[last] ?? 1;
+      const rest = reduced / (rows * cols);
+      const pooled = tf.tidy(() => tf.avgPool(tf.reshape(x, [outer * rest, rows, cols, inner]) as TfModule.Tensor4D, [rows, cols], [rows, cols], 'valid'));
+      const out = heap.makeOutput(outShape, 'float32');
+      reduceMiddle(floats(heap, pooled), outer, rest, inner, floats(heap, out), scale * rows * cols);
+      pooled.dispose();
+      return out;
+    }
+    const out = heap.makeOutput(outShape, 'float32');
+    // Views after the allocation: it may have grown (and so replaced) the heap.
+    reduceMiddle(floats(heap, x), outer, reduced, inner, floats(heap, out), scale);
+    return out;
+  };
+}
+
+// ---------------------------------------------------------------------------
+// MaxPoolGrad
+
+interface MaxPoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | TfModule.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * dx of a 2-D max pooling (NHWC, no dilation, as Keras pools): each output gradient
+ * goes to the first maximum (row-major) of its window among the input positions the
+ * window covers. The channels are the inner loop, so every read is sequential.
+ */
+export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: TfModule.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  dx.fill(0);
+  const rowStride = inWidth * channels;
+  const imageStride = inHeight * rowStride;
+  const best = new Float32Array(channels);
+  const where = new Int32Array(channels);
+  let dyAt = 0;
+  for (let n = 0; n < batchSize; n++) {
+    const image = n * imageStride;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const yStart = oy * strideHeight - top;
+      const yFrom = Math.max(0, yStart);
+      const yTo = Math.min(inHeight, yStart + effectiveFilterHeight);
+      for (let ox = 0; ox < outWidth; ox++, dyAt += channels) {
+        const xStart = ox * strideWidth - left;
+        const xFrom = Math.max(0, xStart);
+        const xTo = Math.min(inWidth, xStart + effectiveFilterWidth);
+        best.fill(Number.NEGATIVE_INFINITY);
+        where.fill(-1);
+        for (let y = yFrom; y < yTo; y++) {
+          for (let xx = xFrom; xx < xTo; xx++) {
+            const at = image + y * rowStride + xx * channels;
+            for (let c = 0; c < channels; c++) {
+              const value = x[at + c] as number;
+              if (value > (best[c] as number)) {
+                best[c] = value;
+                where[c] = at + c;
+              }
+            }
+          }
+        }
+        for (let c = 0; c < channels; c++) {
+          const target = where[c] as number;
+          if (target >= 0) dx[target] = (dx[target] as number) + (dy[dyAt + c] as number);
+        }
+      }
+    }
+  }
+}
+
+function maxPoolGrad(tf: Tf, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const heap = heapOf(args.backend);
+    const dy = tensorInfo(args.inputs, 'dy');
+    const input = tensorInfo(args.inputs, 'input');
+    const a = args.attrs as unknown as MaxPoolGradAttrs;
+    if (!heap || !dy || !input || input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4) return original(args);
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return original(args);
+    const out = heap.makeOutput([...input.shape], 'float32');
+    maxPoolGradInto(floats(heap, input), floats(heap, dy), floats(heap, out), info);
+    return out;
+  };
+}
+
+// ---------------------------------------------------------------------------
+// FusedBatchNorm
+
+/**
+ * y = (x − mean)·scale/√(variance + ε) + offset as one multiply and one add of x by
+ * per-channel vectors (XNNPACK's broadcasting ops), the vectors computed first; the
+ * shipped kernel does the whole formula per element.
+ */
+function fusedBatchNorm(tf: Tf, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const names = ['x', 'mean', 'variance'] as const;
+    const [x, mean, variance] = names.map((name) => args.inputs[name]);
+    const scale = args.inputs['scale'];
+    const offset = args.inputs['offset'];
+    const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
+    const all = [x, mean, variance, scale, offset].filter((t): t is TensorInfo => t !== undefined);
+    if (!x || !mean || !variance || !all.every((t) => t instanceof tf.Tensor && t.dtype === 'float32')) return original(args);
+    const channels = x.shape[x.shape.length - 1] ?? 0;
+    // Per-channel statistics only (what BatchNormalization passes); anything else the shipped kernel broadcasts.
+    if (!all.slice(1).every((t) => t.shape.length === 1 && t.shape[0] === channels)) return original(args);
+    return tf.tidy(() => {
+      let factor = tf.rsqrt(tf.add(variance as TfModule.Tensor, varianceEpsilon));
+      if (scale) factor = tf.mul(factor, scale as TfModule.Tensor);
+      let shift = tf.neg(tf.mul(mean as TfModule.Tensor, factor));
+      if (offset) shift = tf.add(shift, offset as TfModule.Tensor);
+      return tf.add(tf.mul(x as TfModule.Tensor, factor), shift);
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Identity
+
+function identity(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const heap = heapOf(args.backend);
+    const x = tensorInfo(args.inputs, 'x');
+    if (!heap || !x || x.dtype === 'string' || x.dtype === 'complex64') return original(args);
+    heap.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** Below this many elements per output row the pass here beats an extra kernel call. */
+const POOLED_REDUCTION_MIN = 1 << 14;
+
+export const HEAP_KERNELS = ['Sum', 'Mean', 'MaxPoolGrad', 'FusedBatchNorm', 'Identity', 'Cast'] as const;
+
+/** A cast to the dtype the tensor already has shares its memory, as the cpu backend does; the shipped kernel copies. */
+function cast(original: KernelFunc): KernelFunc {
+  const share = identity(original);
+  return (args) => {
+    const x = tensorInfo(args.inputs, 'x');
+    const { dtype } = args.attrs as unknown as { dtype: TfModule.DataType };
+    return x && x.dtype === dtype ? share(args) : original(args);
+  };
+}
+
+/** Kernel name → the replacement, given the shipped kernel to fall back on. */
+export function heapKernels(tf: Tf): Record<(typeof HEAP_KERNELS)[number], (original: KernelFunc) => KernelFunc> {
+  return {
+    Sum: (original) => reduction(tf, original, false),
+    Mean: (original) => reduction(tf, original, true),
+    MaxPoolGrad: (original) => maxPoolGrad(tf, original),
+    FusedBatchNorm: (original) => fusedBatchNorm(tf, original),
+    Identity: (original) => identity(original),
+    Cast: (original) => cast(original),
+  };
+}
