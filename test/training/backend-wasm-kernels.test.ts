@@ -123,6 +123,8 @@ const convCases: { x: Shape4; f: Shape4 }[] = [
   { x: [3, 8, 6, 2], f: [2, 3, 2, 5] },
   { x: [1, 5, 9, 4], f: [1, 1, 4, 3] },
   { x: [2, 9, 9, 1], f: [5, 5, 1, 2] },
+  // Far fewer channels in than out: at stride 1 the filter gradient takes the swapped form (x packed as the filter).
+  { x: [3, 10, 10, 2], f: [3, 3, 2, 16] },
 ];
 const settings = [1, 2].flatMap((stride) => (['same', 'valid'] as const).map((pad) => ({ stride, pad })));
 
