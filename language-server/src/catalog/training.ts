@@ -26,7 +26,7 @@ export const trainSettings: readonly SettingSpec[] = [
   { name: 'reduce_lr', type: 'callback', callback: 'ReduceLROnPlateau', doc: 'Lower the learning rate on a plateau: `ReduceLROnPlateau(monitor=val_loss, factor=0.1, patience=10)`.', default: 'none' },
   { name: 'augment', type: 'augment', doc: 'Data augmentation during training: `Augment(rotation=10, width_shift=0.1, height_shift=0.1, zoom=0.2, horizontal_flip=true)`.', default: 'none' },
   { name: 'shuffle', type: 'bool', doc: 'Shuffle the training data every epoch.', default: 'true' },
-  { name: 'seed', type: 'int', min: 0, doc: 'Seed for weight initialisation, shuffling and augmentation.', default: 'random' },
+  { name: 'seed', type: 'int', min: 0, doc: 'Seed for weight initialisation, dropout, shuffling and augmentation: the same seed trains to the same numbers on the same backend.', default: '1' },
   { name: 'search', type: 'search', tuneOnly: true, doc: 'The search strategy: `Hyperband(max_epochs=30, factor=3, iterations=1)`, `RandomSearch(trials=20)` or `GridSearch()`.', default: 'Hyperband()' },
   { name: 'objective', type: 'objective', tuneOnly: true, doc: 'The metric to optimise, e.g. `val_loss` (minimised) or `val_accuracy` (maximised).', default: 'val_loss' },
 ];
