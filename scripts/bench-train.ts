@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
-import { resolveTrainingBackend, type ResolvedBackend } from '../language-server/src/training/backend/index.js';
+import { resolveTrainingBackend } from '../language-server/src/training/backend/index.js';
 import { buildTfModel, type TfGraphModule } from '../language-server/src/training/build-model.js';
 import { trainingConfig, type TrainingConfig } from '../language-server/src/training/config.js';
 import type { ImageDataset } from '../language-server/src/training/data/types.js';
@@ -123,7 +123,7 @@ function conv2dMs(tf: typeof tfjs): number {
 }
 
 /** The kernels of one VGG-style training step at batch 128 (after a warm-up step). */
-async function vggStepProfile(tf: typeof tfjs, backend: ResolvedBackend): Promise<{ total: number; kernels: KernelTiming[] }> {
+async function vggStepProfile(tf: typeof tfjs): Promise<{ total: number; kernels: KernelTiming[] }> {
   const entry = models[2];
   if (!entry) throw new Error('no VGG model');
   const { evaluated } = prepare(entry.source, BATCH);
@@ -141,7 +141,6 @@ async function vggStepProfile(tf: typeof tfjs, backend: ResolvedBackend): Promis
   });
   tf.dispose([x, y]);
   model.dispose();
-  void backend;
   return { total, kernels };
 }
 
@@ -220,7 +219,7 @@ async function main(): Promise<void> {
   const tf = backend.tf as unknown as typeof tfjs;
   console.log(`backend: ${backend.name} on ${backend.device}; batch ${BATCH}; ${cores} logical cores`);
   if (profileOnly) {
-    printProfile(await vggStepProfile(tf, backend));
+    printProfile(await vggStepProfile(tf));
     return;
   }
 
@@ -256,7 +255,7 @@ async function main(): Promise<void> {
     console.log(`batch 32, dense net: Layerlab ${fmtRate(loop)}, bare ${fmtRate(step)}; the loop adds ${overheadMs.toFixed(2)} ms per batch (${((100 * overheadMs) / ((32 / step) * 1000)).toFixed(0)}% of a step)`);
   }
 
-  printProfile(await vggStepProfile(tf, backend));
+  printProfile(await vggStepProfile(tf));
 }
 
 // Bundled as CommonJS (no top-level await). The wasm backend's worker threads would keep the process alive.

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { planWasmThreads } from '../../language-server/src/training/backend/resolve.js';
+import { planWasmThreads, WASM_THREAD_FILES } from '../../language-server/src/training/backend/resolve.js';
 import type { RunRecord } from '../../language-server/src/training/results.js';
 
 const require = createRequire(import.meta.url);
@@ -78,6 +78,8 @@ describe('the build-time transform of tfjs-backend-wasm', () => {
     assert.match(worker, /worker_threads/);
     assert.doesNotThrow(() => new Script(main, { filename: MAIN_SCRIPT }));
     assert.match(main, /^\s*var WasmBackendModuleThreadedSimd = /);
+    // The trainer looks for the same files the build writes.
+    assert.ok(WASM_THREAD_FILES.includes(WORKER_SCRIPT) && WASM_THREAD_FILES.includes(MAIN_SCRIPT), WASM_THREAD_FILES.join(', '));
   });
 });
 

@@ -226,22 +226,23 @@ function maxPoolGrad(tf: Tf, original: KernelFunc): KernelFunc {
  */
 function fusedBatchNorm(tf: Tf, original: KernelFunc): KernelFunc {
   return (args) => {
-    const names = ['x', 'mean', 'variance'] as const;
-    const [x, mean, variance] = names.map((name) => args.inputs[name]);
-    const scale = args.inputs['scale'];
-    const offset = args.inputs['offset'];
+    const float = (name: string): TfModule.Tensor | undefined => {
+      const info = args.inputs[name];
+      return info instanceof tf.Tensor && info.dtype === 'float32' ? info : undefined;
+    };
+    const [x, mean, variance, scale, offset] = ['x', 'mean', 'variance', 'scale', 'offset'].map(float);
     const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
-    const all = [x, mean, variance, scale, offset].filter((t): t is TensorInfo => t !== undefined);
-    if (!x || !mean || !variance || !all.every((t) => t instanceof tf.Tensor && t.dtype === 'float32')) return original(args);
-    const channels = x.shape[x.shape.length - 1] ?? 0;
+    const channels = x?.shape[x.shape.length - 1];
+    const perChannel = (t: TfModule.Tensor | undefined): boolean => t !== undefined && t.shape.length === 1 && t.shape[0] === channels;
     // Per-channel statistics only (what BatchNormalization passes); anything else the shipped kernel broadcasts.
-    if (!all.slice(1).every((t) => t.shape.length === 1 && t.shape[0] === channels)) return original(args);
+    const optionalOk = (name: string, t: TfModule.Tensor | undefined): boolean => (args.inputs[name] === undefined ? true : perChannel(t));
+    if (!x || !mean || !variance || !perChannel(mean) || !perChannel(variance) || !optionalOk('scale', scale) || !optionalOk('offset', offset)) return original(args);
     return tf.tidy(() => {
-      let factor = tf.rsqrt(tf.add(variance as TfModule.Tensor, varianceEpsilon));
-      if (scale) factor = tf.mul(factor, scale as TfModule.Tensor);
-      let shift = tf.neg(tf.mul(mean as TfModule.Tensor, factor));
-      if (offset) shift = tf.add(shift, offset as TfModule.Tensor);
-      return tf.add(tf.mul(x as TfModule.Tensor, factor), shift);
+      let factor = tf.rsqrt(tf.add(variance, varianceEpsilon));
+      if (scale) factor = tf.mul(factor, scale);
+      let shift = tf.neg(tf.mul(mean, factor));
+      if (offset) shift = tf.add(shift, offset);
+      return tf.add(tf.mul(x, factor), shift);
     });
   };
 }
