@@ -205,7 +205,7 @@ function printProfile(profile: { total: number; kernels: KernelTiming[] }): void
 }
 
 async function child(threads: number): Promise<void> {
-  const backend = await resolveTrainingBackend('wasm', undefined, undefined, threads);
+  const backend = await resolveTrainingBackend('wasm', { threads });
   const tf = backend.tf as unknown as typeof tfjs;
   const rates: Record<string, number> = {};
   for (const entry of models.map(scaled)) rates[entry.name] = await layerlabRate(tf, entry);
@@ -215,7 +215,8 @@ async function child(threads: number): Promise<void> {
 
 async function main(): Promise<void> {
   const cores = availableParallelism();
-  const backend = await resolveTrainingBackend('auto');
+  // Every core for every model: the table compares the threads (the trainer would give the dense net one).
+  const backend = await resolveTrainingBackend('auto', { threads: availableParallelism() });
   const tf = backend.tf as unknown as typeof tfjs;
   console.log(`backend: ${backend.name} on ${backend.device}; batch ${BATCH}; ${cores} logical cores`);
   if (profileOnly) {

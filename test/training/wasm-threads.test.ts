@@ -48,6 +48,14 @@ describe('planWasmThreads', () => {
     assert.match(planWasmThreads({ ...ready, simd: false }).note ?? '', /no WebAssembly SIMD/);
   });
 
+  it('a small model runs on one thread unless the setting asks for more', () => {
+    const small = planWasmThreads({ ...ready, macsPerSample: 101_632 });
+    assert.equal(small.threads, 1);
+    assert.match(small.note ?? '', /the model is small \(101,632 multiply-adds per sample\).*--threads/);
+    assert.equal(planWasmThreads({ ...ready, macsPerSample: 101_632, requested: 4 }).threads, 4);
+    assert.equal(planWasmThreads({ ...ready, macsPerSample: 2_500_000 }).threads, 8);
+  });
+
   it('a one-core machine runs one thread without a note', () => {
     assert.deepEqual(planWasmThreads({ ...ready, logicalCores: 1 }), { threads: 1 });
   });

@@ -58,6 +58,18 @@ function pickTraining(analysis: ReturnType<typeof analyzeText>, model: string | 
 }
 
 /**
+ * Multiply-adds per sample of the model to train (`model`), else of the largest in the file:
+ * what the wasm backend's threads are chosen for. Undefined when none analyses.
+ */
+export function largestMacsPerSample(text: string, model?: string): number | undefined {
+  const macs = analyzeText(text)
+    .models.filter((m) => model === undefined || m.name === model)
+    .map((m) => m.evaluated?.totals.macs)
+    .filter((n): n is number => typeof n === 'number');
+  return macs.length ? Math.max(...macs) : undefined;
+}
+
+/**
  * Trains the models of a `train` block one after another, saving each run under
  * `.layerlab/runs/<time>-<model>/` as it goes.
  */

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { resolveTrainingBackend } from './backend/index.js';
 import { loadDataset } from './data/load.js';
 import { isToTrainer, type FromTrainer } from './protocol.js';
-import { runSession, SessionError } from './session.js';
+import { largestMacsPerSample, runSession, SessionError } from './session.js';
 import { DatasetError, type ProgressListener } from './data/types.js';
 import type { DatasetSpec } from './config.js';
 import { ModelBuildError } from './build-model.js';
@@ -38,7 +38,13 @@ process.on('message', (raw: unknown) => {
   started = true;
   void (async () => {
     try {
-      const backend = await resolveTrainingBackend(raw.backend, raw.nativeModulesPath, dirname(raw.request.file), raw.threads);
+      const macsPerSample = largestMacsPerSample(raw.request.text, raw.request.model);
+      const backend = await resolveTrainingBackend(raw.backend, {
+        projectDir: dirname(raw.request.file),
+        ...(raw.nativeModulesPath ? { nativeModulesPath: raw.nativeModulesPath } : {}),
+        ...(raw.threads ? { threads: raw.threads } : {}),
+        ...(macsPerSample !== undefined ? { macsPerSample } : {}),
+      });
       send({ type: 'backend', name: backend.name, device: backend.device, notes: backend.notes });
       const load = (spec: DatasetSpec, baseDir: string, onProgress: ProgressListener) => loadDataset(spec, { baseDir, onProgress });
       if (raw.type === 'tune') {

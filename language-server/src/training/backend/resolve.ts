@@ -289,8 +289,10 @@ export interface LoaderOptions {
   readonly from?: string;
   /** The folder holding the .wasm binaries (default: the installed package's dist/, else this module's folder). */
   readonly wasmPath?: string;
-  /** Threads of the wasm backend: 0 or absent for every logical core (the `layerlab.training.threads` setting). */
+  /** Threads of the wasm backend: 0 or absent to let Layerlab choose (the `layerlab.training.threads` setting). */
   readonly threads?: number;
+  /** Multiply-adds per sample of the largest model to train, for the choice of threads. */
+  readonly macsPerSample?: number;
 }
 
 interface TfjsNodeBackend {
@@ -399,6 +401,14 @@ const WASM_BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 /** What the threaded build needs beside the binaries under Node (written by scripts/build.mjs). */
 export const WASM_THREAD_FILES = ['tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm-threaded-simd.worker.cjs', 'tfjs-backend-wasm-threaded-simd.js'];
 
+/**
+ * Below this many multiply-adds per sample, the thread pool's wake-ups cost more than the
+ * threads give. Measured on 2 cores, batch 128, samples/s on 1 → 2 threads: the dense
+ * net 784-256-10 (0.20 M) 5,650 → 5,270; a conv net of 0.06 M 2,856 → 2,871; conv and
+ * dense nets of 0.66 M 1,255 → 1,564 and 2,412 → 2,610.
+ */
+export const SMALL_MODEL_MACS = 400_000;
+
 /** What the wasm backend can run threaded here, before it starts. */
 export interface WasmThreadPlan {
   /** Threads to ask the backend for (1: the single-threaded build). */
@@ -413,9 +423,23 @@ export interface WasmThreadPlan {
  * threads under Node (not Layerlab's build, its worker files missing) or where
  * WebAssembly has no SIMD (the only threaded binary is the SIMD one).
  */
-export function planWasmThreads(input: { readonly requested?: number; readonly logicalCores: number; readonly patched: boolean; readonly filesPresent: boolean; readonly simd: boolean }): WasmThreadPlan {
+export function planWasmThreads(input: {
+  readonly requested?: number;
+  readonly logicalCores: number;
+  readonly patched: boolean;
+  readonly filesPresent: boolean;
+  readonly simd: boolean;
+  readonly macsPerSample?: number;
+}): WasmThreadPlan {
   const cores = Math.max(1, input.logicalCores);
-  const asked = input.requested !== undefined && input.requested > 0 ? Math.floor(input.requested) : cores;
+  const set = input.requested !== undefined && input.requested > 0;
+  if (!set && cores > 1 && input.macsPerSample !== undefined && input.macsPerSample < SMALL_MODEL_MACS) {
+    return {
+      threads: 1,
+      note: `The WebAssembly backend runs on 1 thread: the model is small (${input.macsPerSample.toLocaleString('en-US')} multiply-adds per sample), and below ${SMALL_MODEL_MACS.toLocaleString('en-US')} threads cost more than they give; --threads or layerlab.training.threads sets them.`,
+    };
+  }
+  const asked = set ? Math.floor(input.requested ?? 1) : cores;
   if (asked <= 1) {
     return cores > 1 ? { threads: 1, note: `The WebAssembly backend runs on 1 thread, as set (layerlab.training.threads or --threads); this machine has ${cores} logical cores.` } : { threads: 1 };
   }
@@ -461,6 +485,7 @@ async function loadWasm(options: LoaderOptions): Promise<WasmLoad> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const plan = planWasmThreads({
     ...(options.threads !== undefined ? { requested: options.threads } : {}),
+    ...(options.macsPerSample !== undefined ? { macsPerSample: options.macsPerSample } : {}),
     logicalCores: availableParallelism(),
     patched: wasmPackage.nodeThreads === true,
     filesPresent: WASM_THREAD_FILES.every((file) => existsSync(join(dir, file))),
