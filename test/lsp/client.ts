@@ -26,7 +26,7 @@ export class LspClient {
         }
       }
     });
-    connection.onRequest('workspace/configuration', () => [{ shapes: true, parameters: true }, { enabled: false }]);
+    connection.onRequest('workspace/configuration', () => [{ shapes: true, parameters: true }]);
     connection.onRequest('workspace/inlayHint/refresh', () => null);
   }
 
@@ -34,7 +34,7 @@ export class LspClient {
    * Starts `node [nodeFlags] entry [args]`: by default the server's own entry over stdio; for the
    * CLI, `args` are `['lsp', '--stdio']`.
    */
-  static async start(options: { entry?: string; args?: readonly string[]; nodeFlags?: readonly string[] } = {}): Promise<LspClient> {
+  static async start(options: { entry?: string; args?: readonly string[]; nodeFlags?: readonly string[]; initializationOptions?: unknown } = {}): Promise<LspClient> {
     const { entry = join(root, 'out/language-server/src/lsp/bin.js'), args = ['--stdio'], nodeFlags = [] } = options;
     const child = spawn(process.execPath, [...nodeFlags, entry, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     if (!child.stdout || !child.stdin) throw new Error('no stdio');
@@ -45,6 +45,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } }, workspace: { configuration: true } },
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
     })) as { capabilities: Record<string, unknown> };
     client.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});

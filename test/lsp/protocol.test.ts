@@ -113,3 +113,20 @@ test('the shared examples: exact figures and the expected diagnostics', { skip: 
   const titles = lenses.map((l) => l.command?.title ?? '');
   assert.ok(titles.some((t) => t.startsWith('437,610 params (1,152 non-trainable)')), titles.join('\n'));
 });
+
+test('a client that can train (initializationOptions.trainAvailable) gets Train and Tune lenses with default settings', async () => {
+  const trainer = await LspClient.start({ initializationOptions: { trainAvailable: true } });
+  try {
+    const uri = 'file:///tmp/lenses.model';
+    const text = 'model m(units = 32) {\n  input mnist\n  Flatten()\n  Dense(units, activation=relu)\n  Dense(10, activation=softmax)\n}\n\ntrain m {\n  dataset = mnist\n}\n\ntune m {\n  dataset = mnist\n  units in [16, 32]\n}\n';
+    await trainer.open(uri, text);
+    await trainer.diagnosticsFor(uri, 1);
+    // After the server has read the client's settings (which hold no training switch).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const titles = (await trainer.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.command?.title);
+    assert.ok(titles.includes('Train'), titles.join(' | '));
+    assert.ok(titles.includes('Tune'), titles.join(' | '));
+  } finally {
+    await trainer.stop();
+  }
+});

@@ -75,14 +75,9 @@ export function startServer(connection: Connection): void {
 
   const readSettings = async () => {
     if (!capabilities.workspace?.configuration) return;
-    const [hints, training] = (await connection.workspace.getConfiguration([{ section: 'layerlab.inlayHints' }, { section: 'layerlab.training' }])) as [
-      { shapes?: boolean; parameters?: boolean } | null,
-      { enabled?: boolean } | null,
-    ];
-    settings = {
-      inlayHints: { shapes: hints?.shapes ?? true, parameters: hints?.parameters ?? true },
-      trainAvailable: training?.enabled ?? false,
-    };
+    const [hints] = (await connection.workspace.getConfiguration([{ section: 'layerlab.inlayHints' }])) as [{ shapes?: boolean; parameters?: boolean } | null];
+    // Whether Train and Tune lenses are offered is the client's to say (initializationOptions), not a setting.
+    settings = { ...settings, inlayHints: { shapes: hints?.shapes ?? true, parameters: hints?.parameters ?? true } };
   };
 
   connection.onInitialize((params): InitializeResult => {
