@@ -105,7 +105,11 @@ async function bareRate(tf: typeof tfjs, entry: BenchModel, batchSize = BATCH, b
   return count / seconds;
 }
 
-/** Median ms of one Conv2D (batch 128, 28×28, 32 → 32 channels, 3×3, same). */
+/**
+ * Median ms of one Conv2D (batch 128, 28×28, 32 → 32 channels, 3×3, same). The CPU
+ * backends run a kernel synchronously, so it has finished when the op returns; reading
+ * the 12.8 MB result back would time a one-thread copy too.
+ */
 function conv2dMs(tf: typeof tfjs): number {
   const x = tf.randomUniform([128, 28, 28, 32]) as tfjs.Tensor4D;
   const w = tf.randomUniform([3, 3, 32, 32]) as tfjs.Tensor4D;
@@ -113,7 +117,6 @@ function conv2dMs(tf: typeof tfjs): number {
   for (let i = 0; i < (quick ? 4 : 9); i++) {
     const started = performance.now();
     const y = tf.conv2d(x, w, 1, 'same');
-    y.dataSync();
     times.push(performance.now() - started);
     y.dispose();
   }
