@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# System packages of the end-to-end suite (npm run test:e2e), for CI on Debian:
-# the browser, the rg that stands in for @vscode/ripgrep's download, unzip for
-# the packaged VSIX, and what code-server's native modules build with. Installs
-# only what is missing.
+# System packages of the test suites, for CI on Debian: the browser, the rg that
+# stands in for @vscode/ripgrep's download, unzip for the packaged VSIX, and what
+# code-server's native modules build with (the end-to-end suite); clang and lld,
+# with which a test checks that the committed WebAssembly kernels are what their
+# C sources compile to. Installs only what is missing.
 set -euo pipefail
 
-packages=(chromium ripgrep unzip libkrb5-dev build-essential python3 pkg-config)
+packages=(chromium ripgrep unzip libkrb5-dev build-essential python3 pkg-config clang lld)
 
 missing=()
 for package in "${packages[@]}"; do

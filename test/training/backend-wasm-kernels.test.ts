@@ -123,8 +123,13 @@ const convCases: { x: Shape4; f: Shape4 }[] = [
   { x: [3, 8, 6, 2], f: [2, 3, 2, 5] },
   { x: [1, 5, 9, 4], f: [1, 1, 4, 3] },
   { x: [2, 9, 9, 1], f: [5, 5, 1, 2] },
-  // Far fewer channels in than out: at stride 1 the filter gradient takes the swapped form (x packed as the filter).
+  // Output channels in blocks of 8: the filter gradient runs Layerlab's SIMD kernel (input
+  // channels 4 at a time, the rest one by one).
   { x: [3, 10, 10, 2], f: [3, 3, 2, 16] },
+  { x: [2, 7, 7, 6], f: [3, 3, 6, 8] },
+  { x: [2, 9, 9, 4], f: [3, 3, 4, 8] },
+  { x: [3, 8, 7, 8], f: [2, 3, 8, 16] },
+  { x: [1, 6, 6, 12], f: [5, 5, 12, 8] },
 ];
 const settings = [1, 2].flatMap((stride) => (['same', 'valid'] as const).map((pad) => ({ stride, pad })));
 

@@ -19,6 +19,7 @@
  * is checked against the cpu backend in test/training/backend-wasm-kernels.test.ts.
  */
 import type * as TfModule from '@tensorflow/tfjs';
+import { createFilterGradKernel, isWasmMemory, type FilterGradKernel } from './filter-grad.js';
 
 type Tf = typeof TfModule;
 type TensorInfo = TfModule.TensorInfo;
@@ -26,17 +27,22 @@ type DataId = TensorInfo['dataId'];
 type KernelFunc = TfModule.KernelFunc;
 type NamedTensorInfoMap = TfModule.NamedTensorInfoMap;
 
-/** What these kernels use of tfjs-backend-wasm's BackendWasm (public methods, not in its typings here). */
+/** What these kernels use of tfjs-backend-wasm's BackendWasm (public members, not in its typings here). */
 interface WasmHeap {
   makeOutput(shape: number[], dtype: TfModule.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   incRef(dataId: DataId): void;
+  disposeData(dataId: DataId): boolean;
+  /** The emscripten module: its heap is `wasmMemory` (threaded build) or `asm.memory`. */
+  readonly wasm?: { readonly wasmMemory?: unknown; readonly asm?: { readonly memory?: unknown }; readonly tfjs?: { getThreadsCount?(): number } };
 }
 
 function heapOf(backend: unknown): WasmHeap | undefined {
   if (typeof backend !== 'object' || backend === null) return undefined;
   const candidate = backend as Partial<Record<keyof WasmHeap, unknown>>;
-  return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function' && typeof candidate.incRef === 'function' ? (backend as WasmHeap) : undefined;
+  return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function' && typeof candidate.incRef === 'function' && typeof candidate.disposeData === 'function'
+    ? (backend as WasmHeap)
+    : undefined;
 }
 
 function tensorInfo(inputs: NamedTensorInfoMap, name: string): TensorInfo | undefined {
@@ -262,6 +268,61 @@ function identity(original: KernelFunc): KernelFunc {
 
 /** Below this many elements per output row the pass here beats an extra kernel call. */
 const POOLED_REDUCTION_MIN = 1 << 14;
+
+// ---------------------------------------------------------------------------
+// Conv2DBackpropFilter by Layerlab's SIMD kernel
+
+const filterGradKernels = new WeakMap<WasmHeap, FilterGradKernel | null>();
+
+/** The backend's filter-gradient kernel, made on first use (its workers share the heap); null where the heap cannot be reached. */
+function filterGradKernelOf(heap: WasmHeap): FilterGradKernel | null {
+  let kernel = filterGradKernels.get(heap);
+  if (kernel === undefined) {
+    const memory = heap.wasm?.wasmMemory ?? heap.wasm?.asm?.memory;
+    kernel = isWasmMemory(memory) ? createFilterGradKernel(memory, heap.wasm?.tfjs?.getThreadsCount?.() ?? 1) : null;
+    filterGradKernels.set(heap, kernel);
+  }
+  return kernel;
+}
+
+/**
+ * dw of a Conv2D (NHWC, float32) by the SIMD kernel, or undefined where it does not apply
+ * (channel counts it does not block, the heap out of reach): the caller then composes it.
+ */
+export function filterGradientOnHeap(backend: unknown, x: TensorInfo, dy: TensorInfo, info: TfModule.backend_util.Conv2DInfo): TensorInfo | undefined {
+  const heap = heapOf(backend);
+  if (!heap || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+  const kernel = filterGradKernelOf(heap);
+  if (!kernel || !kernel.covers(info.inChannels, info.outChannels)) return undefined;
+  const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
+  const outputs = Array.from({ length: Math.min(kernel.threads, info.batchSize) }, () => heap.makeOutput(shape, 'float32'));
+  // Offsets after every allocation: an allocation may grow (and so replace) the heap's buffer.
+  const offset = (t: TensorInfo): number => heap.typedArrayFromHeap(t).byteOffset;
+  kernel.run(
+    {
+      x: offset(x),
+      dy: offset(dy),
+      batch: info.batchSize,
+      inHeight: info.inHeight,
+      inWidth: info.inWidth,
+      inChannels: info.inChannels,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      outChannels: info.outChannels,
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      dilationHeight: info.dilationHeight,
+      dilationWidth: info.dilationWidth,
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+    },
+    outputs.map(offset),
+  );
+  for (const scratch of outputs.slice(1)) heap.disposeData(scratch.dataId);
+  return outputs[0];
+}
 
 export const HEAP_KERNELS = ['Sum', 'Mean', 'MaxPoolGrad', 'FusedBatchNorm', 'Identity', 'Cast'] as const;
 

@@ -22,7 +22,7 @@
  * Nothing here loads TensorFlow.js: the module is passed in.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import { HEAP_KERNELS, heapKernels } from './wasm-heap-kernels.js';
+import { filterGradientOnHeap, HEAP_KERNELS, heapKernels } from './wasm-heap-kernels.js';
 
 export type Tf = typeof TfModule;
 type Tensor = TfModule.Tensor;
@@ -244,41 +244,6 @@ function convFilterGradient(tf: Tf, x: Tensor4D, dy: Tensor4D, { info, strides, 
   return tf.transpose(g, [1, 2, 0, 3]);
 }
 
-/**
- * The same kernel gradient with the roles swapped, for stride and dilation 1: dy is the
- * image (its output channels as the batch) and the padded x the filter, so XNNPACK
- * packs x, not dy, as the filter: less work where x has far fewer channels than dy
- * (the first convolution of a network, 1 or 3 channels in).
- * Out[co, p, q, ci] = Σ dy[n, p+u−(kh−1), q+v−(kw−1), co]·xp[n, u, v, ci] = dW[kh−1−p, kw−1−q, ci, co].
- */
-function convFilterGradientSwapped(tf: Tf, x: Tensor4D, dy: Tensor4D, { info }: ConvGeometry): Tensor4D {
-  const rows = filterGradientPadding(info.inHeight, info.padInfo.top, info.filterHeight, info.outHeight, 1, 1);
-  const cols = filterGradientPadding(info.inWidth, info.padInfo.left, info.filterWidth, info.outWidth, 1, 1);
-  const { x: cropped, pad } = cropForPadding(tf, x, rows, cols);
-  const padded = pad.every(([before, after]) => before === 0 && after === 0) ? cropped : tf.pad(cropped, pad);
-  const filter = tf.transpose(padded, [1, 2, 0, 3]);
-  const image = tf.transpose(dy, [3, 1, 2, 0]);
-  const kh = info.filterHeight - 1;
-  const kw = info.filterWidth - 1;
-  const out = tf.conv2d(image, filter, 1, [
-    [0, 0],
-    [kh, kh],
-    [kw, kw],
-    [0, 0],
-  ]);
-  return tf.reverse(tf.transpose(out, [1, 2, 3, 0]), [0, 1]);
-}
-
-/**
- * Whether the swapped form pays: x (padded) at most a quarter of dy. Measured on a VGG-style step:
- * 1 → 32 channels at 28×28, 67 → 57 ms; 32 → 64 at 14×14, 66 → 73–84 ms (the transpose of dy costs more there).
- */
-function swapPaysOff({ info, strides, dilations }: ConvGeometry): boolean {
-  if (strides[0] !== 1 || strides[1] !== 1 || dilations[0] !== 1 || dilations[1] !== 1) return false;
-  const paddedX = (info.outHeight + info.filterHeight - 1) * (info.outWidth + info.filterWidth - 1) * info.inChannels;
-  return 4 * paddedX <= info.outHeight * info.outWidth * info.outChannels;
-}
-
 /** Kernel gradient of a DepthwiseConv2D, [kh, kw, C, M], from x [N, H, W, C] and dy [N, oh, ow, C·M]. */
 function depthwiseFilterGradient(tf: Tf, x: Tensor4D, dy: Tensor4D, { info, strides, dilations }: ConvGeometry): Tensor4D {
   const [n, h, w, c] = x.shape;
@@ -368,17 +333,22 @@ function toNHWC(tf: Tf, t: Tensor4D, dataFormat: string): Tensor4D {
 }
 
 function conv2dBackpropFilter(tf: Tf): KernelFunc {
-  return ({ inputs, attrs }) => {
+  return ({ inputs, attrs, backend }) => {
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
     const x0 = as4D(input(tf, inputs, 'x'));
     const dy0 = as4D(input(tf, inputs, 'dy'));
+    if (a.dataFormat !== 'NCHW') {
+      const info = convInfo(tf, x0.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false);
+      checkOutputShape(info, dy0);
+      const direct = filterGradientOnHeap(backend, x0, dy0, info);
+      if (direct) return direct;
+    }
     return tf.tidy(() => {
       const x = toNHWC(tf, x0, a.dataFormat);
       const dy = toNHWC(tf, dy0, a.dataFormat);
       const info = convInfo(tf, x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false);
       checkOutputShape(info, dy);
-      const g = geometry(info);
-      return swapPaysOff(g) ? convFilterGradientSwapped(tf, x, dy, g) : convFilterGradient(tf, x, dy, g);
+      return convFilterGradient(tf, x, dy, geometry(info));
     });
   };
 }
