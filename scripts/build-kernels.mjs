@@ -2,7 +2,7 @@
 // with clang for wasm32 + SIMD128, twice: for the backend's shared memory (threaded build) and
 // for its unshared one, and writes them base64-encoded into <name>-wasm.ts beside the source,
 // which is committed: building the project needs no C compiler. Run it after changing a kernel
-// (Debian: apt-get install clang lld); test/training/filter-grad.test.ts checks that the
+// (Debian: apt-get install clang lld); test/training/simd-kernels.test.ts checks that the
 // committed module is what the source compiles to.
 // Usage: node scripts/build-kernels.mjs [--check]
 import { execFileSync } from 'node:child_process';
@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = 'language-server/src/training/backend/kernels';
-const kernels = [{ name: 'filter-grad', exportName: 'FILTER_GRAD_WASM' }];
+const kernels = [{ name: 'simd', exportName: 'SIMD_WASM' }];
 
 function compile(source, shared) {
   const out = join(mkdtempSync(join(tmpdir(), 'layerlab-kernel-')), 'kernel.wasm');
   const memory = shared ? ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'] : [];
-  execFileSync('clang', ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', ...memory, '-o', out, source]);
+  execFileSync('clang', ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-ffreestanding', '-fno-builtin', '-Wl,--no-entry', '-Wl,--import-memory', ...memory, '-o', out, source]);
   return readFileSync(out).toString('base64');
 }
 

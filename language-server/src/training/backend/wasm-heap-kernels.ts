@@ -9,7 +9,8 @@
  *   axes to the end, which costs more than the reduction (26–34 ms for a
  *   128×28×28×32 batch-norm sum, against about 2 ms).
  * - `MaxPoolGrad`: routes each gradient to the first maximum of its window in
- *   one pass, as TensorFlow does; the shipped kernel is generic and slow.
+ *   one pass, as TensorFlow does (Layerlab's SIMD kernel on every thread, 4 channels
+ *   at a time; otherwise in JavaScript); the shipped kernel is generic and slow.
  * - `FusedBatchNorm`: one multiply and one add by per-channel vectors.
  * - `Identity`, and `Cast` to the same dtype: share the input's memory (as the cpu
  *   and WebGL backends do) instead of copying it; the optimizers and gradients call
@@ -19,7 +20,7 @@
  * is checked against the cpu backend in test/training/backend-wasm-kernels.test.ts.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import { createFilterGradKernel, isWasmMemory, type FilterGradKernel } from './filter-grad.js';
+import { createSimdKernels, isWasmMemory, type SimdKernels } from './simd-kernels.js';
 
 type Tf = typeof TfModule;
 type TensorInfo = TfModule.TensorInfo;
@@ -217,7 +218,26 @@ function maxPoolGrad(tf: Tf, original: KernelFunc): KernelFunc {
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return original(args);
     const out = heap.makeOutput([...input.shape], 'float32');
-    maxPoolGradInto(floats(heap, input), floats(heap, dy), floats(heap, out), info);
+    const kernels = simdKernelsOf(heap);
+    if (kernels && kernels.coversMaxPoolGrad(info.inChannels) && info.dilationHeight === 1 && info.dilationWidth === 1) {
+      kernels.maxPoolGrad({
+        x: offsetOf(heap, input),
+        dy: offsetOf(heap, dy),
+        dx: offsetOf(heap, out),
+        batch: info.batchSize,
+        inHeight: info.inHeight,
+        inWidth: info.inWidth,
+        channels: info.inChannels,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+        filterHeight: info.effectiveFilterHeight,
+        filterWidth: info.effectiveFilterWidth,
+        strideHeight: info.strideHeight,
+        strideWidth: info.strideWidth,
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+      });
+    } else maxPoolGradInto(floats(heap, input), floats(heap, dy), floats(heap, out), info);
     return out;
   };
 }
@@ -272,17 +292,22 @@ const POOLED_REDUCTION_MIN = 1 << 14;
 // ---------------------------------------------------------------------------
 // Conv2DBackpropFilter by Layerlab's SIMD kernel
 
-const filterGradKernels = new WeakMap<WasmHeap, FilterGradKernel | null>();
+const simdKernels = new WeakMap<WasmHeap, SimdKernels | null>();
 
-/** The backend's filter-gradient kernel, made on first use (its workers share the heap); null where the heap cannot be reached. */
-function filterGradKernelOf(heap: WasmHeap): FilterGradKernel | null {
-  let kernel = filterGradKernels.get(heap);
-  if (kernel === undefined) {
+/** The backend's SIMD kernels, made on first use (their workers share the heap); null where the heap cannot be reached. */
+function simdKernelsOf(heap: WasmHeap): SimdKernels | null {
+  let kernels = simdKernels.get(heap);
+  if (kernels === undefined) {
     const memory = heap.wasm?.wasmMemory ?? heap.wasm?.asm?.memory;
-    kernel = isWasmMemory(memory) ? createFilterGradKernel(memory, heap.wasm?.tfjs?.getThreadsCount?.() ?? 1) : null;
-    filterGradKernels.set(heap, kernel);
+    kernels = isWasmMemory(memory) ? createSimdKernels(memory, heap.wasm?.tfjs?.getThreadsCount?.() ?? 1) : null;
+    simdKernels.set(heap, kernels);
   }
-  return kernel;
+  return kernels;
+}
+
+/** A tensor's byte offset in the heap. Read after every allocation: one may grow (and so replace) the heap's buffer. */
+function offsetOf(heap: WasmHeap, t: TensorInfo): number {
+  return heap.typedArrayFromHeap(t).byteOffset;
 }
 
 /**
@@ -292,16 +317,14 @@ function filterGradKernelOf(heap: WasmHeap): FilterGradKernel | null {
 export function filterGradientOnHeap(backend: unknown, x: TensorInfo, dy: TensorInfo, info: TfModule.backend_util.Conv2DInfo): TensorInfo | undefined {
   const heap = heapOf(backend);
   if (!heap || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
-  const kernel = filterGradKernelOf(heap);
-  if (!kernel || !kernel.covers(info.inChannels, info.outChannels)) return undefined;
+  const kernels = simdKernelsOf(heap);
+  if (!kernels || !kernels.coversFilterGrad(info.outChannels)) return undefined;
   const shape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
-  const outputs = Array.from({ length: Math.min(kernel.threads, info.batchSize) }, () => heap.makeOutput(shape, 'float32'));
-  // Offsets after every allocation: an allocation may grow (and so replace) the heap's buffer.
-  const offset = (t: TensorInfo): number => heap.typedArrayFromHeap(t).byteOffset;
-  kernel.run(
+  const outputs = Array.from({ length: Math.min(kernels.threads, info.batchSize) }, () => heap.makeOutput(shape, 'float32'));
+  kernels.conv2dFilterGrad(
     {
-      x: offset(x),
-      dy: offset(dy),
+      x: offsetOf(heap, x),
+      dy: offsetOf(heap, dy),
       batch: info.batchSize,
       inHeight: info.inHeight,
       inWidth: info.inWidth,
@@ -318,7 +341,7 @@ export function filterGradientOnHeap(backend: unknown, x: TensorInfo, dy: Tensor
       padTop: info.padInfo.top,
       padLeft: info.padInfo.left,
     },
-    outputs.map(offset),
+    outputs.map((t) => offsetOf(heap, t)),
   );
   for (const scratch of outputs.slice(1)) heap.disposeData(scratch.dataId);
   return outputs[0];

@@ -1,5 +1,5 @@
 /**
- * Layerlab's SIMD filter-gradient kernel (backend/kernels/filter-grad.c) against a plain
+ * Layerlab's SIMD kernels (backend/kernels/simd.c): the filter gradient against a plain
  * JavaScript loop of the definition, on shared memory split over threads and on unshared
  * memory on one; and the committed module against what its source compiles to.
  */
@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createFilterGradKernel, type FilterGradCall, type WasmMemory } from '../../language-server/src/training/backend/filter-grad.js';
+import { createSimdKernels, type FilterGradCall, type WasmMemory } from '../../language-server/src/training/backend/simd-kernels.js';
 import { seededRandom } from '../../language-server/src/training/random.js';
+import { maxPoolGradInto } from '../../language-server/src/training/backend/wasm-heap-kernels.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
 const Memory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory } }).WebAssembly.Memory;
@@ -86,10 +87,10 @@ function check(c: Case, shared: boolean, threads: number): void {
   dy.forEach((_, i) => (dy[i] = next() * 2 - 1));
   // Garbage where the outputs go: the kernel must overwrite, not add to, them.
   heap.fill(7, (outAt[0] ?? 0) / 4, (outAt[0] ?? 0) / 4 + threads * g.size);
-  const kernel = createFilterGradKernel(memory, threads);
+  const kernel = createSimdKernels(memory, threads);
   try {
     assert.equal(kernel.threads, shared ? threads : 1);
-    kernel.run({ ...g, x: xAt, dy: dyAt }, outAt);
+    kernel.conv2dFilterGrad({ ...g, x: xAt, dy: dyAt }, outAt);
     const got = heap.subarray((outAt[0] ?? 0) / 4, (outAt[0] ?? 0) / 4 + g.size);
     const want = reference(x, dy, g);
     let worst = 0;
@@ -108,16 +109,51 @@ const cases: Case[] = [
   { n: 1, h: 5, w: 6, cin: 3, cout: 8, k: [1, 1], stride: [1, 1], dilation: [1, 1], pad: [0, 0] },
 ];
 
-describe('the SIMD filter-gradient kernel', () => {
-  it('matches the definition on one thread (unshared memory, as the single-threaded backend has it)', () => {
+describe('the SIMD kernels', () => {
+  it('conv2d_filter_grad matches the definition on one thread (unshared memory, as the single-threaded backend has it)', () => {
     for (const c of cases) check(c, false, 1);
   });
 
-  it('matches the definition split over 3 threads on shared memory (the threaded backend), more threads than samples included', () => {
+  it('conv2d_filter_grad matches the definition split over 3 threads on shared memory (the threaded backend), more threads than samples included', () => {
     for (const c of cases) check(c, true, 3);
   });
 
-  it('the committed module is what kernels/filter-grad.c compiles to', (t) => {
+  it('max_pool_grad matches the JavaScript kernel on 3 threads and on one, ties to the first maximum', () => {
+    for (const shared of [true, false]) {
+      const memory = new Memory({ initial: 64, maximum: 65536, ...(shared ? { shared: true } : {}) });
+      const heap = new Float32Array(memory.buffer);
+      const next = seededRandom(31);
+      for (const c of [
+        { n: 5, h: 8, w: 9, ch: 8, k: 2, s: 2, pad: 0 },
+        { n: 3, h: 7, w: 7, ch: 4, k: 3, s: 2, pad: 1 },
+        { n: 2, h: 6, w: 5, ch: 12, k: 3, s: 1, pad: 0 },
+      ]) {
+        const oh = Math.floor((c.h + 2 * c.pad - c.k) / c.s) + 1;
+        const ow = Math.floor((c.w + 2 * c.pad - c.k) / c.s) + 1;
+        const xSize = c.n * c.h * c.w * c.ch;
+        const dySize = c.n * oh * ow * c.ch;
+        const [xAt, dyAt, dxAt] = [1024, 1024 + xSize * 4, 1024 + (xSize + dySize) * 4];
+        const x = heap.subarray(xAt / 4, xAt / 4 + xSize);
+        // Values on a coarse grid: many windows hold ties.
+        x.forEach((_, i) => (x[i] = Math.floor(next() * 4)));
+        const dy = heap.subarray(dyAt / 4, dyAt / 4 + dySize);
+        dy.forEach((_, i) => (dy[i] = next() * 2 - 1));
+        const dx = heap.subarray(dxAt / 4, dxAt / 4 + xSize);
+        dx.fill(9);
+        const kernels = createSimdKernels(memory, 3);
+        try {
+          kernels.maxPoolGrad({ x: xAt, dy: dyAt, dx: dxAt, batch: c.n, inHeight: c.h, inWidth: c.w, channels: c.ch, outHeight: oh, outWidth: ow, filterHeight: c.k, filterWidth: c.k, strideHeight: c.s, strideWidth: c.s, padTop: c.pad, padLeft: c.pad });
+        } finally {
+          kernels.close();
+        }
+        const expected = new Float32Array(xSize);
+        maxPoolGradInto(x, dy, expected, { batchSize: c.n, inHeight: c.h, inWidth: c.w, inChannels: c.ch, outHeight: oh, outWidth: ow, strideHeight: c.s, strideWidth: c.s, effectiveFilterHeight: c.k, effectiveFilterWidth: c.k, padInfo: { top: c.pad, left: c.pad } } as unknown as Parameters<typeof maxPoolGradInto>[3]);
+        expected.forEach((v, i) => assert.ok(Math.abs(v - (dx[i] ?? NaN)) < 1e-6, `${JSON.stringify(c)} shared ${shared}: dx[${i}] ${dx[i]} ≠ ${v}`));
+      }
+    }
+  });
+
+  it('the committed module is what kernels/simd.c compiles to', (t) => {
     try {
       execFileSync('clang', ['--version'], { stdio: 'ignore' });
     } catch {

@@ -1,6 +1,8 @@
-// The kernel gradient of a 2-D convolution (NHWC), in WebAssembly SIMD, for the wasm
-// training backend (see ../filter-grad.ts). XNNPACK has no such kernel: as a convolution
-// it repacks dy or x as the filter on every call, at about 15 GFLOP/s on two threads.
+// Training kernels in WebAssembly SIMD for the wasm backend, where XNNPACK has none that
+// fits (see ../simd-kernels.ts, which runs them on the backend's heap and threads).
+//
+// conv2d_filter_grad: the kernel gradient of a 2-D convolution (NHWC). As a convolution,
+// XNNPACK repacks dy or x as the filter on every call, at about 15 GFLOP/s on two threads.
 //
 //   dw[a][b][ci][co] += sum over n in [n0, n1), i < OH, j < OW of
 //                       x[n][i*sh + a*dh - pt][j*sw + b*dwl - pl][ci] * dy[n][i][j][co]
@@ -11,7 +13,7 @@
 // memory it is given pointers into (the backend's heap, imported).
 //
 // Built by scripts/build-kernels.mjs (clang, wasm32, SIMD128); the result is committed
-// as filter-grad-wasm.ts.
+// as simd-wasm.ts.
 #include <wasm_simd128.h>
 
 __attribute__((export_name("conv2d_filter_grad")))
@@ -85,6 +87,51 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, int n0, int 
             }
             wasm_v128_store(d0, a00); wasm_v128_store(d0 + 4, a01);
           }
+        }
+      }
+    }
+  }
+}
+
+// dx of a 2-D max pooling (NHWC) for samples [n0, n1): each dy goes to the first maximum
+// (row-major, strictly greater) of its window among the input positions inside x, as
+// TensorFlow routes it. dx of those samples is zeroed first. 4 channels at a time.
+// Requires c % 4 == 0.
+__attribute__((export_name("max_pool_grad")))
+void max_pool_grad(const float* x, const float* dy, float* dx, int n0, int n1, int H, int W, int c, int OH, int OW,
+                   int KH, int KW, int sh, int sw, int pt, int pl) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (long k = (long)n0 * H * W * c; k < (long)n1 * H * W * c; k += 4) wasm_v128_store(dx + k, zero);
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  for (int n = n0; n < n1; n++) {
+    const long image = (long)n * H * W * c;
+    for (int i = 0; i < OH; i++) {
+      int y0 = i * sh - pt, y1 = y0 + KH;
+      if (y0 < 0) y0 = 0;
+      if (y1 > H) y1 = H;
+      for (int j = 0; j < OW; j++) {
+        int x0 = j * sw - pl, x1 = x0 + KW;
+        if (x0 < 0) x0 = 0;
+        if (x1 > W) x1 = W;
+        const float* g = dy + (((long)n * OH + i) * OW + j) * c;
+        for (int ch = 0; ch < c; ch += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t where = wasm_i32x4_splat(-1);
+          for (int y = y0; y < y1; y++) {
+            for (int xx = x0; xx < x1; xx++) {
+              int at = (int)(image + ((long)y * W + xx) * c + ch);
+              v128_t v = wasm_v128_load(x + at);
+              v128_t greater = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, greater);
+              where = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(at), lanes), where, greater);
+            }
+          }
+          int w0 = wasm_i32x4_extract_lane(where, 0), w1 = wasm_i32x4_extract_lane(where, 1);
+          int w2 = wasm_i32x4_extract_lane(where, 2), w3 = wasm_i32x4_extract_lane(where, 3);
+          if (w0 >= 0) dx[w0] += g[ch];
+          if (w1 >= 0) dx[w1] += g[ch + 1];
+          if (w2 >= 0) dx[w2] += g[ch + 2];
+          if (w3 >= 0) dx[w3] += g[ch + 3];
         }
       }
     }
