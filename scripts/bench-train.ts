@@ -106,15 +106,18 @@ async function bareRate(tf: typeof tfjs, entry: BenchModel, batchSize = BATCH, b
 }
 
 /**
- * Median ms of one Conv2D (batch 128, 28×28, 32 → 32 channels, 3×3, same). The CPU
- * backends run a kernel synchronously, so it has finished when the op returns; reading
- * the 12.8 MB result back would time a one-thread copy too.
+ * Median ms of one Conv2D (batch 128, 28×28, 32 → 32 channels, 3×3, same), after 2 s of
+ * warm-up. The CPU backends run a kernel synchronously, so it has finished when the op returns;
+ * reading the 12.8 MB result back would time a one-thread copy too. Each thread count is
+ * measured first thing in a fresh process of its own (see runChild), so the two see the same heap.
  */
 function conv2dMs(tf: typeof tfjs): number {
   const x = tf.randomUniform([128, 28, 28, 32]) as tfjs.Tensor4D;
   const w = tf.randomUniform([3, 3, 32, 32]) as tfjs.Tensor4D;
+  // V8 first runs WebAssembly in its baseline compiler and tiers hot functions up later: warm up for 2 s.
+  for (const until = performance.now() + 2000; performance.now() < until; ) tf.conv2d(x, w, 1, 'same').dispose();
   const times: number[] = [];
-  for (let i = 0; i < (quick ? 4 : 9); i++) {
+  for (let i = 0; i < (quick ? 5 : 15); i++) {
     const started = performance.now();
     const y = tf.conv2d(x, w, 1, 'same');
     times.push(performance.now() - started);
@@ -153,9 +156,10 @@ interface ChildResult {
   readonly conv2dMs: number;
 }
 
-function runChild(threads: number): Promise<ChildResult> {
+/** A fresh process on `threads` threads: Conv2D first, then (unless `convOnly`) the training rates. */
+function runChild(threads: number, convOnly = false): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [process.argv[1] ?? '', '--child-threads', String(threads), ...(quick ? ['--quick'] : [])], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [process.argv[1] ?? '', '--child-threads', String(threads), ...(convOnly ? ['--conv-only'] : []), ...(quick ? ['--quick'] : [])], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`the ${threads}-thread run failed: ${stderr || error.message}`));
       else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult);
     });
@@ -210,9 +214,10 @@ function printProfile(profile: { total: number; kernels: KernelTiming[] }): void
 async function child(threads: number): Promise<void> {
   const backend = await resolveTrainingBackend('wasm', { threads });
   const tf = backend.tf as unknown as typeof tfjs;
+  const convolution = conv2dMs(tf);
   const rates: Record<string, number> = {};
-  for (const entry of models.map(scaled)) rates[entry.name] = await layerlabRate(tf, entry);
-  const result: ChildResult = { device: backend.device, rates, conv2dMs: conv2dMs(tf) };
+  if (!process.argv.includes('--conv-only')) for (const entry of models.map(scaled)) rates[entry.name] = await layerlabRate(tf, entry);
+  const result: ChildResult = { device: backend.device, rates, conv2dMs: convolution };
   console.log(JSON.stringify(result));
 }
 
@@ -233,8 +238,8 @@ async function main(): Promise<void> {
     ours[entry.name] = await layerlabRate(tf, entry);
     bare[entry.name] = await bareRate(tf, entry);
   }
-  const conv2dAll = conv2dMs(tf);
   const single = backend.name === 'wasm' ? await runChild(1) : undefined;
+  const conv2dAll = backend.name === 'wasm' ? (await runChild(cores, true)).conv2dMs : conv2dMs(tf);
   const torch = torchRates(cores);
 
   const torchNote = typeof torch === 'string' ? `PyTorch: not run: ${torch}` : `PyTorch ${torch.torch} on the CPU, ${torch.threads} threads`;
