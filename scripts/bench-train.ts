@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
-import { resolveTrainingBackend, SMALL_MODEL_MACS } from '../language-server/src/training/backend/index.js';
+import { defaultLoaders, NoAdapterError, resolveBackend, resolveTrainingBackend, SMALL_MODEL_MACS } from '../language-server/src/training/backend/index.js';
 import { buildTfModel, type TfGraphModule } from '../language-server/src/training/build-model.js';
 import { trainingConfig, type TrainingConfig } from '../language-server/src/training/config.js';
 import type { ImageDataset } from '../language-server/src/training/data/types.js';
@@ -24,6 +24,7 @@ import { profileKernels, type KernelTiming } from './kernel-profile.js';
 
 const quick = process.argv.includes('--quick');
 const profileOnly = process.argv.includes('--profile-only');
+const childWebGpu = process.argv.includes('--child-webgpu');
 const childThreads = (() => {
   const at = process.argv.indexOf('--child-threads');
   return at >= 0 ? Number(process.argv[at + 1]) : undefined;
@@ -221,10 +222,40 @@ async function child(threads: number): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
+interface WebGpuResult {
+  readonly device: string;
+  readonly software: boolean;
+  readonly rates: Record<string, number>;
+  readonly batches: number;
+}
+
+/** Training rates on WebGPU, in a process of its own (Dawn holds the process open; a software adapter gets 2 batches a model). */
+async function webgpuChild(): Promise<void> {
+  const backend = await resolveTrainingBackend('webgpu');
+  const tf = backend.tf as unknown as typeof tfjs;
+  const software = backend.notes.some((n) => n.startsWith('This adapter is not a GPU'));
+  const rates: Record<string, number> = {};
+  for (const entry of models.map(scaled)) rates[entry.name] = await layerlabRate(tf, software ? { ...entry, batches: 2 } : entry);
+  const result: WebGpuResult = { device: backend.device, software, rates, batches: software ? 2 : -1 };
+  console.log(JSON.stringify(result));
+}
+
+/** The WebGPU row, or why there is none (no package, no adapter). */
+function runWebGpu(): Promise<WebGpuResult | string> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [process.argv[1] ?? '', '--child-webgpu', ...(quick ? ['--quick'] : [])], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error) resolve((stderr.split('\n').find((line) => /Error|webgpu/.test(line)) ?? error.message).trim());
+      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WebGpuResult);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const cores = availableParallelism();
   // Every core for every model: the table compares the threads (the trainer would give the dense net one).
-  const backend = await resolveTrainingBackend('auto', { threads: availableParallelism() });
+  // The CPU backends only: WebGPU gets its own row below, against this one.
+  const cpuOnly = { ...defaultLoaders({ threads: availableParallelism() }), webgpu: () => Promise.reject(new NoAdapterError('WebGPU is measured in its own row', 'Vulkan')) };
+  const backend = await resolveBackend('auto', cpuOnly);
   const tf = backend.tf as unknown as typeof tfjs;
   console.log(`backend: ${backend.name} on ${backend.device}; batch ${BATCH}; ${cores} logical cores`);
   if (profileOnly) {
@@ -241,6 +272,7 @@ async function main(): Promise<void> {
   const single = backend.name === 'wasm' ? await runChild(1) : undefined;
   const conv2dAll = backend.name === 'wasm' ? (await runChild(cores, true)).conv2dMs : conv2dMs(tf);
   const torch = torchRates(cores);
+  const webgpu = await runWebGpu();
 
   const torchNote = typeof torch === 'string' ? `PyTorch: not run: ${torch}` : `PyTorch ${torch.torch} on the CPU, ${torch.threads} threads`;
   console.log(torchNote);
@@ -255,6 +287,14 @@ async function main(): Promise<void> {
     console.log(
       `${entry.name.padEnd(12)} ${`${fmtRate(trained)} ${trainedOnOne ? '1t' : `${cores}t`}`.padStart(14)} ${fmtRate(ours[entry.name]).padStart(10)} ${fmtRate(oneThread).padStart(10)} ${fmtRate(bare[entry.name]).padStart(10)} ${fmtRate(torchRate).padStart(10)}   ${ratio(trained, torchRate).padStart(10)} ${ratio(ours[entry.name], bare[entry.name]).padStart(8)} ${ratio(ours[entry.name], oneThread).padStart(7)}`,
     );
+  }
+  if (typeof webgpu === 'string') console.log(`\nwebgpu: no row: ${webgpu}`);
+  else {
+    console.log(`\nwebgpu on ${webgpu.device}${webgpu.software ? ' (a software adapter: 2 batches a model)' : ''}`);
+    for (const entry of models) {
+      const rate = webgpu.rates[entry.name];
+      console.log(`${entry.name.padEnd(12)} ${fmtRate(rate).padStart(14)}   vs wasm on ${cores} threads ${ratio(rate, ours[entry.name]).padStart(7)}`);
+    }
   }
   if (single) console.log(`\nConv2D (128×28×28×32 → 32, 3×3, same): ${conv2dAll.toFixed(1)} ms on ${cores} threads, ${single.conv2dMs.toFixed(1)} ms on 1 thread: ${ratio(single.conv2dMs, conv2dAll)}`);
 
@@ -272,7 +312,7 @@ async function main(): Promise<void> {
 }
 
 // Bundled as CommonJS (no top-level await). The wasm backend's worker threads would keep the process alive.
-(childThreads !== undefined ? child(childThreads) : main()).then(
+(childWebGpu ? webgpuChild() : childThreads !== undefined ? child(childThreads) : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -22,6 +22,7 @@ import {
   type NativeLoad,
   type WasmLoad,
 } from '../../language-server/src/training/backend/resolve.js';
+import { adapterLabel, nativeApi, NoAdapterError, softwareAdapter, type AdapterFacts, type WebGpuAdapter } from '../../language-server/src/training/backend/webgpu.js';
 
 type Tf = typeof TfModule;
 
@@ -35,7 +36,7 @@ function notFound(pkg: string): Error {
 type Outcome<T> = T | Error;
 
 /** Fake loaders: each returns its value or throws its error, and records that it was called. */
-function fake(options: { gpu?: Outcome<NativeLoad>; native?: Outcome<NativeLoad>; wasm?: Outcome<WasmLoad>; gpuName?: Outcome<string> }): { loaders: BackendLoaders; calls: string[] } {
+function fake(options: { gpu?: Outcome<NativeLoad>; webgpu?: Outcome<WebGpuAdapter>; native?: Outcome<NativeLoad>; wasm?: Outcome<WasmLoad>; gpuName?: Outcome<string> }): { loaders: BackendLoaders; calls: string[] } {
   const calls: string[] = [];
   const settle = async <T>(name: string, value: Outcome<T> | undefined, missing: string): Promise<T> => {
     calls.push(name);
@@ -47,6 +48,7 @@ function fake(options: { gpu?: Outcome<NativeLoad>; native?: Outcome<NativeLoad>
     calls,
     loaders: {
       tensorflowGpu: () => settle('tensorflowGpu', options.gpu, '@tensorflow/tfjs-node-gpu'),
+      webgpu: () => settle('webgpu', options.webgpu, 'webgpu'),
       tensorflow: () => settle('tensorflow', options.native, '@tensorflow/tfjs-node'),
       wasm: () => settle('wasm', options.wasm, '@tensorflow/tfjs-backend-wasm'),
       cpu: async () => {
@@ -87,8 +89,9 @@ describe('resolveBackend: auto', () => {
     assert.equal(backend.name, 'wasm');
     assert.equal(backend.device, 'CPU (wasm SIMD, 1 thread)');
     assert.equal(backend.tf, tf);
-    assert.deepEqual(calls, ['tensorflowGpu', 'tensorflow', 'wasm']);
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu', 'tensorflow', 'wasm']);
     assert.equal(backend.notes[0], 'Backend wasm on CPU (wasm SIMD, 1 thread), picked by auto.');
+    assert.ok(backend.notes.some((n) => n.startsWith('webgpu is not installed') && n.includes('npm install webgpu')), 'says how to get WebGPU');
     assert.ok(backend.notes.includes('@tensorflow/tfjs-node-gpu is not installed.'));
     assert.ok(backend.notes.includes('@tensorflow/tfjs-node is not installed.'));
     assert.ok(backend.notes.includes('The WebAssembly backend runs on 1 thread: a reason.'), 'says why wasm runs one thread');
@@ -111,7 +114,7 @@ describe('resolveBackend: auto', () => {
     const backend = await resolveBackend('auto', loaders);
     assert.equal(backend.name, 'tensorflow');
     assert.match(backend.device, /^CPU \(libtensorflow 2\.9\.1, from @tensorflow\/tfjs-node-gpu\)$/);
-    assert.deepEqual(calls, ['tensorflowGpu']);
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu']);
     const text = backend.notes.join('\n');
     assert.match(text, /found no CUDA GPU/);
     assert.match(text, /CUDA 11\.2 and cuDNN 8\.1/);
@@ -124,7 +127,7 @@ describe('resolveBackend: auto', () => {
     const backend = await resolveBackend('auto', loaders);
     assert.equal(backend.name, 'tensorflow');
     assert.equal(backend.device, 'CPU (libtensorflow 2.9.1)');
-    assert.deepEqual(calls, ['tensorflowGpu', 'tensorflow']);
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu', 'tensorflow']);
     assert.ok(backend.notes.includes('@tensorflow/tfjs-node-gpu failed to load: libtensorflow.so.2: cannot open shared object file: No such file or directory.'));
     gpuHowTo(backend.notes);
   });
@@ -140,7 +143,7 @@ describe('resolveBackend: auto', () => {
     const backend = await resolveBackend('auto', loaders);
     assert.equal(backend.name, 'cpu');
     assert.equal(backend.device, 'CPU (pure JavaScript)');
-    assert.deepEqual(calls, ['tensorflowGpu', 'tensorflow', 'wasm', 'cpu']);
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     const text = backend.notes.join('\n');
     assert.match(text, /last resort.*21 hours for one MNIST epoch/);
     assert.match(text, /@tensorflow\/tfjs-backend-wasm failed to load: wasm binary missing/);
@@ -208,6 +211,170 @@ describe('resolveBackend: an explicit preference', () => {
     assert.deepEqual(calls, ['cpu']);
     assert.equal(backend.notes[0], 'Backend cpu on CPU (pure JavaScript), as asked.');
     assert.match(backend.notes.join('\n'), /last resort/);
+  });
+});
+
+describe('resolveBackend: WebGPU, with injected adapters', () => {
+  const rtx: AdapterFacts = { vendor: 'nvidia', architecture: 'lovelace', device: '0x2684', description: 'NVIDIA GeForce RTX 4090', fallback: false };
+  const llvmpipe: AdapterFacts = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)', fallback: true };
+
+  function adapter(facts: AdapterFacts, activation: Outcome<Tf> = tf): { adapter: WebGpuAdapter; activations: number[] } {
+    const activations: number[] = [];
+    return {
+      activations,
+      adapter: {
+        facts,
+        api: 'Vulkan',
+        location: '/x/node_modules/webgpu',
+        activate: async () => {
+          activations.push(1);
+          if (activation instanceof Error) throw activation;
+          return activation;
+        },
+      },
+    };
+  }
+
+  it('auto: a hardware adapter comes after tfjs-node-gpu and before tfjs-node; the backend line names it', async () => {
+    const gpu = adapter(rtx);
+    const { loaders, calls } = fake({ webgpu: gpu.adapter, native: nativeLoad, wasm: wasmLoad });
+    const backend = await resolveBackend('auto', loaders);
+    assert.equal(backend.name, 'webgpu');
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu']);
+    assert.equal(gpu.activations.length, 1);
+    assert.equal(backend.device, 'NVIDIA GeForce RTX 4090 (vendor nvidia, architecture lovelace, device 0x2684) via WebGPU on Vulkan');
+    assert.equal(backend.notes[0], `Backend webgpu on ${backend.device}, picked by auto.`);
+    assert.ok(backend.notes.includes('@tensorflow/tfjs-node-gpu is not installed.'), 'says why not tfjs-node-gpu');
+    assert.ok(backend.notes.some((n) => n.includes('/x/node_modules/webgpu')), 'says where Dawn came from');
+  });
+
+  it('auto: tfjs-node-gpu on a CUDA device stays first, and WebGPU is not even looked at', async () => {
+    const gpu = adapter(rtx);
+    const { loaders, calls } = fake({ gpu: gpuLoad, webgpu: gpu.adapter });
+    const backend = await resolveBackend('auto', loaders);
+    assert.equal(backend.name, 'tensorflow-gpu');
+    assert.ok(!calls.includes('webgpu'));
+    assert.equal(gpu.activations.length, 0);
+  });
+
+  it('auto: WebGPU on a hardware adapter beats libtensorflow on the CPU when tfjs-node-gpu finds no CUDA device', async () => {
+    const { loaders } = fake({ gpu: gpuNoDevice, webgpu: adapter(rtx).adapter });
+    const backend = await resolveBackend('auto', loaders);
+    assert.equal(backend.name, 'webgpu');
+    assert.ok(backend.notes.some((n) => /found no CUDA GPU/.test(n)));
+  });
+
+  const softwareAdapters: [string, AdapterFacts, RegExp][] = [
+    ['llvmpipe', llvmpipe, /llvmpipe is a software rasteriser/],
+    ['SwiftShader', { vendor: 'google', architecture: '', device: 'swiftshader', description: 'SwiftShader Device (Subzero)', fallback: false }, /SwiftShader is a software rasteriser/],
+    ['Microsoft Basic Render Driver', { vendor: 'microsoft', architecture: '', device: '0x8c', description: 'Microsoft Basic Render Driver', fallback: false }, /Basic Render Driver is a software rasteriser/],
+    ['an adapter flagged as fallback', { vendor: 'acme', architecture: '', device: '1', description: 'Acme Adapter', fallback: true }, /fallback adapter/],
+  ];
+  for (const [what, facts, reason] of softwareAdapters) {
+    it(`auto never picks a software adapter (${what}): it is not started, and the note says why`, async () => {
+      const soft = adapter(facts);
+      const { loaders, calls } = fake({ webgpu: soft.adapter, wasm: wasmLoad });
+      const backend = await resolveBackend('auto', loaders);
+      assert.equal(backend.name, 'wasm');
+      assert.deepEqual(calls, ['tensorflowGpu', 'webgpu', 'tensorflow', 'wasm']);
+      assert.equal(soft.activations.length, 0);
+      const note = backend.notes.find((n) => n.startsWith("WebGPU's only adapter is"));
+      assert.ok(note, backend.notes.join('\n'));
+      assert.match(note, reason);
+      assert.match(note, /auto does not pick it/);
+      assert.ok(softwareAdapter(facts));
+    });
+  }
+
+  it('auto with no adapter: wasm, and how to get a Vulkan driver', async () => {
+    const { loaders } = fake({ webgpu: new NoAdapterError('Dawn found no WebGPU adapter: no GPU driver with Vulkan support was found', 'Vulkan'), wasm: wasmLoad });
+    const backend = await resolveBackend('auto', loaders);
+    assert.equal(backend.name, 'wasm');
+    const note = backend.notes.find((n) => n.startsWith('WebGPU:'));
+    assert.ok(note);
+    assert.match(note, /no GPU driver with Vulkan support/);
+    assert.match(note, /mesa-vulkan-drivers/);
+  });
+
+  it('auto: a layer this backend cannot train sends auto on, with the layer named', async () => {
+    const gpu = adapter(rtx);
+    const { loaders, calls } = fake({ webgpu: gpu.adapter, wasm: wasmLoad });
+    const checked: string[] = [];
+    const backend = await resolveBackend('auto', loaders, {
+      unsupportedLayer: async (_tf, name) => {
+        checked.push(name);
+        return "Conv3D `conv3d` (line 4) of model m cannot train on the webgpu backend: Kernel 'Conv3D' not registered for backend 'webgpu'.";
+      },
+    });
+    assert.equal(backend.name, 'wasm');
+    assert.deepEqual(checked, ['webgpu']);
+    assert.deepEqual(calls, ['tensorflowGpu', 'webgpu', 'tensorflow', 'wasm']);
+    assert.ok(backend.notes.some((n) => n.includes('is not used: Conv3D `conv3d` (line 4)')), backend.notes.join('\n'));
+  });
+
+  it('auto: an adapter whose device fails to start sends auto on', async () => {
+    const { loaders } = fake({ webgpu: adapter(rtx, new Error('requestDevice: device lost')).adapter, wasm: wasmLoad });
+    const backend = await resolveBackend('auto', loaders);
+    assert.equal(backend.name, 'wasm');
+    assert.ok(backend.notes.some((n) => n.includes('failed to start: requestDevice: device lost')));
+  });
+
+  it('webgpu by name on a hardware adapter', async () => {
+    const { loaders, calls } = fake({ webgpu: adapter(rtx).adapter, wasm: wasmLoad });
+    const backend = await resolveBackend('webgpu', loaders);
+    assert.equal(backend.name, 'webgpu');
+    assert.deepEqual(calls, ['webgpu']);
+    assert.equal(backend.notes[0], `Backend webgpu on ${backend.device}, as asked.`);
+  });
+
+  it('webgpu by name on a software adapter runs, with a note that it is not a GPU', async () => {
+    const soft = adapter(llvmpipe);
+    const { loaders } = fake({ webgpu: soft.adapter });
+    const backend = await resolveBackend('webgpu', loaders);
+    assert.equal(backend.name, 'webgpu');
+    assert.equal(soft.activations.length, 1);
+    assert.match(backend.notes[0] ?? '', /llvmpipe.*as asked \(a software adapter\)\.$/);
+    assert.ok(backend.notes.some((n) => /not a GPU: llvmpipe is a software rasteriser.*slower than on the wasm backend/.test(n)));
+  });
+
+  it('webgpu by name: not installed, no adapter, a layer it cannot train: clear errors, nothing else tried', async () => {
+    const missing = fake({ wasm: wasmLoad });
+    const notInstalled = await rejection(resolveBackend('webgpu', missing.loaders));
+    assert.equal(notInstalled.preference, 'webgpu');
+    assert.match(notInstalled.message, /needs the npm package webgpu .*npm install webgpu.*'auto'/);
+    assert.deepEqual(missing.calls, ['webgpu']);
+
+    const none = fake({ webgpu: new NoAdapterError('Dawn found no WebGPU adapter: no GPU driver with Metal support was found', 'Metal') });
+    const noAdapter = await rejection(resolveBackend('webgpu', none.loaders));
+    assert.match(noAdapter.message, /found no GPU: .*Metal support.*Mac with Metal/);
+
+    const layer = fake({ webgpu: adapter(rtx).adapter });
+    const unsupported = await rejection(resolveBackend('webgpu', layer.loaders, { unsupportedLayer: async () => 'MaxPooling3D `pool` (line 7) of model m cannot train on the webgpu backend: no kernel.' }));
+    assert.match(unsupported.message, /^MaxPooling3D `pool` \(line 7\).*Choose the backend 'auto' or 'wasm'/);
+  });
+});
+
+describe('adapters: software or GPU, and how they are named', () => {
+  it('names real GPUs as GPUs', () => {
+    for (const facts of [
+      { vendor: 'nvidia', architecture: 'ampere', device: '0x2204', description: 'NVIDIA GeForce RTX 3090', fallback: false },
+      { vendor: 'amd', architecture: 'rdna-2', device: '0x73bf', description: 'AMD Radeon RX 6800 XT', fallback: false },
+      { vendor: 'intel', architecture: 'gen-12lp', device: '0x9a49', description: 'Intel(R) Iris(R) Xe Graphics', fallback: false },
+      { vendor: 'apple', architecture: 'metal-3', device: '', description: 'Apple M2 Pro', fallback: false },
+    ]) {
+      assert.equal(softwareAdapter(facts), undefined, facts.description);
+    }
+  });
+
+  it('labels an adapter with vendor, architecture and device, leaving out what Dawn does not give', () => {
+    assert.equal(adapterLabel({ vendor: 'apple', architecture: 'metal-3', device: '', description: 'Apple M2 Pro', fallback: false }), 'Apple M2 Pro (vendor apple, architecture metal-3)');
+    assert.equal(adapterLabel({ vendor: '', architecture: '', device: '', description: '', fallback: false }), 'unnamed adapter');
+  });
+
+  it('knows the native API per platform', () => {
+    assert.equal(nativeApi('linux'), 'Vulkan');
+    assert.equal(nativeApi('darwin'), 'Metal');
+    assert.equal(nativeApi('win32'), 'Direct3D 12');
   });
 });
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { before, describe, it, type TestContext } from 'node:test';
 import type * as TfModule from '@tensorflow/tfjs';
 import { defaultLoaders } from '../../language-server/src/training/backend/resolve.js';
-import { ADDED_KERNELS, REPLACED_KERNELS, registerWasmTrainingKernels } from '../../language-server/src/training/backend/wasm-kernels.js';
+import { ADDED_KERNELS, CORRECTED_KERNELS, REPLACED_KERNELS, registerWasmTrainingKernels } from '../../language-server/src/training/backend/wasm-kernels.js';
 import { seededRandom } from '../../language-server/src/training/random.js';
 
 type Tf = typeof TfModule;
@@ -147,6 +147,7 @@ describe('wasm training kernels', () => {
     const again = registerWasmTrainingKernels(tf);
     assert.deepEqual([...again.added].sort(), [...ADDED_KERNELS].sort());
     assert.deepEqual([...again.replaced].sort(), [...REPLACED_KERNELS].sort());
+    assert.deepEqual([...again.corrected].sort(), [...CORRECTED_KERNELS].sort());
   });
 
   it('restore() puts the shipped kernels back, and registering again re-adds them', async (t) => {
@@ -389,6 +390,47 @@ describe('kernels on the wasm heap', () => {
 function outShapeOf(c: { x: Shape4; size: number; stride: number; pad: 'same' | 'valid' }): Shape4 {
   return [c.x[0], outSize(c.x[1], c.size, c.stride, 1, c.pad), outSize(c.x[2], c.size, c.stride, 1, c.pad), c.x[3]];
 }
+
+describe('shipped wasm kernels that compute wrong results, run by the cpu backend\'s kernel', () => {
+  type Shape5 = [number, number, number, number, number];
+  const cases: { x: Shape5; f: Shape5; stride: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 6, 6, 6, 2], f: [3, 3, 3, 2, 3], stride: 1, pad: 'same' },
+    { x: [2, 6, 6, 6, 2], f: [3, 3, 3, 2, 3], stride: 2, pad: 'valid' },
+    { x: [1, 5, 7, 4, 3], f: [2, 3, 2, 3, 2], stride: 2, pad: 'same' },
+    { x: [3, 4, 4, 4, 1], f: [2, 2, 2, 1, 4], stride: 1, pad: 'valid' },
+  ];
+  const conv3dInputGradient = (c: (typeof cases)[number], seed: number) => () =>
+    tf.grad((x: Tensor) => tf.sum(tf.square(tf.conv3d(x as TfModule.Tensor5D, tf.tensor(values(c.f, seed + 1), c.f) as TfModule.Tensor5D, c.stride, c.pad))))(tf.tensor(values(c.x, seed), c.x));
+  const maxPool3d = (c: (typeof cases)[number], seed: number) => () => {
+    const x = tf.tensor(values(c.x, seed), c.x) as TfModule.Tensor5D;
+    return [tf.maxPool3d(x, 2, c.stride, c.pad), tf.grad((v: Tensor) => tf.sum(tf.square(tf.maxPool3d(v as TfModule.Tensor5D, 2, c.stride, c.pad))))(x)];
+  };
+
+  it('the shipped Conv3DBackpropInputV2 and MaxPool3D are wrong (so the correction is needed)', async (t) => {
+    const registration = registerWasmTrainingKernels(tf);
+    const cpuConv = await runOn('cpu', conv3dInputGradient(cases[0]!, 300));
+    const cpuPool = await runOn('cpu', maxPool3d(cases[0]!, 310));
+    registration.restore();
+    try {
+      const shippedConv = await runOn('wasm', conv3dInputGradient(cases[0]!, 300));
+      const shippedPool = await runOn('wasm', maxPool3d(cases[0]!, 310));
+      assert.throws(() => check(t, 'Conv3DBackpropInputV2(shipped)', cpuConv, shippedConv, 1e-2), /max \|wasm − expected\|/);
+      assert.throws(() => check(t, 'MaxPool3D(shipped)', cpuPool, shippedPool, 1e-2), /max \|wasm − expected\|/);
+    } finally {
+      registerWasmTrainingKernels(tf);
+    }
+  });
+
+  it('Conv3D: the input gradient matches cpu (strides 1, 2; same, valid)', async (t) => {
+    let seed = 320;
+    for (const c of cases) await compare(t, `Conv3DBackpropInputV2 x=${c.x} f=${c.f} s=${c.stride} ${c.pad}`, conv3dInputGradient(c, (seed += 2)));
+  });
+
+  it('MaxPool3D and its gradient match cpu', async (t) => {
+    let seed = 340;
+    for (const c of cases) await compare(t, `MaxPool3D x=${c.x} s=${c.stride} ${c.pad}`, maxPool3d(c, (seed += 1)));
+  });
+});
 
 describe('gradients of the ops that use them', () => {
   it('conv2d: d/dx and d/dfilter match cpu', async (t) => {

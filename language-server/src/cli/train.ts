@@ -14,7 +14,7 @@ export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N
   --model NAME   train only this model (default: every model of the first train block)
   --epochs N     override the block's epochs
   --limit N      train (and test) on the first N samples
-  --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --backend B    auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default auto)
   --threads N    threads of the wasm backend (default: every logical core; one for small models)
   --report FILE  write the training view (curves, confusion matrix, comparison) as one HTML file
   --json         print the run records as JSON`;

@@ -14,7 +14,7 @@ export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [
 
   --model NAME   search only this model (default: every model of the first tune block)
   --limit N      train (and validate) every trial on the first N samples
-  --backend B    auto | tensorflow-gpu | tensorflow | wasm | cpu (default auto)
+  --backend B    auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default auto)
   --threads N    threads of the wasm backend (default: every logical core; one for small models)
   --overwrite    delete the saved search (.layerlab/tune/<model>/) and start over
   --json         print the searches (trials, scores, best point) as JSON

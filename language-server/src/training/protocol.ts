@@ -2,9 +2,10 @@ import type { RunRecord } from './results.js';
 import type { SessionEvent, SessionRequest } from './session.js';
 import type { TuneEvent, TuneRequest, TuneSummary } from '../tuning/runner.js';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/** Where training runs: the setting `layerlab.training.backend` and `--backend`. */
+export const backendPreferences = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
-export const backendPreferences: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export type BackendPreference = (typeof backendPreferences)[number];
 
 /** Where the trainer runs: the backend, where native packages are, and the wasm backend's threads (0 or absent: every logical core). */
 export interface BackendSettings {
@@ -40,5 +41,5 @@ export function isToTrainer(value: unknown): value is ToTrainer {
   const message = value as { type?: unknown; request?: { file?: unknown; text?: unknown }; backend?: unknown; threads?: unknown };
   if (message.type === 'cancel') return true;
   const threadsValid = message.threads === undefined || (typeof message.threads === 'number' && Number.isInteger(message.threads) && message.threads >= 0);
-  return (message.type === 'start' || message.type === 'tune') && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && backendPreferences.includes(message.backend as BackendPreference) && threadsValid;
+  return (message.type === 'start' || message.type === 'tune') && typeof message.request?.file === 'string' && typeof message.request.text === 'string' && (backendPreferences as readonly unknown[]).includes(message.backend) && threadsValid;
 }

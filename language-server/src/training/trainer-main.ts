@@ -3,6 +3,7 @@ import { resolveTrainingBackend } from './backend/index.js';
 import { loadDataset } from './data/load.js';
 import { isToTrainer, type FromTrainer } from './protocol.js';
 import { largestMacsPerSample, runSession, SessionError } from './session.js';
+import { unsupportedLayerCheck } from './layer-support.js';
 import { DatasetError, type ProgressListener } from './data/types.js';
 import type { DatasetSpec } from './config.js';
 import { ModelBuildError } from './build-model.js';
@@ -39,13 +40,21 @@ process.on('message', (raw: unknown) => {
   void (async () => {
     try {
       const macsPerSample = largestMacsPerSample(raw.request.text, raw.request.model);
-      const backend = await resolveTrainingBackend(raw.backend, {
-        projectDir: dirname(raw.request.file),
-        ...(raw.nativeModulesPath ? { nativeModulesPath: raw.nativeModulesPath } : {}),
-        ...(raw.threads ? { threads: raw.threads } : {}),
-        ...(macsPerSample !== undefined ? { macsPerSample } : {}),
-      });
+      const unsupportedLayer = unsupportedLayerCheck(raw.request.text, raw.type === 'tune' ? 'tune' : 'train', raw.request.model);
+      const backend = await resolveTrainingBackend(
+        raw.backend,
+        {
+          projectDir: dirname(raw.request.file),
+          ...(raw.nativeModulesPath ? { nativeModulesPath: raw.nativeModulesPath } : {}),
+          ...(raw.threads ? { threads: raw.threads } : {}),
+          ...(macsPerSample !== undefined ? { macsPerSample } : {}),
+        },
+        { unsupportedLayer },
+      );
       send({ type: 'backend', name: backend.name, device: backend.device, notes: backend.notes });
+      // The WebGPU backend was checked while it was chosen; the others train every layer but what TensorFlow.js itself cannot.
+      const problem = backend.name === 'webgpu' ? undefined : await unsupportedLayer(backend.tf, backend.name);
+      if (problem) throw new SessionError(`${raw.request.file}: ${problem} Replace the layer, or train another model of the file.`);
       const load = (spec: DatasetSpec, baseDir: string, onProgress: ProgressListener) => loadDataset(spec, { baseDir, onProgress });
       if (raw.type === 'tune') {
         const summaries = await runTuning(raw.request, {

@@ -1,6 +1,7 @@
-import { defaultLoaders, resolveBackend, type BackendPreference, type LoaderOptions, type ResolvedBackend } from './resolve.js';
+import { defaultLoaders, resolveBackend, type BackendPreference, type LoaderOptions, type ResolveChecks, type ResolvedBackend } from './resolve.js';
 
 export * from './resolve.js';
+export { adapterLabel, nativeApi, softwareAdapter, NoAdapterError, WEBGPU_PACKAGE, type AdapterFacts, type WebGpuAdapter } from './webgpu.js';
 export { registerWasmTrainingKernels, ADDED_KERNELS, REPLACED_KERNELS, type WasmKernelRegistration } from './wasm-kernels.js';
 
 /**
@@ -8,6 +9,10 @@ export { registerWasmTrainingKernels, ADDED_KERNELS, REPLACED_KERNELS, type Wasm
  * `nativeModulesPath` (the setting), then in the project of the .model file (`projectDir`, upward);
  * the wasm backend's threads as `threads` and `macsPerSample` decide (see planWasmThreads).
  */
-export function resolveTrainingBackend(preference: BackendPreference, options: Pick<LoaderOptions, 'nativeModulesPath' | 'projectDir' | 'threads' | 'macsPerSample'> = {}): Promise<ResolvedBackend> {
-  return resolveBackend(preference, defaultLoaders(options));
+export function resolveTrainingBackend(
+  preference: BackendPreference,
+  options: Pick<LoaderOptions, 'nativeModulesPath' | 'projectDir' | 'threads' | 'macsPerSample'> = {},
+  checks: ResolveChecks = {},
+): Promise<ResolvedBackend> {
+  return resolveBackend(preference, defaultLoaders(options), checks);
 }

@@ -2,11 +2,12 @@
  * Picks the TensorFlow.js backend the trainer runs on.
  *
  * `auto` tries, in order: `@tensorflow/tfjs-node-gpu` (libtensorflow on a CUDA
- * GPU), `@tensorflow/tfjs-node` (libtensorflow on the CPU), the WebAssembly
- * backend (a dependency, always there) and the pure-JavaScript `cpu` backend.
- * The two native packages download libtensorflow when installed, so they are
- * never dependencies: they are loaded when the user has installed them, from
- * this install's node_modules or from a folder the user names.
+ * GPU), WebGPU on a hardware adapter (any GPU with a Vulkan, Metal or Direct3D 12
+ * driver; webgpu.ts), `@tensorflow/tfjs-node` (libtensorflow on the CPU), the
+ * WebAssembly backend (a dependency, always there) and the pure-JavaScript `cpu`
+ * backend. The two native packages download libtensorflow when installed, so
+ * they are never dependencies: they are loaded when the user has installed them,
+ * from this install's node_modules or from a folder the user names.
  *
  * Everything is loaded through `BackendLoaders`, called only from
  * `resolveBackend`: importing this module loads no TensorFlow.js.
@@ -14,14 +15,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerWasmTrainingKernels, type Tf } from './wasm-kernels.js';
+import { defaultBase, exportsOf, firstLine, importTf, isNotInstalled, isTfModule, moduleRequire, packageFolder, resolvePackage } from './modules.js';
+
+export { isNotInstalled } from './modules.js';
 
 export type { Tf } from './wasm-kernels.js';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendPreference } from '../protocol.js';
+import { adapterLabel, loadWebGpuAdapter, NoAdapterError, softwareAdapter, WEBGPU_PACKAGE, type WebGpuAdapter } from './webgpu.js';
+
+export type { BackendPreference } from '../protocol.js';
 export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 export interface ResolvedBackend {
@@ -64,6 +70,8 @@ export interface BackendLoaders {
   tensorflowGpu(): Promise<NativeLoad>;
   tensorflow(): Promise<NativeLoad>;
   wasm(): Promise<WasmLoad>;
+  /** Dawn's preferred WebGPU adapter, not yet in use (webgpu.ts). */
+  webgpu(): Promise<WebGpuAdapter>;
   /** TensorFlow.js with the pure-JavaScript cpu backend set. */
   cpu(): Promise<Tf>;
   /** The GPU's name for the device line ('NVIDIA H100 80GB HBM3'); undefined when unknown. */
@@ -95,22 +103,42 @@ export const GPU_REQUIREMENTS = { libtensorflow: '2.9.1', cuda: '11.2', cudnn: '
 
 const GPU_HOW_TO = `For the GPU backend: \`npm install ${GPU_PACKAGE}\` in the project of the .model file (Linux x86-64 or Windows x64 with an NVIDIA GPU; it downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}, which needs CUDA ${GPU_REQUIREMENTS.cuda} and cuDNN ${GPU_REQUIREMENTS.cudnn} libraries where the system loader finds them).`;
 const CPU_NATIVE_HOW_TO = `For native CPU speed: \`npm install ${CPU_NATIVE_PACKAGE}\` in the project of the .model file (downloads libtensorflow ${GPU_REQUIREMENTS.libtensorflow}).`;
+const WEBGPU_INSTALL = `Layerlab's VSIX for your platform carries it; the CLI gets it with \`npm install\` (an optional dependency), or \`npm install ${WEBGPU_PACKAGE}\` in the project of the .model file.`;
+const WEBGPU_HOW_TO = `For GPU training on any GPU (NVIDIA, AMD, Intel, Apple) without CUDA: the backend 'webgpu'. ${WEBGPU_INSTALL}`;
+/** What a user does to give WebGPU a GPU adapter, per native API. */
+function WEBGPU_DRIVER_HOW_TO(api: string): string {
+  if (api === 'Metal') return 'WebGPU on macOS needs a Mac with Metal (every Mac since 2012) and macOS 11 or later.';
+  if (api === 'Direct3D 12') return "WebGPU on Windows needs a GPU driver with Direct3D 12: install your GPU vendor's current driver.";
+  return "For WebGPU on a GPU, install its Vulkan driver: NVIDIA's driver includes one; AMD and Intel GPUs use Mesa's (`sudo apt install mesa-vulkan-drivers libvulkan1` on Debian and Ubuntu). `vulkaninfo --summary` (package vulkan-tools) lists the devices Vulkan sees.";
+}
 const CPU_LAST_RESORT =
   'The pure-JavaScript cpu backend is a last resort: it is measured at about 21 hours for one MNIST epoch of a small CNN.';
 
+/** Checks the resolver runs on a backend before it settles on it. */
+export interface ResolveChecks {
+  /**
+   * Why the models to train cannot train on this backend (a layer whose kernels it lacks),
+   * naming the layer and its line; undefined when they can. Run on the WebGPU backend,
+   * the one whose kernels do not cover every layer.
+   */
+  readonly unsupportedLayer?: (tf: Tf, backend: BackendName) => Promise<string | undefined>;
+}
+
 /** Resolves the backend the trainer should use; never loads one that `preference` excludes. */
-export async function resolveBackend(preference: BackendPreference, loaders: BackendLoaders): Promise<ResolvedBackend> {
+export async function resolveBackend(preference: BackendPreference, loaders: BackendLoaders, checks: ResolveChecks = {}): Promise<ResolvedBackend> {
   switch (preference) {
     case 'tensorflow-gpu':
       return explicitGpu(loaders);
+    case 'webgpu':
+      return explicitWebGpu(loaders, checks);
     case 'tensorflow':
       return explicitNative(loaders);
     case 'wasm':
       return explicitWasm(loaders);
     case 'cpu':
-      return cpuBackend(loaders, 'as asked', [CPU_LAST_RESORT, GPU_HOW_TO]);
+      return cpuBackend(loaders, 'as asked', [CPU_LAST_RESORT, WEBGPU_HOW_TO, GPU_HOW_TO]);
     case 'auto':
-      return autoBackend(loaders);
+      return autoBackend(loaders, checks);
   }
 }
 
@@ -119,21 +147,24 @@ function headline(name: BackendName, device: string, why: string): string {
   return `Backend ${name} on ${device}, ${why}.`;
 }
 
-async function autoBackend(loaders: BackendLoaders): Promise<ResolvedBackend> {
+async function autoBackend(loaders: BackendLoaders, checks: ResolveChecks): Promise<ResolvedBackend> {
   const skipped: string[] = [];
+  let gpuPackageOnCpu: NativeLoad | undefined;
   try {
     const gpu = await loaders.tensorflowGpu();
     if (gpu.gpuDevice) return gpuBackend(gpu, loaders, 'picked by auto');
-    // libtensorflow is in the process now; a second one (tfjs-node) must not be loaded, so it runs on the CPU.
-    const device = `CPU (libtensorflow${version(gpu)}, from ${GPU_PACKAGE})`;
-    return {
-      name: 'tensorflow',
-      device,
-      tf: gpu.tf,
-      notes: [headline('tensorflow', device, 'picked by auto'), `${GPU_PACKAGE} is installed but ${noCudaDevice()}`, ...where(gpu)],
-    };
+    gpuPackageOnCpu = gpu;
+    skipped.push(`${GPU_PACKAGE} is installed but ${noCudaDevice()}`);
   } catch (error) {
     skipped.push(unavailable(GPU_PACKAGE, error));
+  }
+  const webgpu = await autoWebGpu(loaders, checks);
+  if ('backend' in webgpu) return { ...webgpu.backend, notes: [...webgpu.backend.notes, ...skipped] };
+  skipped.push(webgpu.skipped);
+  if (gpuPackageOnCpu) {
+    // libtensorflow is in the process now; a second one (tfjs-node) must not be loaded, so it runs on the CPU.
+    const device = `CPU (libtensorflow${version(gpuPackageOnCpu)}, from ${GPU_PACKAGE})`;
+    return { name: 'tensorflow', device, tf: gpuPackageOnCpu.tf, notes: [headline('tensorflow', device, 'picked by auto'), ...skipped, ...where(gpuPackageOnCpu)] };
   }
   try {
     return nativeBackend(await loaders.tensorflow(), 'picked by auto', skipped);
@@ -151,6 +182,75 @@ async function autoBackend(loaders: BackendLoaders): Promise<ResolvedBackend> {
     "Reinstall the project's dependencies (`npm ci`) to get the WebAssembly backend back.",
     GPU_HOW_TO,
   ]);
+}
+
+/** WebGPU for `auto`: the backend on a hardware adapter that trains every layer, or why not (one note). */
+async function autoWebGpu(loaders: BackendLoaders, checks: ResolveChecks): Promise<{ backend: ResolvedBackend } | { skipped: string }> {
+  let adapter: WebGpuAdapter;
+  try {
+    adapter = await loaders.webgpu();
+  } catch (error) {
+    return { skipped: webgpuUnavailable(error) };
+  }
+  const software = softwareAdapter(adapter.facts);
+  if (software) {
+    return {
+      skipped: `WebGPU's only adapter is ${adapterLabel(adapter.facts)}: ${software}, so auto does not pick it (it trains slower than the wasm backend); the backend 'webgpu' runs on it when asked for by name. ${WEBGPU_DRIVER_HOW_TO(adapter.api)}`,
+    };
+  }
+  try {
+    const tf = await adapter.activate();
+    const unsupported = await checks.unsupportedLayer?.(tf, 'webgpu');
+    if (unsupported) return { skipped: `WebGPU on ${adapterLabel(adapter.facts)} is not used: ${unsupported}` };
+    return { backend: webgpuBackend(adapter, tf, 'picked by auto', []) };
+  } catch (error) {
+    return { skipped: `WebGPU on ${adapterLabel(adapter.facts)} failed to start: ${firstLine(error)}.` };
+  }
+}
+
+async function explicitWebGpu(loaders: BackendLoaders, checks: ResolveChecks): Promise<ResolvedBackend> {
+  let adapter: WebGpuAdapter;
+  try {
+    adapter = await loaders.webgpu();
+  } catch (error) {
+    throw new BackendError(
+      isNotInstalled(error, WEBGPU_PACKAGE)
+        ? `The webgpu backend needs the npm package ${WEBGPU_PACKAGE} (Dawn's WebGPU for Node.js), which is not here. ${WEBGPU_INSTALL} Or choose the backend 'auto'.`
+        : error instanceof NoAdapterError
+          ? `The webgpu backend found no GPU: ${firstLine(error)}. ${WEBGPU_DRIVER_HOW_TO(nativeApiOf(error))} Or choose the backend 'auto'.`
+          : `${WEBGPU_PACKAGE} failed to load: ${firstLine(error)}. ${WEBGPU_INSTALL} Or choose the backend 'auto'.`,
+      'webgpu',
+      { cause: error },
+    );
+  }
+  let tf: Tf;
+  try {
+    tf = await adapter.activate();
+  } catch (error) {
+    throw new BackendError(`The webgpu backend failed to start on ${adapterLabel(adapter.facts)}: ${firstLine(error)}. Update the GPU driver, or choose the backend 'auto'.`, 'webgpu', { cause: error });
+  }
+  const unsupported = await checks.unsupportedLayer?.(tf, 'webgpu');
+  if (unsupported) throw new BackendError(`${unsupported} Choose the backend 'auto' or 'wasm' for this model.`, 'webgpu');
+  const software = softwareAdapter(adapter.facts);
+  const softwareNote = software
+    ? [`This adapter is not a GPU: ${software}. Training on it runs slower than on the wasm backend (about 16× its CPU time, measured on a small CNN): right for checking results, not for speed. ${WEBGPU_DRIVER_HOW_TO(adapter.api)}`]
+    : [];
+  return webgpuBackend(adapter, tf, software ? 'as asked (a software adapter)' : 'as asked', softwareNote);
+}
+
+function webgpuBackend(adapter: WebGpuAdapter, tf: Tf, why: string, rest: string[]): ResolvedBackend {
+  const device = `${adapterLabel(adapter.facts)} via WebGPU on ${adapter.api}`;
+  return { name: 'webgpu', device, tf, notes: [headline('webgpu', device, why), ...rest, `Dawn (the npm package ${WEBGPU_PACKAGE}) loaded from ${adapter.location}.`] };
+}
+
+function nativeApiOf(error: unknown): string {
+  return error instanceof NoAdapterError ? error.api : 'Vulkan';
+}
+
+function webgpuUnavailable(error: unknown): string {
+  if (isNotInstalled(error, WEBGPU_PACKAGE)) return `${WEBGPU_PACKAGE} is not installed (WebGPU, for GPU training on any GPU). ${WEBGPU_INSTALL}`;
+  if (error instanceof NoAdapterError) return `WebGPU: ${firstLine(error)}. ${WEBGPU_DRIVER_HOW_TO(error.api)}`;
+  return `${WEBGPU_PACKAGE} failed to load: ${firstLine(error)}.`;
 }
 
 async function explicitGpu(loaders: BackendLoaders): Promise<ResolvedBackend> {
@@ -258,22 +358,6 @@ function unavailable(pkg: string, error: unknown): string {
   return isNotInstalled(error, pkg) ? `${pkg} is not installed.` : `${pkg} failed to load: ${firstLine(error)}.`;
 }
 
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-}
-
-/** The package itself is missing (not one of its own dependencies). */
-export function isNotInstalled(error: unknown, pkg: string): boolean {
-  const code = errorCode(error);
-  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
-  return firstLine(error).includes(`'${pkg}'`);
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n')[0] ?? text).trim().replace(/\.$/, '');
-}
-
 // ---------------------------------------------------------------------------
 // The real loaders
 
@@ -308,53 +392,20 @@ interface WasmPackage {
   readonly nodeThreads?: unknown;
 }
 
-function isTfModule(value: unknown): value is Tf {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { setBackend?: unknown; tensor?: unknown; engine?: unknown };
-  return typeof candidate.setBackend === 'function' && typeof candidate.tensor === 'function' && typeof candidate.engine === 'function';
-}
-
 function isWasmPackage(value: unknown): value is WasmPackage {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as { setWasmPaths?: unknown; getThreadsCount?: unknown; setThreadsCount?: unknown };
   return typeof candidate.setWasmPaths === 'function' && typeof candidate.getThreadsCount === 'function' && typeof candidate.setThreadsCount === 'function';
 }
 
-function moduleRequire(from: string | undefined): NodeJS.Require {
-  return createRequire(from ?? defaultBase());
-}
-
-function defaultBase(): string {
-  // Bundled to CommonJS (dist/trainer.cjs), import.meta.url is empty and __filename is the bundle.
-  const url: unknown = import.meta.url;
-  if (typeof url === 'string' && url) return url;
-  if (typeof __filename === 'string') return __filename;
-  return join(process.cwd(), 'index.js');
-}
-
-function notFound(pkg: string): Error {
-  return Object.assign(new Error(`Cannot find module '${pkg}'`), { code: 'MODULE_NOT_FOUND' });
-}
-
-/** require.resolve from the user's folders first (in order, each upward), then from this install. */
-function resolvePackage(req: NodeJS.Require, pkg: string, userFolders: readonly string[]): string {
-  if (userFolders.length > 0) {
-    try {
-      return req.resolve(pkg, { paths: [...userFolders] });
-    } catch (error) {
-      if (!isNotInstalled(error, pkg)) throw error;
-    }
-  }
-  try {
-    return req.resolve(pkg);
-  } catch (error) {
-    throw isNotInstalled(error, pkg) ? notFound(pkg) : error;
-  }
+/** The folders named by the user to load packages from, in order: the setting's, then the .model file's project. */
+function userFolders(options: LoaderOptions): string[] {
+  return [options.nativeModulesPath, options.projectDir].filter((folder): folder is string => Boolean(folder));
 }
 
 async function loadNative(pkg: string, options: LoaderOptions): Promise<NativeLoad> {
   const req = moduleRequire(options.from);
-  const entry = resolvePackage(req, pkg, [options.nativeModulesPath, options.projectDir].filter((folder): folder is string => Boolean(folder)));
+  const entry = resolvePackage(req, pkg, userFolders(options));
   const loaded: unknown = req(entry);
   if (!isTfModule(loaded)) throw new Error(`${pkg} at ${entry} is not a TensorFlow.js module`);
   const tf = loaded;
@@ -370,29 +421,8 @@ async function loadNative(pkg: string, options: LoaderOptions): Promise<NativeLo
   };
 }
 
-function packageFolder(entry: string, pkg: string): string {
-  const marker = `${sep}${pkg.split('/').join(sep)}${sep}`;
-  const at = entry.lastIndexOf(marker);
-  return at >= 0 ? entry.slice(0, at + marker.length - 1) : dirname(entry);
-}
-
-/** A CommonJS package's exports, whether the import gave them as the namespace or as its default. */
-function exportsOf(namespace: unknown): unknown {
-  if (typeof namespace !== 'object' || namespace === null) return namespace;
-  const fallback = (namespace as { default?: unknown }).default;
-  return fallback !== undefined && (isTfModule(fallback) || isWasmPackage(fallback)) ? fallback : namespace;
-}
-
-// Literal specifiers in import(): the trainer's esbuild bundle includes these two
-// packages (and still loads them only when called); unbundled, Node imports them from node_modules.
-async function importTf(): Promise<Tf> {
-  const tf = exportsOf(await import('@tensorflow/tfjs'));
-  if (!isTfModule(tf)) throw new Error('@tensorflow/tfjs is not a TensorFlow.js module');
-  return tf;
-}
-
 async function importWasmPackage(): Promise<WasmPackage> {
-  const wasm = exportsOf(await import('@tensorflow/tfjs-backend-wasm'));
+  const wasm = exportsOf(await import('@tensorflow/tfjs-backend-wasm'), isWasmPackage);
   if (!isWasmPackage(wasm)) throw new Error(`${WASM_PACKAGE} does not export setWasmPaths`);
   return wasm;
 }
@@ -500,7 +530,7 @@ async function loadWasm(options: LoaderOptions): Promise<WasmLoad> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   const threads = wasmPackage.getThreadsCount();
   const threadsNote = threads < plan.threads ? `The WebAssembly backend asked for ${plan.threads} threads and runs ${threads}.` : plan.note;
-  return { tf, threads, ...(threadsNote ? { threadsNote } : {}), simd, kernels: [...kernels.added, ...kernels.replaced] };
+  return { tf, threads, ...(threadsNote ? { threadsNote } : {}), simd, kernels: [...kernels.added, ...kernels.replaced, ...kernels.corrected] };
 }
 
 async function loadCpu(): Promise<Tf> {
@@ -523,6 +553,7 @@ export function defaultLoaders(options: LoaderOptions = {}): BackendLoaders {
   return {
     tensorflowGpu: () => loadNative(GPU_PACKAGE, options),
     tensorflow: () => loadNative(CPU_NATIVE_PACKAGE, options),
+    webgpu: () => loadWebGpuAdapter({ userFolders: userFolders(options), ...(options.from ? { from: options.from } : {}) }),
     wasm: () => loadWasm(options),
     cpu: () => loadCpu(),
     gpuName: nvidiaSmiName,

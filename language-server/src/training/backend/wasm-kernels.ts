@@ -45,6 +45,13 @@ export const ADDED_KERNELS = [
   'UnsortedSegmentSum',
 ] as const;
 export const REPLACED_KERNELS = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul', ...HEAP_KERNELS] as const;
+/**
+ * Shipped kernels that compute wrong results, run by the cpu backend's kernel instead:
+ * in 4.22, the wasm `Conv3DBackpropInputV2`, `MaxPool3D` and `MaxPool3DGrad` differ from the cpu and
+ * WebGPU backends by up to 96% of the largest value (the Conv3D and MaxPooling3D gradients;
+ * found by test/training/backend-webgpu.test.ts, checked in backend-wasm-kernels.test.ts).
+ */
+export const CORRECTED_KERNELS = ['Conv3DBackpropInputV2', 'MaxPool3D', 'MaxPool3DGrad'] as const;
 
 export interface WasmKernelOptions {
   /**
@@ -59,6 +66,8 @@ export interface WasmKernelRegistration {
   readonly added: readonly string[];
   /** Kernel names whose shipped wasm implementation was wrapped by a faster one. */
   readonly replaced: readonly string[];
+  /** Kernel names whose shipped wasm implementation is wrong, run by the cpu backend's kernel instead. */
+  readonly corrected: readonly string[];
   /** Puts the shipped kernels back and removes the added ones (for benchmarks and tests). */
   restore(): void;
 }
@@ -80,6 +89,7 @@ export function registerWasmTrainingKernels(tf: Tf, options: WasmKernelOptions =
   }
   const added: string[] = [];
   const replaced: { name: string; original: KernelConfig }[] = [];
+  const corrected: { name: string; original: KernelConfig }[] = [];
 
   const add = (kernelName: string, kernelFunc: KernelFunc): void => {
     if (tf.getKernel(kernelName, WASM)) return; // a later tfjs that ships it: keep the real one
@@ -95,6 +105,13 @@ export function registerWasmTrainingKernels(tf: Tf, options: WasmKernelOptions =
     replaced.push({ name: kernelName, original });
   };
 
+  for (const kernelName of CORRECTED_KERNELS) {
+    const original = tf.getKernel(kernelName, WASM);
+    if (!original) continue;
+    tf.unregisterKernel(kernelName, WASM);
+    tf.registerKernel({ kernelName, backendName: WASM, kernelFunc: onCpuBackend(tf, kernelName) });
+    corrected.push({ name: kernelName, original });
+  }
   add('Conv2DBackpropFilter', conv2dBackpropFilter(tf));
   add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf));
   add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput(tf));
@@ -109,9 +126,10 @@ export function registerWasmTrainingKernels(tf: Tf, options: WasmKernelOptions =
   const registration: WasmKernelRegistration = {
     added,
     replaced: replaced.map((r) => r.name),
+    corrected: corrected.map((r) => r.name),
     restore() {
       for (const name of added) tf.unregisterKernel(name, WASM);
-      for (const { name, original } of replaced) {
+      for (const { name, original } of [...replaced, ...corrected]) {
         tf.unregisterKernel(name, WASM);
         tf.registerKernel(original);
       }
@@ -124,6 +142,34 @@ export function registerWasmTrainingKernels(tf: Tf, options: WasmKernelOptions =
 
 // ---------------------------------------------------------------------------
 // Helpers
+
+/**
+ * A kernel that runs the cpu backend's implementation on copies of its inputs and hands
+ * the result back to the wasm backend: JavaScript speed, the cpu backend's results.
+ */
+function onCpuBackend(tf: Tf, kernelName: string): KernelFunc {
+  return ({ inputs, attrs, backend: owner }) => {
+    const backend = owner as TfModule.KernelBackend;
+    const kernel = tf.getKernel(kernelName, 'cpu');
+    const cpu = tf.findBackend('cpu');
+    if (!kernel || !cpu) throw new Error(`wasm training kernel ${kernelName}: the cpu backend's kernel is not available`);
+    const copies: NamedTensorInfoMap = {};
+    for (const [name, info] of Object.entries(inputs)) {
+      if (!info) continue;
+      const values = backend.readSync(info.dataId) as TfModule.backend_util.BackendValues;
+      copies[name] = { dataId: cpu.write(values, info.shape, info.dtype), shape: info.shape, dtype: info.dtype };
+    }
+    try {
+      const result = kernel.kernelFunc({ inputs: copies, attrs: attrs ?? {}, backend: cpu });
+      if (Array.isArray(result)) throw new Error(`wasm training kernel ${kernelName}: several outputs are not supported`);
+      const values = cpu.readSync(result.dataId) as TfModule.backend_util.BackendValues;
+      cpu.disposeData(result.dataId, true);
+      return { dataId: backend.write(values, result.shape, result.dtype), shape: result.shape, dtype: result.dtype };
+    } finally {
+      for (const info of Object.values(copies)) if (info) cpu.disposeData(info.dataId, true);
+    }
+  };
+}
 
 function input(tf: Tf, inputs: NamedTensorInfoMap, name: string): Tensor {
   const info = inputs[name];
