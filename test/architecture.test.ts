@@ -50,3 +50,13 @@ test('the layers flow one way: syntax ← catalog ← analysis ← features ← 
     }
   }
 });
+
+test('training reads tensors asynchronously: no synchronous read outside the wasm backend\'s own kernels', () => {
+  // The WebGPU backend cannot read synchronously under Node.js (it needs OffscreenCanvas).
+  for (const file of files(source)) {
+    const path = relative(source, file);
+    if (path.startsWith('training/backend/wasm')) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const call of ['dataSync(', 'arraySync(', 'bufferSync(', 'readSync(']) assert.ok(!text.includes(call), `${relative(root, file)} calls ${call}`);
+  }
+});

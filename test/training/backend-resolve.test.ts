@@ -22,7 +22,7 @@ import {
   type NativeLoad,
   type WasmLoad,
 } from '../../language-server/src/training/backend/resolve.js';
-import { adapterLabel, nativeApi, NoAdapterError, softwareAdapter, type AdapterFacts, type WebGpuAdapter } from '../../language-server/src/training/backend/webgpu.js';
+import { adapterLabel, findWebGpuEntry, nativeApi, NoAdapterError, softwareAdapter, type AdapterFacts, type WebGpuAdapter } from '../../language-server/src/training/backend/webgpu.js';
 
 type Tf = typeof TfModule;
 
@@ -416,6 +416,27 @@ describe('the real loaders', () => {
       globalThis.fetch = realFetch;
     }
     assert.deepEqual(fetched, []);
+  });
+
+  it('webgpu: the package in the user\'s folder first, then the copy beside the trainer bundle (a platform VSIX), then this install', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'layerlab-webgpu-find-'));
+    try {
+      const bundleDir = join(scratch, 'extension', 'dist');
+      mkdirSync(join(bundleDir, 'webgpu'), { recursive: true });
+      writeFileSync(join(bundleDir, 'webgpu', 'index.js'), 'export {};');
+      const bundle = join(bundleDir, 'trainer.cjs');
+      writeFileSync(bundle, '');
+      const project = join(scratch, 'project');
+      mkdirSync(join(project, 'node_modules', 'webgpu'), { recursive: true });
+      writeFileSync(join(project, 'node_modules', 'webgpu', 'package.json'), JSON.stringify({ name: 'webgpu', main: 'index.js' }));
+      writeFileSync(join(project, 'node_modules', 'webgpu', 'index.js'), 'export {};');
+      assert.equal(findWebGpuEntry({ userFolders: [project], from: bundle }), join(project, 'node_modules', 'webgpu', 'index.js'));
+      assert.equal(findWebGpuEntry({ userFolders: [join(scratch, 'elsewhere')], from: bundle }), join(bundleDir, 'webgpu', 'index.js'));
+      // Neither: this install's node_modules (the CLI, development).
+      assert.match(findWebGpuEntry({ userFolders: [] }), /node_modules[\\/]webgpu[\\/]index\.js$/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('auto here: the native packages are not installed, so wasm', async () => {

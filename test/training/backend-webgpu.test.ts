@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type * as TfModule from '@tensorflow/tfjs';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
+import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { BackendError, defaultLoaders, resolveBackend } from '../../language-server/src/training/backend/resolve.js';
 import { layerThatCannotTrain, unsupportedLayerCheck } from '../../language-server/src/training/layer-support.js';
 import { loadWebGpuAdapter, type WebGpuAdapter } from '../../language-server/src/training/backend/webgpu.js';
@@ -167,6 +168,20 @@ function largestDifference(a: Float32Array, b: Float32Array): number {
 
 /** The layer a weight belongs to: its name without the last part ('lstm/kernel_1' → 'lstm'). */
 const layerOf = (weight: string): string => weight.slice(0, Math.max(0, weight.lastIndexOf('/')));
+
+it('the family models cover every layer the catalog builds, but Conv3DTranspose (TensorFlow.js cannot train it)', () => {
+  const used = new Set<string>();
+  for (const source of Object.values(FAMILY_MODELS)) {
+    const model = analyzeText(`model m {${source}\n}\n`).models[0]?.evaluated;
+    assert.ok(model, source);
+    for (const layer of model.layers) {
+      used.add(layer.spec.name);
+      if (layer.inner) used.add(layer.inner.spec.name);
+    }
+  }
+  const buildable = [...layerCatalog.values()].filter((spec) => spec.build).map((spec) => spec.name);
+  assert.deepEqual(buildable.filter((name) => !used.has(name)).sort(), ['Conv3DTranspose']);
+});
 
 describe('webgpu backend: one training step per layer family matches wasm', () => {
   let adapter: WebGpuAdapter | undefined;

@@ -1,8 +1,11 @@
 /** The trainer's start message: what the parent may send, checked before the trainer acts on it. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { backendSettings } from '../../language-server/src/training/launch.js';
-import { isToTrainer } from '../../language-server/src/training/protocol.js';
+import { backendPreferences, isToTrainer } from '../../language-server/src/training/protocol.js';
 
 const request = { file: '/p/net.model', text: 'model m {}' };
 
@@ -18,4 +21,14 @@ test('the trainer accepts whole, non-negative thread counts only', () => {
   assert.equal(isToTrainer({ type: 'tune', request, backend: 'wasm', threads: 0 }), true);
   for (const threads of [-1, 1.5, '2', null]) assert.equal(isToTrainer({ type: 'start', request, backend: 'auto', threads }), false, String(threads));
   assert.equal(isToTrainer({ type: 'start', request, backend: 'gpu' }), false);
+});
+
+test('the backends the trainer accepts are the setting\'s choices, in auto\'s order, each described', () => {
+  const manifest = JSON.parse(readFileSync(join(fileURLToPath(import.meta.url), '../../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { enum?: string[]; enumDescriptions?: string[] }> } };
+  };
+  const setting = manifest.contributes.configuration.properties['layerlab.training.backend'];
+  assert.deepEqual(setting?.enum, [...backendPreferences]);
+  assert.equal(setting?.enumDescriptions?.length, backendPreferences.length);
+  assert.equal(isToTrainer({ type: 'start', request, backend: 'webgpu' }), true);
 });

@@ -330,7 +330,7 @@ function wasmBackend(wasm: WasmLoad, why: string, rest: string[]): ResolvedBacke
     notes: [
       headline('wasm', device, why),
       ...(wasm.threadsNote ? [wasm.threadsNote] : []),
-      ...(wasm.kernels.length ? [`Layerlab registers the kernels the shipped wasm backend lacks or runs slowly for training: ${wasm.kernels.join(', ')}.`] : []),
+      ...(wasm.kernels.length ? [`Layerlab registers the kernels the shipped wasm backend lacks, runs slowly or computes wrongly for training: ${wasm.kernels.join(', ')}.`] : []),
       ...rest,
     ],
   };
