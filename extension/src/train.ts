@@ -4,18 +4,21 @@ import type { FromTrainer } from '../../language-server/src/training/protocol.js
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { trainingView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
+import { askRunKind } from './run-kind.js';
 
 /** Overrides for a quick run (the e2e suite, or a user's keybinding): fewer epochs, a data subset. */
 export interface TrainOverrides {
   readonly epochs?: number;
   readonly limit?: number;
+  readonly quick?: boolean;
 }
 
-function overridesOf(value: unknown): TrainOverrides {
-  if (typeof value !== 'object' || value === null) return {};
-  const { epochs, limit } = value as { epochs?: unknown; limit?: unknown };
+/** The overrides passed with the command; undefined when none were (a lens or the palette: ask quick or full). */
+function overridesOf(value: unknown): TrainOverrides | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { epochs, limit, quick } = value as { epochs?: unknown; limit?: unknown; quick?: unknown };
   const whole = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined);
-  return { ...(whole(epochs) ? { epochs: whole(epochs) } : {}), ...(whole(limit) ? { limit: whole(limit) } : {}) };
+  return { ...(whole(epochs) ? { epochs: whole(epochs) } : {}), ...(whole(limit) ? { limit: whole(limit) } : {}), ...(typeof quick === 'boolean' ? { quick } : {}) };
 }
 
 let output: vscode.OutputChannel | undefined;
@@ -49,15 +52,20 @@ function log(message: FromTrainer, channel: vscode.OutputChannel): string | unde
  * editor's own Node.js (ELECTRON_RUN_AS_NODE), never in the extension host.
  */
 export async function trainCommand(context: vscode.ExtensionContext, uri?: string, model?: string, options?: unknown): Promise<void> {
-  const overrides = overridesOf(options);
   if (running) {
     void vscode.window.showWarningMessage('Layerlab: a training run is in progress; cancel it first.');
     return;
   }
   const document = await modelDocument(uri, 'train');
   if (!document) return;
-  const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
   const fileName = document.fileName.split(/[\\/]/).pop() ?? '';
+  let overrides = overridesOf(options);
+  if (!overrides) {
+    const kind = await askRunKind(context, 'train', model ?? fileName);
+    if (!kind) return;
+    overrides = kind === 'quick' ? { quick: true } : {};
+  }
+  const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
   const view = ViewPanel.create(trainingView, context, `Training: ${model ?? fileName}`, { stop: true, openRun: true });
   let device = '';
   let epochs = 1;

@@ -6,6 +6,7 @@ import { describePoint } from '../../language-server/src/tuning/space.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { searchView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
+import { askRunKind } from './run-kind.js';
 
 let output: vscode.OutputChannel | undefined;
 let running = false;
@@ -13,10 +14,11 @@ let running = false;
 /** Tells the language server that saved search results changed, so the best-value hints are read again. */
 const tuneResultsChanged = 'layerlab/tuneResultsChanged';
 
-function optionsOf(value: unknown): { limit?: number; overwrite?: boolean } {
-  if (typeof value !== 'object' || value === null) return {};
-  const { limit, overwrite } = value as { limit?: unknown; overwrite?: unknown };
-  return { ...(typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? { limit } : {}), ...(overwrite === true ? { overwrite: true } : {}) };
+/** The options passed with the command; undefined when none were (a lens or the palette: ask quick or full). */
+function optionsOf(value: unknown): { limit?: number; overwrite?: boolean; quick?: boolean } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { limit, overwrite, quick } = value as { limit?: unknown; overwrite?: unknown; quick?: unknown };
+  return { ...(typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? { limit } : {}), ...(overwrite === true ? { overwrite: true } : {}), ...(quick === true ? { quick: true } : {}) };
 }
 
 const score = (x: number | undefined) => (x === undefined ? '–' : x.toPrecision(4));
@@ -42,8 +44,14 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
   }
   const document = await modelDocument(uri, 'tune');
   if (!document) return;
-  const channel = (output ??= vscode.window.createOutputChannel('Layerlab Search'));
   const fileName = document.fileName.split(/[\\/]/).pop() ?? '';
+  let requestOptions = optionsOf(options);
+  if (!requestOptions) {
+    const kind = await askRunKind(context, 'tune', model ?? fileName);
+    if (!kind) return;
+    requestOptions = kind === 'quick' ? { quick: true } : {};
+  }
+  const channel = (output ??= vscode.window.createOutputChannel('Layerlab Search'));
   const view = ViewPanel.create(searchView, context, `Search: ${model ?? fileName}`, { stop: true, openRun: true });
   const refreshHints = () => void client.sendNotification(tuneResultsChanged);
   running = true;
@@ -51,7 +59,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
     await runInView(view, {
       title: `Layerlab: searching ${model ?? fileName}`,
       channel,
-      start: (onMessage) => launchTuning({ ...trainerProcessOptions(context), request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}), ...optionsOf(options) }, onMessage }),
+      start: (onMessage) => launchTuning({ ...trainerProcessOptions(context), request: { file: document.uri.fsPath, text: document.getText(), ...(model ? { model } : {}), ...requestOptions }, onMessage }),
       onMessage: (message, progress) => {
         log(message, channel);
         if (message.type !== 'tune-event') return;

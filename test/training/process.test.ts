@@ -117,3 +117,23 @@ test('a corrupt data file: a clear error naming it, and nothing written', async 
   // Nothing half-written: no run folder for a run that never started.
   assert.ok(!existsSync(join(dir, '.layerlab', 'runs')));
 });
+
+test('the train block\'s `limit` draws that many images per split; a quick run takes one epoch on at most 2,000', async () => {
+  const limited = mnistDense.replace('  seed       = 1', '  seed       = 1\n  limit      = 500');
+  const { file } = project(limited);
+  const result = await launchTraining({ trainerPath, request: { file, text: limited }, backend: 'auto', onMessage: () => {} }).done;
+  const record = result.records[0];
+  assert.ok(record);
+  assert.equal(record.settings.limit, 500);
+  // validation = 0.1 (the default) of the 500 training images is held out; the test split has 500 too.
+  assert.equal(record.dataset.train + record.dataset.validation, 500);
+  assert.equal(record.dataset.test, 500);
+  assert.equal(record.history.length, 2);
+
+  const quick = await launchTraining({ trainerPath, request: { file, text: mnistDense, quick: true }, backend: 'auto', onMessage: () => {} }).done;
+  const quickRecord = quick.records[0];
+  assert.ok(quickRecord);
+  assert.equal(quickRecord.settings.limit, 2000);
+  assert.equal(quickRecord.history.length, 1);
+  assert.equal(quickRecord.dataset.test, 2000);
+});

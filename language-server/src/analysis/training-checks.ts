@@ -1,6 +1,6 @@
 import type { Setting, TrainDeclaration, TuneDeclaration } from '../syntax/ast.js';
 import { builtInDatasets, datasetConstructors, type DatasetInfo } from '../catalog/datasets.js';
-import { augmentation, callbacks, lossAliases, losses, metricNames, optimizers, searchStrategies, trainSettings, type ObjectSpec, type SettingSpec } from '../catalog/training.js';
+import { augmentation, callbacks, durationSeconds, lossAliases, losses, metricNames, optimizers, searchStrategies, trainSettings, type ObjectSpec, type SettingSpec } from '../catalog/training.js';
 import type { Shape } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
@@ -128,6 +128,11 @@ function checkSetting(spec: SettingSpec, value: Value, setting: Setting, sink: D
     case 'bool':
       if (value.kind !== 'bool') sink.error('setting-type', `\`${spec.name}\` must be true or false, got ${describeKind(value)}`, range);
       return;
+    case 'duration': {
+      const seconds = isNumber(value) ? (value.value > 0 ? value.value : undefined) : value.kind === 'string' ? durationSeconds(value.value) : undefined;
+      if (seconds === undefined) sink.error('setting-type', `\`${spec.name}\` must be a duration: seconds (e.g. 600) or a text such as "30m" or "2h"; got ${isNumber(value) ? value.value : describeKind(value)}`, range);
+      return;
+    }
     case 'validation':
       if (isNumber(value)) {
         if (value.value <= 0 || value.value >= 1) sink.error('setting-type', `\`validation\` as a fraction must be between 0 and 1 (e.g. 0.1), got ${value.value}`, range);

@@ -1,6 +1,6 @@
 /** Settings of `train` and `tune` blocks and the objects they take, as data for checks, hover and completion. */
 
-export type SettingType = 'dataset' | 'int' | 'float' | 'bool' | 'optimizer' | 'loss' | 'validation' | 'callback' | 'augment' | 'metrics' | 'search' | 'objective';
+export type SettingType = 'dataset' | 'int' | 'float' | 'bool' | 'duration' | 'optimizer' | 'loss' | 'validation' | 'callback' | 'augment' | 'metrics' | 'search' | 'objective';
 
 export interface SettingSpec {
   readonly name: string;
@@ -26,8 +26,11 @@ export const trainSettings: readonly SettingSpec[] = [
   { name: 'reduce_lr', type: 'callback', callback: 'ReduceLROnPlateau', doc: 'Lower the learning rate on a plateau: `ReduceLROnPlateau(monitor=val_loss, factor=0.1, patience=10)`.', default: 'none' },
   { name: 'augment', type: 'augment', doc: 'Data augmentation during training: `Augment(rotation=10, width_shift=0.1, height_shift=0.1, zoom=0.2, horizontal_flip=true)`.', default: 'none' },
   { name: 'shuffle', type: 'bool', doc: 'Shuffle the training data every epoch.', default: 'true' },
+  { name: 'limit', type: 'int', min: 1, doc: 'A quick run: train, validate and test on at most this many images of each split, drawn per class in proportion with the `seed` (as `--limit` does).', default: 'every image' },
   { name: 'seed', type: 'int', min: 0, doc: 'Seed for weight initialisation, dropout, shuffling and augmentation: the same seed trains to the same numbers on the same backend.', default: '1' },
   { name: 'search', type: 'search', tuneOnly: true, doc: 'The search strategy: `Hyperband(max_epochs=30, factor=3, iterations=1)`, `RandomSearch(trials=20)` or `GridSearch()`.', default: 'Hyperband()' },
+  { name: 'max_trials', type: 'int', min: 1, tuneOnly: true, doc: 'The search stops after this many trials (counting those of earlier runs of the same search); raise it and run again to go on.', default: 'as the strategy plans' },
+  { name: 'max_time', type: 'duration', tuneOnly: true, doc: 'The search starts no new trial after this long: seconds, or a text such as `"30m"` or `"2h"` (counting earlier runs of the same search).', default: 'no limit' },
   { name: 'objective', type: 'objective', tuneOnly: true, doc: 'The metric to optimise, e.g. `val_loss` (minimised) or `val_accuracy` (maximised).', default: 'val_loss' },
 ];
 
@@ -88,3 +91,13 @@ export const searchStrategies: readonly ObjectSpec[] = [
 ];
 
 export const metricNames: readonly string[] = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, min: 60, h: 3600 };
+
+/** Seconds of a duration written as `"90s"`, `"30m"`, `"1.5h"` (or a bare number of seconds); undefined when malformed. */
+export function durationSeconds(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$/.exec(text);
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1);
+  return seconds > 0 ? seconds : undefined;
+}

@@ -7,13 +7,15 @@ import type { FromTrainer } from '../training/protocol.js';
 import type { RunRecord } from '../training/results.js';
 import type { CliIo } from './main.js';
 import { writeReport } from './report.js';
+import { QUICK } from '../training/quick.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
-export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--epochs N] [--limit N] [--backend B] [--threads N] [--report OUT.html] [--json]
+export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--quick] [--epochs N] [--limit N] [--backend B] [--threads N] [--report OUT.html] [--json]
 
   --model NAME   train only this model (default: every model of the first train block)
+  --quick        a quick run: ${QUICK.epochs} epoch on at most ${QUICK.limit.toLocaleString('en-US')} images of each split
   --epochs N     override the block's epochs
-  --limit N      train (and test) on the first N samples
+  --limit N      train, validate and test on at most N images of each split, drawn per class (overrides the block's limit)
   --backend B    auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default auto)
   --threads N    threads of the wasm backend (default: every logical core; one for small models)
   --report FILE  write the training view (curves, confusion matrix, comparison) as one HTML file
@@ -48,7 +50,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, quick: { type: 'boolean' }, epochs: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab train: ${error instanceof Error ? error.message : String(error)}\n\n${trainUsage}`);
@@ -97,7 +99,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
   };
   const running = launchTraining({
     trainerPath: trainerPath(),
-    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(epochs ? { epochs } : {}), ...(limit ? { limit } : {}) },
+    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(epochs ? { epochs } : {}), ...(limit ? { limit } : {}), ...(parsed.values.quick ? { quick: true } : {}) },
     backend,
     ...(threads ? { threads } : {}),
     onMessage,

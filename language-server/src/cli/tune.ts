@@ -7,13 +7,15 @@ import { describePoint } from '../tuning/space.js';
 import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
 import type { CliIo } from './main.js';
+import { QUICK } from '../training/quick.js';
 import { trainerPath } from './train.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
-export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--limit N] [--backend B] [--threads N] [--overwrite] [--json]
+export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--json]
 
   --model NAME   search only this model (default: every model of the first tune block)
-  --limit N      train (and validate) every trial on the first N samples
+  --quick        a quick search: ${QUICK.trials} random trials of ${QUICK.epochs} epoch on at most ${QUICK.limit.toLocaleString('en-US')} images, saved apart (<model>.quick)
+  --limit N      train (and validate) every trial on at most N images of each split (overrides the block's limit)
   --backend B    auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default auto)
   --threads N    threads of the wasm backend (default: every logical core; one for small models)
   --overwrite    delete the saved search (.layerlab/tune/<model>/) and start over
@@ -83,7 +85,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, quick: { type: 'boolean' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}\n\n${tuneUsage}`);
@@ -117,7 +119,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   };
   const running = launchTuning({
     trainerPath: trainerPath(),
-    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}) },
+    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}), ...(parsed.values.quick ? { quick: true } : {}) },
     backend,
     ...(threads ? { threads } : {}),
     onMessage,

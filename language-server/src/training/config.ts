@@ -17,6 +17,8 @@ export interface TrainingConfig {
   readonly augment?: AugmentConfig;
   readonly shuffle: boolean;
   readonly seed: number;
+  /** At most this many images of each split (the block's `limit`; `--limit` overrides it). */
+  readonly limit?: number;
 }
 
 export type DatasetSpec =
@@ -185,5 +187,6 @@ export function trainingConfig(settings: TrainingSettings, fallbackDataset: stri
       : {}),
     shuffle: booleanOf(get('shuffle'), true),
     seed: numberOf(seedValue, 1),
+    ...(get('limit')?.kind === 'number' ? { limit: numberOf(get('limit'), 0) } : {}),
   };
 }

@@ -5,6 +5,8 @@ import { buildTfModel, type TfGraphModule } from './build-model.js';
 import { seedGlobalRandom } from './random.js';
 import { trainingConfig, type DatasetSpec, type TrainingConfig } from './config.js';
 import type { ImageDataset, ProgressListener } from './data/types.js';
+import { limitDataset } from './data/subset.js';
+import { QUICK, quickLimit } from './quick.js';
 import { train, type TrainingEvent } from './loop.js';
 import { buildGallery } from './gallery.js';
 import { createRunDir, saveWeights, testSection, writeFileAtomic, writeRecord, type RunRecord } from './results.js';
@@ -23,6 +25,8 @@ export interface SessionRequest {
   readonly model?: string;
   readonly epochs?: number;
   readonly limit?: number;
+  /** A quick run (quick.ts): one epoch on at most QUICK.limit images of each split. */
+  readonly quick?: boolean;
   /** Where `.layerlab/runs` goes; default: the .model file's folder. */
   readonly outputDir?: string;
 }
@@ -90,7 +94,9 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     const evaluated = model.evaluated;
     if (!evaluated) throw new SessionError(`model ${model.name} cannot be analysed`);
     const base: TrainingConfig = trainingConfig(block.settings, evaluated.input?.dataset);
-    const config: TrainingConfig = { ...base, ...(request.epochs !== undefined ? { epochs: request.epochs } : {}) };
+    const limit = request.quick ? quickLimit(request.limit ?? base.limit) : (request.limit ?? base.limit);
+    const epochs = request.epochs ?? (request.quick ? Math.min(base.epochs, QUICK.epochs) : base.epochs);
+    const config: TrainingConfig = { ...base, epochs, ...(limit !== undefined ? { limit } : {}) };
     seedGlobalRandom(config.seed);
     const tfModel = buildTfModel(tf as unknown as TfGraphModule, evaluated, analysis.lines) as tfjs.LayersModel;
     const built = tfModel.countParams();
@@ -101,7 +107,8 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     // The data first: a data set that fails to load leaves no run folder behind.
     let dataset: ImageDataset;
     try {
-      dataset = await deps.loadDataset(config.dataset, baseDir, (p) => deps.onEvent({ type: 'data', ...p }));
+      const loaded = await deps.loadDataset(config.dataset, baseDir, (p) => deps.onEvent({ type: 'data', ...p }));
+      dataset = limit !== undefined ? limitDataset(loaded, limit, config.seed) : loaded;
     } catch (error) {
       tfModel.dispose();
       throw error;
@@ -137,7 +144,6 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     try {
       const outcome = await train(tf, tfModel, dataset, config, {
         ...(deps.signal ? { signal: deps.signal } : {}),
-        ...(request.limit !== undefined ? { limit: request.limit } : {}),
         onEvent: (event) => deps.onEvent({ type: 'training', model: model.name, event }),
         // An interrupted run keeps everything up to its last finished epoch.
         onEpochSaved: (history) => {

@@ -7,7 +7,9 @@ import type { ResolvedSetting, TrainingSettings } from '../analysis/training-che
 import type { Value } from '../analysis/values.js';
 import type { Setting } from '../syntax/ast.js';
 import type { LineIndex } from '../text/line-index.js';
+import { durationSeconds } from '../catalog/training.js';
 import { trainingConfig, type TrainingConfig } from '../training/config.js';
+import { QUICK, quickLimit } from '../training/quick.js';
 import { DatasetError } from '../training/data/types.js';
 import type { EpochLogs, StopReason, TrainingEvent } from '../training/loop.js';
 import { bestOf, isBetter, objectiveFor, ObjectiveError, type MetricLogs, type Objective } from './objective.js';
@@ -25,6 +27,11 @@ export interface TuneRequest {
   readonly limit?: number;
   /** Delete a saved search and start over. */
   readonly overwrite?: boolean;
+  /**
+   * A quick search (training/quick.ts): a random search of QUICK.trials points, QUICK.epochs
+   * epoch each, on at most QUICK.limit images, saved apart (`<model>.quick`) and started over each time.
+   */
+  readonly quick?: boolean;
   /** Where `.layerlab/tune` goes; default: the .model file's folder. */
   readonly outputDir?: string;
 }
@@ -195,17 +202,20 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   if (axes.length === 0) throw new TuneError(`${where}: the tune block searches nothing; add a search line such as \`units in 16..256 step 16\``);
   const objectiveSetting = block.settings.settings.get('objective')?.value;
   const objective = objectiveFor(objectiveSetting?.kind === 'symbol' ? objectiveSetting.name : objectiveSetting?.kind === 'string' ? objectiveSetting.value : 'val_loss');
-  const strategy: Strategy = strategyOf(block.settings);
-  const baseConfig = trainingConfig(block.settings, model.evaluated?.input?.dataset);
+  const strategy: Strategy = request.quick ? { kind: 'random', trials: QUICK.trials } : strategyOf(block.settings);
+  const blockConfig = trainingConfig(block.settings, model.evaluated?.input?.dataset);
+  const baseConfig: TrainingConfig = request.quick ? { ...blockConfig, epochs: Math.min(blockConfig.epochs, QUICK.epochs), limit: quickLimit(request.limit ?? blockConfig.limit) } : blockConfig;
   const text = analysis.text;
   const modelDeclarations = [model.declaration, ...(model.body && model.body !== model.declaration ? [model.body] : [])];
+  const budget = request.quick ? {} : searchBudget(block.settings);
   const fingerprint = searchFingerprint([
-    text.slice(block.declaration.range.start, block.declaration.range.end),
+    // The budget can change between runs: a search goes on with a larger one.
+    withoutBudget(text, block),
     ...modelDeclarations.map((d) => text.slice(d.range.start, d.range.end)),
-    `limit=${request.limit ?? 'all'}`,
+    `limit=${request.quick ? baseConfig.limit : (request.limit ?? baseConfig.limit ?? 'all')}`,
   ]);
-  const dir = tuneDir(request.outputDir ?? dirname(request.file), model.name);
-  const saved = openSearch(dir, fingerprint, request.overwrite === true);
+  const dir = tuneDir(request.outputDir ?? dirname(request.file), request.quick ? `${model.name}.quick` : model.name);
+  const saved = openSearch(dir, fingerprint, request.overwrite === true || request.quick === true);
   const state = saved?.oracle ?? initialOracleState(strategy, baseConfig.epochs, baseConfig.seed);
   const oracle = oracleFor(state, axes, objective.direction);
   const startedAt = saved?.startedAt ?? new Date().toISOString();
@@ -226,6 +236,11 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   for (;;) {
     if (deps.signal?.aborted) {
       status = 'cancelled';
+      break;
+    }
+    const spent = budgetSpent(budget, [...trials.values()]);
+    if (spent) {
+      message = spent;
       break;
     }
     const plan = pending.shift() ?? oracle.createTrial();
@@ -266,6 +281,55 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   };
   deps.onEvent({ type: 'finished', summary });
   return summary;
+}
+
+/** The images of each split a trial trains on: `--limit`, else the block's `limit` (a quick search's is in baseConfig). */
+function trialLimit(context: SearchContext): number | undefined {
+  return context.request.quick ? context.baseConfig.limit : (context.request.limit ?? context.baseConfig.limit);
+}
+
+/** The tune block's `max_trials` and `max_time` (seconds). */
+export interface SearchBudget {
+  readonly maxTrials?: number;
+  readonly maxSeconds?: number;
+}
+
+export function searchBudget(settings: TrainingSettings): SearchBudget {
+  const trialsValue = settings.settings.get('max_trials')?.value;
+  const timeValue = settings.settings.get('max_time')?.value;
+  const seconds = timeValue?.kind === 'number' ? timeValue.value : timeValue?.kind === 'string' ? durationSeconds(timeValue.value) : undefined;
+  return {
+    ...(trialsValue?.kind === 'number' ? { maxTrials: trialsValue.value } : {}),
+    ...(seconds !== undefined && seconds > 0 ? { maxSeconds: seconds } : {}),
+  };
+}
+
+/** Why the search stops before another trial (its budget is spent), or undefined. Trials of earlier runs count. */
+export function budgetSpent(budget: SearchBudget, trials: readonly TrialRecord[]): string | undefined {
+  const ended = trials.filter((t) => t.status !== 'running');
+  if (budget.maxTrials !== undefined && ended.length >= budget.maxTrials) return `stopped after ${ended.length} trial${ended.length === 1 ? '' : 's'}: max_trials = ${budget.maxTrials}; raise it to go on`;
+  if (budget.maxSeconds !== undefined) {
+    const seconds = ended.reduce((sum, t) => sum + Math.max(0, (Date.parse(t.finishedAt ?? t.startedAt) - Date.parse(t.startedAt)) / 1000), 0);
+    if (seconds >= budget.maxSeconds) return `stopped after ${formatSeconds(seconds)} of trials: max_time = ${formatSeconds(budget.maxSeconds)}; raise it to go on`;
+  }
+  return undefined;
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 3600) return `${(seconds / 3600).toFixed(1).replace(/\.0$/, '')} h`;
+  if (seconds >= 60) return `${(seconds / 60).toFixed(1).replace(/\.0$/, '')} min`;
+  return `${Math.round(seconds)} s`;
+}
+
+/** The tune block's text without its budget settings. */
+function withoutBudget(text: string, block: TuneAnalysis): string {
+  const cuts = ['max_trials', 'max_time']
+    .map((name) => block.settings.settings.get(name)?.setting.range)
+    .filter((range): range is NonNullable<typeof range> => range !== undefined)
+    .sort((a, b) => b.start - a.start);
+  let body = text.slice(block.declaration.range.start, block.declaration.range.end);
+  for (const range of cuts) body = body.slice(0, range.start - block.declaration.range.start) + body.slice(range.end - block.declaration.range.start);
+  return body;
 }
 
 /** The model at the point, or why the point gives no valid model. */
@@ -319,7 +383,7 @@ async function runTrial(context: SearchContext, plan: TrialPlan, rerun: boolean,
       trialDir: trialDir(dir, plan.id),
       ...(plan.parentId !== undefined ? { parentDir: trialDir(dir, plan.parentId) } : {}),
       baseDir: dirname(context.request.file),
-      ...(context.request.limit !== undefined ? { limit: context.request.limit } : {}),
+      ...(trialLimit(context) !== undefined ? { limit: trialLimit(context) } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       onTraining: (event) => deps.onEvent({ type: 'training', model: model.name, trialId: plan.id, event }),
       onData: (stage, done, total) => deps.onEvent({ type: 'data', stage, done, ...(total !== undefined ? { total } : {}) }),

@@ -4,6 +4,7 @@ import { buildTfModel, type TfGraphModule } from '../training/build-model.js';
 import { seedGlobalRandom } from '../training/random.js';
 import type { DatasetSpec } from '../training/config.js';
 import type { ImageDataset, ProgressListener } from '../training/data/types.js';
+import { limitDataset } from '../training/data/subset.js';
 import { train } from '../training/loop.js';
 import { saveWeights } from '../training/results.js';
 import type { TrainingBackend } from '../training/session.js';
@@ -75,11 +76,12 @@ export function tfTrialTrainer(options: TfTrialTrainerOptions): TrialTrainer {
       const params = model.countParams();
       if (params !== context.evaluated.totals.params) throw new Error(`TensorFlow.js built ${params} parameters but the analysis counts ${context.evaluated.totals.params} (please report this)`);
       if (context.parentDir) loadCheckpoint(tf, model, context.parentDir);
-      const data = context.config.validation.kind === 'test' ? dataset : withoutTestSet(dataset);
+      // Every trial draws the same images: the limit's subset depends on the seed only.
+      const limited = context.limit !== undefined ? limitDataset(dataset, context.limit, context.config.seed) : dataset;
+      const data = context.config.validation.kind === 'test' ? limited : withoutTestSet(limited);
       const outcome = await train(tf, model, data, context.config, {
         initialEpoch: context.plan.initialEpoch,
         ...(context.signal ? { signal: context.signal } : {}),
-        ...(context.limit !== undefined ? { limit: context.limit } : {}),
         onEvent: context.onTraining,
         onEpochSaved: (history) => {
           const logs = history[history.length - 1] as unknown as Readonly<Record<string, number>> | undefined;

@@ -1,0 +1,131 @@
+/**
+ * A search's budget (`max_trials`, `max_time`), its `limit`, and quick searches:
+ * with a trainer that needs no TensorFlow.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
+import { durationSeconds } from '../../language-server/src/catalog/training.js';
+import type { EpochLogs } from '../../language-server/src/training/loop.js';
+import { QUICK } from '../../language-server/src/training/quick.js';
+import { budgetSpent, runTuning, type TrialContext, type TrialTrainer } from '../../language-server/src/tuning/runner.js';
+import type { TrialRecord } from '../../language-server/src/tuning/store.js';
+
+const source = (settings: string) => `model net(units = 8) {
+  input mnist
+  Flatten()
+  Dense(units, activation=relu)
+  Dense(10, activation=softmax)
+}
+
+tune net {
+  dataset = mnist
+  units in 8..64 step 8
+  search = RandomSearch(trials=6)
+  epochs = 3
+${settings}
+}
+`;
+
+function project(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlab-budget-'));
+  const file = join(dir, 'net.model');
+  writeFileSync(file, text);
+  return file;
+}
+
+interface Seen {
+  readonly id: string;
+  readonly epochs: number;
+  readonly limit: number | undefined;
+}
+
+function trainer(seen: Seen[]): TrialTrainer {
+  return async (context: TrialContext) => {
+    seen.push({ id: context.plan.id, epochs: context.config.epochs, limit: context.limit });
+    const history: EpochLogs[] = [];
+    for (let epoch = context.plan.initialEpoch + 1; epoch <= context.config.epochs; epoch++) {
+      history.push({ epoch, loss: 1 / epoch, accuracy: 0.5, val_loss: 1 / epoch, val_accuracy: 0.5, learning_rate: 0.001, seconds: 0 });
+    }
+    return { history, stopReason: 'completed' };
+  };
+}
+
+test('max_trials stops the search; raising it resumes the same search (the budget is not part of its identity)', async () => {
+  const file = project(source('  max_trials = 2'));
+  const seen: Seen[] = [];
+  const first = await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(first[0]?.status, 'finished');
+  assert.equal(first[0]?.trials.length, 2);
+  assert.match(first[0]?.message ?? '', /stopped after 2 trials: max_trials = 2; raise it to go on/);
+  // The same budget again: nothing more runs.
+  await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(seen.length, 2);
+  // A larger budget: the search goes on from trial 3, without --overwrite.
+  writeFileSync(file, source('  max_trials = 4'));
+  const more = await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(more[0]?.trials.length, 4);
+  assert.deepEqual(seen.map((s) => s.id), ['0000', '0001', '0002', '0003']);
+});
+
+test('max_time counts the time trials took, earlier runs included', () => {
+  const trial = (id: string, seconds: number): TrialRecord => ({
+    version: 1,
+    id,
+    point: {},
+    status: 'completed',
+    history: [],
+    epochs: 1,
+    initialEpoch: 0,
+    startedAt: new Date(0).toISOString(),
+    finishedAt: new Date(seconds * 1000).toISOString(),
+  });
+  assert.equal(budgetSpent({ maxSeconds: 600 }, [trial('0000', 200), trial('0001', 300)]), undefined);
+  assert.match(budgetSpent({ maxSeconds: 600 }, [trial('0000', 200), trial('0001', 300), trial('0002', 150)]) ?? '', /stopped after 10\.8 min of trials: max_time = 10 min/);
+  assert.equal(budgetSpent({ maxTrials: 3 }, [trial('0000', 1), { ...trial('0001', 1), status: 'running' }]), undefined, 'an interrupted trial does not count');
+});
+
+test('max_time takes seconds or a text with a unit; anything else is an error at the setting', () => {
+  assert.equal(durationSeconds('90s'), 90);
+  assert.equal(durationSeconds('30m'), 1800);
+  assert.equal(durationSeconds('1.5h'), 5400);
+  assert.equal(durationSeconds('600'), 600);
+  assert.equal(durationSeconds('soon'), undefined);
+  assert.equal(durationSeconds('0m'), undefined);
+  const errors = (settings: string) => analyzeText(source(settings)).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.deepEqual(errors('  max_time = "30m"\n  max_trials = 3\n  limit = 500'), []);
+  assert.deepEqual(errors('  max_time = 600'), []);
+  assert.match(errors('  max_time = "soon"').join('\n'), /`max_time` must be a duration: seconds \(e\.g\. 600\) or a text such as "30m" or "2h"/);
+  assert.match(errors('  max_trials = 0').join('\n'), /`max_trials` must be at least 1/);
+  assert.match(errors('  limit = 2.5').join('\n'), /`limit` must be a whole number/);
+  const trainErrors = analyzeText(`${source('')}\ntrain net {\n  dataset = mnist\n  max_trials = 3\n}\n`).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.ok(trainErrors.some((m) => m.includes('max_trials')), `max_trials belongs to tune blocks: ${trainErrors.join('; ')}`);
+});
+
+test('the block\'s limit reaches every trial; --limit overrides it', async () => {
+  const file = project(source('  limit = 500\n  max_trials = 1'));
+  const seen: Seen[] = [];
+  await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(seen[0]?.limit, 500);
+  await runTuning({ file, text: readFileSync(file, 'utf8'), limit: 300, overwrite: true }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(seen[1]?.limit, 300);
+});
+
+test('a quick search: a few random trials of one epoch on a limited subset, saved apart and started over each time', async () => {
+  const file = project(source('  max_trials = 50'));
+  const seen: Seen[] = [];
+  const events: string[] = [];
+  const summaries = await runTuning({ file, text: readFileSync(file, 'utf8'), quick: true }, { trainTrial: trainer(seen), onEvent: (e) => e.type === 'search' && events.push(e.strategy) });
+  assert.equal(summaries[0]?.trials.length, QUICK.trials);
+  assert.ok(seen.every((s) => s.epochs === QUICK.epochs && s.limit === QUICK.limit), JSON.stringify(seen));
+  assert.match(events[0] ?? '', /random/i);
+  assert.ok(summaries[0]?.dir.endsWith(join('.layerlab', 'tune', 'net.quick')));
+  assert.ok(!existsSync(join(file, '..', '.layerlab', 'tune', 'net')), 'the full search is untouched');
+  // Again: it starts over rather than resuming (or refusing).
+  const again = await runTuning({ file, text: readFileSync(file, 'utf8'), quick: true }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(again[0]?.trials.length, QUICK.trials);
+  assert.equal(seen.length, 2 * QUICK.trials);
+});
