@@ -5,6 +5,7 @@ import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { trainingView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
+import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
 
 /** Overrides for a quick run (the e2e suite, or a user's keybinding): fewer epochs, a data subset. */
 export interface TrainOverrides {
@@ -68,6 +69,7 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
   const view = ViewPanel.create(trainingView, context, `Training: ${model ?? fileName}`, { stop: true, openRun: true });
   let device = '';
+  const progressText = new ProgressText();
   let epochs = 1;
   let reported = 0;
   running = true;
@@ -79,6 +81,7 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
       onMessage: (message, progress) => {
         device = log(message, channel) ?? device;
         if (message.type !== 'event') return;
+        if (message.event.type === 'data') progress.report({ message: progressText.describe(message.event) });
         if (message.event.type === 'model') {
           epochs = message.event.epochs;
           reported = 0;

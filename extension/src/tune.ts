@@ -7,6 +7,7 @@ import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { searchView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
+import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
 
 let output: vscode.OutputChannel | undefined;
 let running = false;
@@ -54,6 +55,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Search'));
   const view = ViewPanel.create(searchView, context, `Search: ${model ?? fileName}`, { stop: true, openRun: true });
   const refreshHints = () => void client.sendNotification(tuneResultsChanged);
+  const progressText = new ProgressText();
   running = true;
   try {
     await runInView(view, {
@@ -64,6 +66,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
         log(message, channel);
         if (message.type !== 'tune-event') return;
         const event = message.event;
+        if (event.type === 'data') progress.report({ message: progressText.describe(event) });
         if (event.type === 'trial-start') progress.report({ message: `trial ${event.trial.number}: ${describePoint(event.trial.point)}` });
         if (event.type === 'trial-end') refreshHints();
       },

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunningTrainer } from '../../language-server/src/training/launch.js';
+import { TrainingFailure, type RunningTrainer } from '../../language-server/src/training/launch.js';
 import type { FromTrainer } from '../../language-server/src/training/protocol.js';
 import type { ViewPanel } from './view-panel.js';
 
@@ -36,7 +36,9 @@ export async function runInView<Item, Result extends { readonly cancelled: boole
       const message = error instanceof Error ? error.message : String(error);
       view.sessionEnded(false, message);
       session.channel.appendLine(message);
-      void vscode.window.showErrorMessage(`Layerlab: ${message.split('\n')[0]}`);
+      for (const detail of error instanceof TrainingFailure ? error.details : []) session.channel.appendLine(`  ${detail}`);
+      const showLog = 'Show Log';
+      void vscode.window.showErrorMessage(`Layerlab: ${message.split('\n')[0]}`, showLog).then((choice) => choice === showLog && session.channel.show(true));
     }
   });
 }

@@ -84,7 +84,14 @@ test('a CIFAR download that drops halfway resumes with a Range request', async (
 test('a CIFAR download with the wrong checksum leaves no archive, whole or partial', async (t) => {
   const cacheDir = await tempDir(t);
   const server = await serve(t, (req, res) => sendWithRange(req, res, archive));
-  await assert.rejects(loadCifar10({ url: `${server.url}c.tar.gz`, md5: 'f'.repeat(32), cacheDir }), (e: unknown) => e instanceof DatasetError && /its md5 is [0-9a-f]{32}, expected f{32}\. The download was deleted/.test(e.message));
+  await assert.rejects(
+    loadCifar10({ url: `${server.url}c.tar.gz`, md5: 'f'.repeat(32), cacheDir }),
+    (e: unknown) =>
+      e instanceof DatasetError &&
+      /^CIFAR-10 could not be downloaded: the files that arrived do not match their checksums\. .*put the CIFAR-10 binary archive, cifar-10-binary\.tar\.gz \(163 MB\), at /.test(e.message) &&
+      !e.message.includes(server.url) &&
+      e.details.some((d) => /its md5 is [0-9a-f]{32}, expected f{32}\. The download was deleted/.test(d)),
+  );
   assert.deepEqual(await readdir(cacheDir), []);
 });
 

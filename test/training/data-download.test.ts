@@ -3,7 +3,8 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultCacheDir, fetchToCache } from '../../language-server/src/training/data/download.js';
+import { defaultCacheDir, downloadFailureCause, fetchToCache } from '../../language-server/src/training/data/download.js';
+import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
 import { DatasetError, type LoadProgress } from '../../language-server/src/training/data/types.js';
 import { hex, sendAndDrop, sendWithRange, serve, tempDir } from './data-fixtures.js';
 
@@ -108,4 +109,23 @@ test('the cache folder: LAYERLAB_CACHE, else XDG_CACHE_HOME/layerlab, else ~/.ca
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/xdg' }), '/xdg/layerlab');
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), join(homedir(), '.cache', 'layerlab'));
   assert.equal(defaultCacheDir({}), join(homedir(), '.cache', 'layerlab'));
+});
+
+test('a download that fails for want of a network is told in a few words, with no address', () => {
+  assert.equal(downloadFailureCause(['Could not download https://a/x.gz: fetch failed: getaddrinfo ENOTFOUND a. Check the internet connection']), 'no network (the download servers cannot be found)');
+  assert.equal(downloadFailureCause(['Could not download https://a/x.gz: fetch failed: connect ECONNREFUSED 1.2.3.4:443.']), 'the connection to the download servers failed');
+  assert.equal(downloadFailureCause(['Cannot create the cache folder /x: EACCES. Set LAYERLAB_CACHE to a folder you can write to.']), 'the cache folder cannot be created (set LAYERLAB_CACHE to a folder you can write to)');
+  assert.equal(downloadFailureCause(['Downloading https://a failed: HTTP 403 Forbidden', 'Downloading https://b failed: HTTP 403 Forbidden']), 'the servers answered HTTP 403');
+});
+
+test('download progress: size, speed and time left, measured afresh for each file', () => {
+  let now = 0;
+  const text = new ProgressText(() => now);
+  const MB = 1024 * 1024;
+  assert.equal(text.describe({ stage: 'downloading a.gz', done: 0, total: 10 * MB }), 'downloading a.gz: 0.0 MB of 10 MB (0%)');
+  now = 2000;
+  assert.equal(text.describe({ stage: 'downloading a.gz', done: 4 * MB, total: 10 * MB }), 'downloading a.gz: 4.0 MB of 10 MB (40%), 2.0 MB/s, 3 s left');
+  now = 2100;
+  assert.equal(text.describe({ stage: 'downloading b.gz', done: 0 }), 'downloading b.gz: 0.0 MB');
+  assert.equal(text.describe({ stage: 'unpacking', done: 5, total: 10 }), 'unpacking 50%');
 });

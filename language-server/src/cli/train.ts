@@ -8,6 +8,7 @@ import type { RunRecord } from '../training/results.js';
 import type { CliIo } from './main.js';
 import { writeReport } from './report.js';
 import { QUICK } from '../training/quick.js';
+import { ProgressText } from '../training/data/progress-text.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
 export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--quick] [--epochs N] [--limit N] [--backend B] [--threads N] [--report OUT.html] [--json]
@@ -70,6 +71,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
   const json = parsed.values.json === true;
   const runDirs = new Map<string, string>();
   let progressShown = false;
+  const progressText = new ProgressText();
   const onMessage = (message: FromTrainer) => {
     if (json) return;
     if (message.type === 'backend') {
@@ -83,7 +85,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
       runDirs.set(event.model, event.runDir);
       io.err(`training ${event.model} (${event.index + 1} of ${event.count}), ${event.params.toLocaleString('en-US')} parameters`);
     } else if (event.type === 'data') {
-      if (interactive) process.stderr.write(`\r  ${event.stage} ${event.total ? `${Math.round((100 * event.done) / event.total)}%` : ''}   `);
+      if (interactive) process.stderr.write(`\r\x1b[K  ${progressText.describe(event)}`);
     } else if (event.type === 'training') {
       const e = event.event;
       if (e.type === 'batch' && interactive) {

@@ -33,6 +33,8 @@ export class TrainingFailure extends Error {
   constructor(
     message: string,
     readonly userError: boolean,
+    /** The whole story for a log (each download address and its error); the message stays short. */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
   }
@@ -90,7 +92,7 @@ export function launchTrainer<Result>(options: TrainerProcessOptions, start: ToT
       options.onMessage?.(raw);
       const result = finished(raw);
       if (result !== undefined) settle(() => resolve(result));
-      if (raw.type === 'error') settle(() => reject(new TrainingFailure(raw.userError ? raw.message : `the trainer failed: ${raw.message}`, raw.userError)));
+      if (raw.type === 'error') settle(() => reject(new TrainingFailure(raw.userError ? raw.message : `the trainer failed: ${raw.message}`, raw.userError, raw.details ?? [])));
     });
     child.on('error', (error) => settle(() => reject(new TrainingFailure(`could not start the trainer (${options.trainerPath}): ${error.message}`, false))));
     child.on('exit', (code, signal) => {

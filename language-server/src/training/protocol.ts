@@ -28,7 +28,7 @@ export type FromTrainer =
   | { readonly type: 'tune-event'; readonly event: TuneEvent }
   | { readonly type: 'tune-done'; readonly summaries: readonly TuneSummary[]; readonly cancelled: boolean }
   /** `userError`: a problem in the file or data the user can fix, shown without a stack trace. */
-  | { readonly type: 'error'; readonly message: string; readonly userError: boolean; readonly stack?: string };
+  | { readonly type: 'error'; readonly message: string; readonly userError: boolean; readonly stack?: string; readonly details?: readonly string[] };
 
 export function isFromTrainer(value: unknown): value is FromTrainer {
   if (typeof value !== 'object' || value === null) return false;

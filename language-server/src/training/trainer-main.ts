@@ -74,7 +74,8 @@ process.on('message', (raw: unknown) => {
       send({ type: 'done', records, cancelled: controller.signal.aborted });
     } catch (error) {
       const userError = error instanceof SessionError || error instanceof TuneError || error instanceof DatasetError || (error instanceof ModelBuildError && error.unavailable);
-      send({ type: 'error', message: error instanceof Error ? error.message : String(error), userError, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
+      const details = error instanceof DatasetError && error.details.length ? { details: error.details } : {};
+      send({ type: 'error', message: error instanceof Error ? error.message : String(error), userError, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}), ...details });
     } finally {
       // Disconnecting at once would drop large messages still queued (a long run's record).
       await delivered;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
-import { defaultCacheDir, fetchToCache } from './download.js';
+import { defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
 import { readTarGz } from './tar.js';
 import { DatasetError, type ImageDataset, type ImageSplit, type ProgressListener } from './types.js';
 
@@ -95,6 +95,15 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
   const url = options.url ?? CIFAR10_URL;
   const md5 = options.md5 === null ? undefined : (options.md5 ?? (url === CIFAR10_URL ? CIFAR10_MD5 : undefined));
   const archive = join(options.cacheDir ?? defaultCacheDir(), 'cifar-10-binary.tar.gz');
-  await fetchToCache(url, archive, { md5, sha256: options.sha256, onProgress: options.onProgress, signal: options.signal });
+  try {
+    await fetchToCache(url, archive, { md5, sha256: options.sha256, onProgress: options.onProgress, signal: options.signal });
+  } catch (error) {
+    if (!(error instanceof DatasetError) || error.file !== archive) throw error;
+    throw new DatasetError(
+      `CIFAR-10 could not be downloaded: ${downloadFailureCause([error.message])}. Check the network (or its proxy) and try again (a partial download resumes); or put the CIFAR-10 binary archive, cifar-10-binary.tar.gz (163 MB), at ${archive}.`,
+      archive,
+      [error.message],
+    );
+  }
   return readCifar10Archive(archive, options.onProgress);
 }

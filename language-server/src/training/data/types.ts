@@ -38,6 +38,8 @@ export class DatasetError extends Error {
   constructor(
     message: string,
     readonly file?: string,
+    /** What went wrong in full (each address tried, and why), for a log; the message stays short. */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
   }
