@@ -3,6 +3,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { serverNodeFlags } from '../../language-server/src/lsp/node-flags.js';
 import { trainCommand } from './train.js';
 import { tuneCommand } from './tune.js';
+import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 
 /** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
@@ -63,7 +64,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     return { uri: editor.document.uri.toString(), position: editor.selection.active };
   };
 
+  const summaries = new SummaryDocuments(languageClient, requests.summary);
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
+    vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'model' && summaries.sourceChanged(e.document.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === SUMMARY_SCHEME && summaries.closed(d.uri)),
     vscode.commands.registerCommand('layerlab.showSummary', async (uri?: string, model?: string) => {
       const target = uri ?? modelUnderCursor()?.uri;
       if (!target) {
@@ -75,8 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
         void vscode.window.showWarningMessage('Layerlab: no model to summarise in this file.');
         return;
       }
-      const document = await vscode.workspace.openTextDocument({ content: summary, language: 'plaintext' });
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      const document = await vscode.workspace.openTextDocument(SummaryDocuments.uriFor(target, model));
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     }),
     vscode.commands.registerCommand('layerlab.copyAsKeras', async () => {
       const at = modelUnderCursor();

@@ -67,7 +67,7 @@ export async function trainCommand(context: vscode.ExtensionContext, uri?: strin
     overrides = kind === 'quick' ? { quick: true } : {};
   }
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Training'));
-  const view = ViewPanel.create(trainingView, context, `Training: ${model ?? fileName}`, { stop: true, openRun: true });
+  const view = ViewPanel.forFile(trainingView, context, document.uri.fsPath, `Training: ${fileName}`, { stop: true, openRun: true });
   let device = '';
   const progressText = new ProgressText();
   let epochs = 1;

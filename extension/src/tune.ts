@@ -53,7 +53,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
     requestOptions = kind === 'quick' ? { quick: true } : {};
   }
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Search'));
-  const view = ViewPanel.create(searchView, context, `Search: ${model ?? fileName}`, { stop: true, openRun: true });
+  const view = ViewPanel.forFile(searchView, context, document.uri.fsPath, `Search: ${fileName}`, { stop: true, openRun: true });
   const refreshHints = () => void client.sendNotification(tuneResultsChanged);
   const progressText = new ProgressText();
   running = true;

@@ -57,6 +57,9 @@ export interface OpenView {
 /** Every open view, newest last (the e2e suite and commands look at them). */
 const openPanels = new Set<OpenView>();
 
+/** The view of each kind per .model file, reused run after run. */
+const panelsByFile = new Map<string, ViewPanel<unknown>>();
+
 /**
  * A training or search view: a webview running media/dist/<bundle>.js. The panel
  * keeps everything it has shown (the live messages in order, then the runs) and
@@ -74,7 +77,7 @@ export class ViewPanel<Item> implements OpenView {
     private readonly kind: ViewKind<Item>,
     private readonly context: vscode.ExtensionContext,
     readonly panel: vscode.WebviewPanel,
-    private readonly title: string,
+    private title: string,
     private capabilities: HostCapabilities,
   ) {
     openPanels.add(this);
@@ -90,6 +93,38 @@ export class ViewPanel<Item> implements OpenView {
   static create<Item>(kind: ViewKind<Item>, context: vscode.ExtensionContext, title: string, capabilities: HostCapabilities): ViewPanel<Item> {
     const panel = vscode.window.createWebviewPanel(kind.viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context));
     return new ViewPanel(kind, context, panel, title, capabilities);
+  }
+
+  /**
+   * The view of this kind for a .model file: the one already open is reused for the
+   * next run (its earlier runs stay in its run picker), else a new one opens beside
+   * the editor. One tab per file and kind, however many runs, failed ones included.
+   */
+  static forFile<Item>(kind: ViewKind<Item>, context: vscode.ExtensionContext, file: string, title: string, capabilities: HostCapabilities): ViewPanel<Item> {
+    const key = `${kind.viewType}\n${file}`;
+    const open = panelsByFile.get(key) as ViewPanel<Item> | undefined;
+    if (open && !open.disposed) {
+      open.startSession(title, capabilities);
+      return open;
+    }
+    const created = ViewPanel.create(kind, context, title, capabilities);
+    panelsByFile.set(key, created as ViewPanel<unknown>);
+    created.panel.onDidDispose(() => {
+      if (panelsByFile.get(key) === (created as ViewPanel<unknown>)) panelsByFile.delete(key);
+    });
+    return created;
+  }
+
+  /** A new run in this view: the last run's live messages go (its saved run stays), the page starts afresh and replays. */
+  private startSession(title: string, capabilities: HostCapabilities): void {
+    this.history.length = 0;
+    this.capabilities = capabilities;
+    this.title = title;
+    this.panel.title = title;
+    this.onStop = undefined;
+    // A fresh page: the view's own state of the last run cannot leak into this one.
+    this.panel.webview.html = this.html();
+    this.panel.reveal(undefined, true);
   }
 
   /** A panel VS Code restores after a reload: its runs or searches are read again from their folders. */

@@ -25,15 +25,20 @@ const cnnSummary = [
 ].join('\n');
 
 suite('Show Model Summary command', () => {
-  test('opens the summary of every model of the file, the CNN first', async () => {
+  test('opens the summary of every model of the file, the CNN first, in a read-only document', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openFixture('cnn.model');
     editor.selection = new vscode.Selection(3, 4, 3, 4);
     await vscode.commands.executeCommand('layerlab.showSummary');
     const summary = await waitFor('the summary editor', () => {
       const active = vscode.window.activeTextEditor?.document;
-      return active && active.uri.scheme === 'untitled' && active.languageId === 'plaintext' ? active : undefined;
+      const summaryEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'layerlab-summary');
+      return summaryEditor?.document;
     });
+    // Read-only and never dirty: closing it asks nothing.
+    assert.equal(summary.isDirty, false);
+    assert.equal(summary.isUntitled, false);
+    assert.match(summary.uri.path, /cnn summary$/);
     const text = summary.getText();
     assert.ok(text.startsWith(cnnSummary), `the summary does not start with the CNN's table:\n${text}`);
     assert.match(text, /Multiply-adds: 249K per sample \(498K FLOPs\)/);

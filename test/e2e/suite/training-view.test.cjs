@@ -58,7 +58,9 @@ suite('training view', function () {
     assert.equal(total, 1000, 'the cells count the 1,000 test images');
   });
 
-  test('Stop in the view cancels training after the current batch; finished epochs are kept', async () => {
+  test('Stop in the view cancels training after the current batch; finished epochs are kept; the file\'s view is reused', async () => {
+    const before = views().length;
+    const reused = views().at(-1);
     const training = vscode.commands.executeCommand('layerlab.train', editor.document.uri.toString(), 'tiny', { epochs: 500, limit: 6000 });
     // The button shows once training runs; the driver clicks it inside the webview.
     await snapshot({ name: 'training-view-stop', selector: '.progress button', expectText: 'Stop', inWebview: true, click: true, timeoutMs: 60_000 });
@@ -66,7 +68,10 @@ suite('training view', function () {
     const stopped = views().at(-1);
     assert.ok(stopped);
     assert.ok(stopped.messagesReceived.includes('stop'), `the view sent stop (${stopped.messagesReceived.join(', ')})`);
-    const runDir = await waitFor('the cancelled run in the view', () => views().at(-1)?.ids[0]);
+    assert.equal(views().length, before, 'the second run of the file shows in its open view, not a new tab');
+    assert.equal(stopped.title, reused?.title);
+    // The earlier run stays in the view's run picker; the cancelled one comes after it.
+    const runDir = await waitFor('the cancelled run in the view', () => (stopped.ids.length === 2 ? stopped.ids[1] : undefined));
     const record = runRecord(runDir);
     assert.equal(record.status, 'cancelled');
     assert.ok(record.history.length < 500, `stopped early (${record.history.length} epochs)`);
