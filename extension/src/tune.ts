@@ -8,6 +8,7 @@ import { searchView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
 import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
+import { SearchProgress } from '../../language-server/src/tuning/search-progress.js';
 
 let output: vscode.OutputChannel | undefined;
 let running = false;
@@ -56,6 +57,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
   const view = ViewPanel.forFile(searchView, context, document.uri.fsPath, `Search: ${fileName}`, { stop: true, openRun: true });
   const refreshHints = () => void client.sendNotification(tuneResultsChanged);
   const progressText = new ProgressText();
+  const searchProgress = new SearchProgress();
   running = true;
   try {
     await runInView(view, {
@@ -67,7 +69,8 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
         if (message.type !== 'tune-event') return;
         const event = message.event;
         if (event.type === 'data') progress.report({ message: progressText.describe(event) });
-        if (event.type === 'trial-start') progress.report({ message: `trial ${event.trial.number}: ${describePoint(event.trial.point)}` });
+        searchProgress.update(event);
+        if (event.type === 'trial-start') progress.report({ message: `${searchProgress.describe()}: ${describePoint(event.trial.point)}` });
         if (event.type === 'trial-end') refreshHints();
       },
       finished: (result) => {

@@ -11,7 +11,9 @@ import { analyzeText } from '../../language-server/src/analysis/analyze-file.js'
 import { durationSeconds } from '../../language-server/src/catalog/training.js';
 import type { EpochLogs } from '../../language-server/src/training/loop.js';
 import { QUICK } from '../../language-server/src/training/quick.js';
-import { budgetSpent, runTuning, type TrialContext, type TrialTrainer } from '../../language-server/src/tuning/runner.js';
+import { budgetSpent, plannedTrials, runTuning, type TrialContext, type TrialTrainer } from '../../language-server/src/tuning/runner.js';
+import { SearchProgress } from '../../language-server/src/tuning/search-progress.js';
+import { axesOf } from '../../language-server/src/tuning/space.js';
 import type { TrialRecord } from '../../language-server/src/tuning/store.js';
 
 const source = (settings: string) => `model net(units = 8) {
@@ -128,4 +130,37 @@ test('a quick search: a few random trials of one epoch on a limited subset, save
   const again = await runTuning({ file, text: readFileSync(file, 'utf8'), quick: true }, { trainTrial: trainer(seen), onEvent: () => {} });
   assert.equal(again[0]?.trials.length, QUICK.trials);
   assert.equal(seen.length, 2 * QUICK.trials);
+});
+
+test('the planned trials: Keras Tuner\'s Hyperband schedule, a random or grid search over the space, capped by max_trials', () => {
+  const axes = axesOf([], () => 1);
+  // Hyperband(max_epochs=81, factor=3): brackets of 81/27/9/3/1, 34/12/4/2, 15/5/2, 8/3 and 5 trials.
+  assert.equal(plannedTrials({ kind: 'hyperband', maxEpochs: 81, factor: 3, iterations: 1 }, axes, {}), 121 + 52 + 22 + 11 + 5);
+  assert.equal(plannedTrials({ kind: 'hyperband', maxEpochs: 81, factor: 3, iterations: 2 }, axes, { maxTrials: 50 }), 50);
+  const analysis = analyzeText(source(''));
+  const dimensions = analysis.tunes[0]?.dimensions ?? [];
+  const units = axesOf(dimensions, () => 1);
+  assert.equal(plannedTrials({ kind: 'random', trials: 20 }, units, {}), 8, 'units in 8..64 step 8 has 8 points');
+  assert.equal(plannedTrials({ kind: 'grid' }, units, { maxTrials: 5 }), 5);
+});
+
+test('search progress: the trial of how many, and the time left at this run\'s pace', () => {
+  let now = 0;
+  const progress = new SearchProgress(() => now);
+  const objective = { name: 'val_loss', direction: 'min' as const };
+  progress.update({ type: 'search', model: 'm', dir: '/d', strategy: 'random', objective, resumedTrials: 2, plannedTrials: 10 });
+  progress.update({ type: 'trial-start', trial: { model: 'm', id: '0002', number: 3, point: {}, epochs: 1, initialEpoch: 0, rerun: false } });
+  assert.equal(progress.describe(), 'trial 3 of 10');
+  now = 60_000;
+  progress.update({ type: 'trial-end', model: 'm', direction: 'min', trial: { version: 1, id: '0002', point: {}, status: 'completed', history: [], epochs: 1, initialEpoch: 0, startedAt: '' } });
+  progress.update({ type: 'trial-start', trial: { model: 'm', id: '0003', number: 4, point: {}, epochs: 1, initialEpoch: 0, rerun: false } });
+  // 7 trials left at a minute each.
+  assert.equal(progress.describe(), 'trial 4 of 10, about 7 min left');
+});
+
+test('a random search over a continuous range plans its trials; it is not capped by a grid', () => {
+  const analysis = analyzeText('model m {\n  input (4,)\n  Dense(2)\n}\ntune m {\n  dataset = mnist\n  learning_rate in 1e-4..1e-2 log\n}\n');
+  const axes = axesOf(analysis.tunes[0]?.dimensions ?? [], () => 1);
+  assert.equal(plannedTrials({ kind: 'random', trials: 30 }, axes, {}), 30);
+  assert.equal(plannedTrials({ kind: 'grid' }, axes, {}), undefined);
 });

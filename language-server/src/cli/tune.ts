@@ -8,6 +8,7 @@ import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
 import type { CliIo } from './main.js';
 import { QUICK } from '../training/quick.js';
+import { SearchProgress } from '../tuning/search-progress.js';
 import { trainerPath } from './train.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
@@ -34,7 +35,7 @@ interface BestSoFar {
   readonly score: number;
 }
 
-function describeEvent(event: TuneEvent, best: BestSoFar | undefined): string | undefined {
+function describeEvent(event: TuneEvent, best: BestSoFar | undefined, progress: SearchProgress): string | undefined {
   switch (event.type) {
     case 'search':
       return `tuning ${event.model}: ${event.strategy}, objective ${event.objective.name} (${event.objective.direction === 'min' ? 'lower' : 'higher'} is better)${event.resumedTrials ? `, resuming after ${event.resumedTrials} finished trial${event.resumedTrials === 1 ? '' : 's'}` : ''}\n  saved in ${event.dir}`;
@@ -42,7 +43,7 @@ function describeEvent(event: TuneEvent, best: BestSoFar | undefined): string | 
       const t = event.trial;
       const stage = t.bracket !== undefined ? ` [bracket ${t.bracket}, round ${t.round ?? 0}${t.parentId ? `, continues trial ${t.parentId}` : ''}]` : '';
       const epochs = t.initialEpoch > 0 ? `epochs ${t.initialEpoch + 1}–${t.epochs}` : `${t.epochs} epoch${t.epochs === 1 ? '' : 's'}`;
-      return `trial ${t.id}${stage}${t.rerun ? ' (interrupted before, runs again)' : ''}: ${describePoint(t.point)}; ${epochs}`;
+      return `trial ${t.id}${stage}${t.rerun ? ' (interrupted before, runs again)' : ''}: ${describePoint(t.point)}; ${epochs} (${progress.describe()})`;
     }
     case 'training': {
       const e = event.event;
@@ -103,6 +104,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   const { file, text, backend } = input;
   const json = parsed.values.json === true;
   const bestSoFar = new Map<string, BestSoFar>();
+  const searchProgress = new SearchProgress();
   const onMessage = (message: FromTrainer) => {
     if (json) return;
     if (message.type === 'backend') io.err(`backend: ${message.name} on ${message.device}`);
@@ -114,7 +116,8 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
       const best = bestSoFar.get(event.model);
       if (!best || compareScores(event.trial.score, best.score, event.direction) < 0) bestSoFar.set(event.model, { trialId: event.trial.id, score: event.trial.score });
     }
-    const line = describeEvent(event, 'model' in event ? bestSoFar.get(event.model) : undefined);
+    searchProgress.update(event);
+    const line = describeEvent(event, 'model' in event ? bestSoFar.get(event.model) : undefined, searchProgress);
     if (line) io.err(line);
   };
   const running = launchTuning({

@@ -14,7 +14,8 @@ import { DatasetError } from '../training/data/types.js';
 import type { EpochLogs, StopReason, TrainingEvent } from '../training/loop.js';
 import { bestOf, isBetter, objectiveFor, ObjectiveError, type MetricLogs, type Objective } from './objective.js';
 import { maxConsecutiveFailures, type TrialPlan } from './oracle.js';
-import { axesOf, describePoint, SpaceError, splitPoint, type Axis, type Point } from './space.js';
+import { axesOf, describePoint, gridCount, SpaceError, splitPoint, type Axis, type Point } from './space.js';
+import { numBrackets, numRounds, roundSize } from './hyperband.js';
 import { describeStrategy, initialOracleState, oracleFor, strategyOf, StrategyError, type Strategy } from './strategy.js';
 import { openSearch, rankTrials, readTrials, searchFingerprint, trialDir, tuneDir, TuneStoreError, writeSearch, writeTrial, type SearchRecord, type TrialRecord } from './store.js';
 
@@ -55,6 +56,8 @@ export type TuneEvent =
       /** Trials finished in an earlier run of this search, and the best of them. */
       readonly resumedTrials: number;
       readonly best?: { readonly trialId: string; readonly score: number };
+      /** Trials the search plans in all (its strategy, space and budget); a Hyperband bracket can end with fewer. */
+      readonly plannedTrials?: number;
     }
   | { readonly type: 'data'; readonly stage: string; readonly done: number; readonly total?: number }
   | { readonly type: 'trial-start'; readonly trial: TrialStart }
@@ -227,7 +230,17 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   const trials = new Map(readTrials(dir).map((t) => [t.id, t]));
   const finishedBefore = [...trials.values()].filter((t) => t.status !== 'running').length;
   let best = rankTrials([...trials.values()], objective.direction)[0];
-  deps.onEvent({ type: 'search', model: model.name, dir, strategy: strategyText, objective, resumedTrials: finishedBefore, ...(best?.score !== undefined ? { best: { trialId: best.id, score: best.score } } : {}) });
+  const planned = plannedTrials(strategy, axes, budget);
+  deps.onEvent({
+    type: 'search',
+    model: model.name,
+    dir,
+    strategy: strategyText,
+    objective,
+    resumedTrials: finishedBefore,
+    ...(best?.score !== undefined ? { best: { trialId: best.id, score: best.score } } : {}),
+    ...(planned !== undefined ? { plannedTrials: planned } : {}),
+  });
 
   const rerun = new Set(oracle.ongoing().map((p) => p.id));
   const pending = oracle.ongoing();
@@ -286,6 +299,31 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
 /** The images of each split a trial trains on: `--limit`, else the block's `limit` (a quick search's is in baseConfig). */
 function trialLimit(context: SearchContext): number | undefined {
   return context.request.quick ? context.baseConfig.limit : (context.request.limit ?? context.baseConfig.limit);
+}
+
+/** How many trials a search runs in all: its strategy's plan over the space, capped by `max_trials`. */
+export function plannedTrials(strategy: Strategy, axes: readonly Axis[], budget: SearchBudget): number | undefined {
+  let points = Number.POSITIVE_INFINITY;
+  try {
+    points = gridCount(axes);
+  } catch (error) {
+    // A continuous range: no end to the points a random search can draw (a grid search refuses it when it starts).
+    if (!(error instanceof SpaceError)) throw error;
+  }
+  let planned: number;
+  if (strategy.kind === 'random') planned = Math.min(strategy.trials, points);
+  else if (strategy.kind === 'grid') {
+    if (!Number.isFinite(points)) return undefined;
+    planned = Math.min(strategy.trials ?? points, points);
+  }
+  else {
+    let perIteration = 0;
+    for (let bracket = numBrackets(strategy) - 1; bracket >= 0; bracket--) {
+      for (let round = 0; round < numRounds(bracket); round++) perIteration += roundSize(strategy, bracket, round);
+    }
+    planned = perIteration * strategy.iterations;
+  }
+  return budget.maxTrials !== undefined ? Math.min(planned, budget.maxTrials) : planned;
 }
 
 /** The tune block's `max_trials` and `max_time` (seconds). */
