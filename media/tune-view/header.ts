@@ -1,5 +1,6 @@
 import { button, el } from '../view/dom.js';
 import { formatInteger } from '../view/format.js';
+import { dataText } from '../view/store.js';
 import type { SearchEntry, SearchStore } from './search-store.js';
 import { describePoint } from './trial-text.js';
 
@@ -14,8 +15,9 @@ const statusText: Record<SearchEntry['status'], string> = {
 
 /**
  * The search's header: what is searched and how, and the live progress (trial,
- * its point, epochs, Hyperband bracket and round, batch), with Stop and Open.
- * Built once; each update only sets text.
+ * its point, epochs, Hyperband bracket and round, batch; backend and data set),
+ * with Stop and Open. Built once; each update only sets text, and a field with
+ * nothing to say is not shown.
  */
 export class SearchHeader {
   readonly root: HTMLElement;
@@ -51,8 +53,8 @@ export class SearchHeader {
     ];
     const list = el('dl', { className: 'progress-list', attrs: { 'aria-live': 'off' } });
     for (const [key, name] of fields) {
-      const value = el('dd', { text: '–' });
-      const item = el('div', { className: `progress-item progress-${key}` }, [el('dt', { text: name }), value]);
+      const value = el('dd');
+      const item = el('div', { className: `progress-item progress-${key}`, attrs: { hidden: '' } }, [el('dt', { text: name }), value]);
       this.fields.set(key, value);
       this.items.set(key, item);
       list.append(item);
@@ -77,35 +79,26 @@ export class SearchHeader {
 
     const completed = search ? [...search.trials.values()].filter((t) => t.status === 'completed').length : 0;
     const failed = search ? [...search.trials.values()].filter((t) => t.status === 'failed').length : 0;
-    this.set('search', search ? search.model : '–');
-    this.set('strategy', search?.strategy ?? '–');
-    this.set('objective', search ? `${search.objective.name} (${directionText[search.objective.direction]})` : '–');
+    this.set('search', search?.model);
+    this.set('strategy', search?.strategy);
+    this.set('objective', search ? `${search.objective.name} (${directionText[search.objective.direction]})` : undefined);
     this.set('status', search ? `${statusText[search.status]}; ${completed} completed, ${failed} failed${search.message ? ` — ${search.message}` : ''}` : 'No search loaded.');
 
     const trial = search?.currentTrialId !== undefined ? search.trials.get(search.currentTrialId) : undefined;
-    const running = trial !== undefined && trial.status === 'running' && store.isSearching();
-    for (const key of ['trial', 'point', 'epochs', 'bracket', 'batch']) {
-      const item = this.items.get(key);
-      if (item) item.hidden = !running;
-    }
-    if (running && trial) {
-      this.set('trial', `${trial.number > 0 ? `#${trial.number}` : ''} (${trial.id})${trial.parentId !== undefined ? `, continues ${trial.parentId}` : ''}`.trim());
-      this.set('point', describePoint(trial));
-      const lastEpoch = trial.history.at(-1)?.epoch;
-      const now = trial.latestBatch && trial.latestBatch.epoch > (lastEpoch ?? 0) ? trial.latestBatch.epoch : lastEpoch;
-      this.set('epochs', `${trial.initialEpoch + 1}–${trial.epochs}${now !== undefined ? `, now ${now}` : ''}`);
-      this.set('bracket', trial.bracket !== undefined ? `bracket ${trial.bracket}, round ${trial.round ?? 0}` : '–');
-      const batch = trial.latestBatch;
-      this.set('batch', batch ? `${formatInteger(batch.batch)} / ${formatInteger(batch.batches)} (epoch ${batch.epoch})` : '–');
-    }
+    const running = trial !== undefined && trial.status === 'running' && store.isSearching() ? trial : undefined;
+    this.set('trial', running ? `${running.number > 0 ? `#${running.number}` : ''} (${running.id})${running.parentId !== undefined ? `, continues ${running.parentId}` : ''}`.trim() : undefined);
+    this.set('point', running ? describePoint(running) : undefined);
+    const lastEpoch = running?.history.at(-1)?.epoch;
+    const now = running?.latestBatch && running.latestBatch.epoch > (lastEpoch ?? 0) ? running.latestBatch.epoch : lastEpoch;
+    this.set('epochs', running ? `${running.initialEpoch + 1}–${running.epochs}${now !== undefined ? `, now ${now}` : ''}` : undefined);
+    this.set('bracket', running?.bracket !== undefined ? `bracket ${running.bracket}, round ${running.round ?? 0}` : undefined);
+    const batch = running?.latestBatch;
+    this.set('batch', batch ? `${formatInteger(batch.batch)} / ${formatInteger(batch.batches)} (epoch ${batch.epoch})` : undefined);
+    // Backend and data belong to a live session; saved searches have none.
+    const live = store.session.live;
     const backend = store.session.backend;
-    this.set('backend', backend ? `${backend.name} (${backend.device})` : '–');
-    const data = store.session.data;
-    this.set('data', data ? `${data.stage}${data.total ? ` ${Math.round((100 * data.done) / data.total)}%` : data.done ? ` ${formatInteger(data.done)}` : ''}` : '–');
-    const backendItem = this.items.get('backend');
-    const dataItem = this.items.get('data');
-    if (backendItem) backendItem.hidden = !store.session.live;
-    if (dataItem) dataItem.hidden = !store.session.live;
+    this.set('backend', live && backend ? `${backend.name} (${backend.device})` : undefined);
+    this.set('data', live ? dataText(store.session) : undefined);
 
     const ended = store.session.ended;
     const error = ended?.error ?? store.session.trainerError;
@@ -114,8 +107,11 @@ export class SearchHeader {
     this.note.textContent = store.session.note ?? '';
   }
 
-  private set(key: string, text: string): void {
+  /** Sets a field's text; undefined hides the field. */
+  private set(key: string, text: string | undefined): void {
     const field = this.fields.get(key);
-    if (field && field.textContent !== text) field.textContent = text;
+    const item = this.items.get(key);
+    if (item) item.hidden = text === undefined;
+    if (field && text !== undefined && field.textContent !== text) field.textContent = text;
   }
 }

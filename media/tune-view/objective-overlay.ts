@@ -5,6 +5,7 @@ import { fileBase } from '../view/export.js';
 import { formatDecimal } from '../view/format.js';
 import { LineChart, type LineChartOptions } from '../view/line-chart.js';
 import type { Palette } from '../view/theme.js';
+import { trialColors } from './score-colors.js';
 import type { SearchEntry, TrialEntry } from './search-store.js';
 
 const objectiveOf = (logs: object, name: string): number | null => {
@@ -12,7 +13,11 @@ const objectiveOf = (logs: object, name: string): number | null => {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 };
 
-/** The objective per epoch of every trial that trained, on one chart; the best trial's line is thicker. */
+/**
+ * The objective per epoch of every trial that trained, on one chart: a colour
+ * per trial however many there are (trialColors), the best trial's line
+ * thicker; hovering near a line brings it forward.
+ */
 export class ObjectiveOverlay {
   readonly root: HTMLElement;
   private readonly chart: LineChart;
@@ -23,6 +28,7 @@ export class ObjectiveOverlay {
   private seriesKey = '';
   private options: LineChartOptions;
   private model = 'search';
+  private shown: { trials: readonly TrialEntry[]; name: string; bestId: string | undefined } = { trials: [], name: 'objective', bestId: undefined };
 
   constructor(palette: Palette, exportFile: ExportFile) {
     this.palette = palette;
@@ -36,6 +42,7 @@ export class ObjectiveOverlay {
 
   setPalette(palette: Palette): void {
     this.palette = palette;
+    this.options = this.optionsFor(this.shown.trials, this.shown.name, this.shown.bestId);
     this.chart.configure(this.options, palette);
   }
 
@@ -48,6 +55,7 @@ export class ObjectiveOverlay {
     const key = `${name}\n${bestId ?? ''}\n${trials.map((t) => t.id).join(',')}`;
     if (key !== this.seriesKey) {
       this.seriesKey = key;
+      this.shown = { trials, name, bestId };
       this.options = this.optionsFor(trials, name, bestId);
       this.chart.configure(this.options, this.palette);
     }
@@ -69,12 +77,14 @@ export class ObjectiveOverlay {
   }
 
   private optionsFor(trials: readonly TrialEntry[], name: string, bestId: string | undefined): LineChartOptions {
+    const colors = trialColors(trials.length, this.palette);
     return {
       title: `${name} of every trial`,
       xLabel: 'epoch',
       integerX: true,
       yLabel: name,
-      series: trials.map((t, i) => ({ label: `trial ${t.id}${t.id === bestId ? ' (best)' : ''}`, colorIndex: i, width: t.id === bestId ? 3.5 : 1.5 })),
+      focus: true,
+      series: trials.map((t, i) => ({ label: `trial ${t.id}${t.id === bestId ? ' (best)' : ''}`, colorIndex: i, ...(colors[i] !== undefined ? { color: colors[i] } : {}), width: t.id === bestId ? 3.5 : 1.5 })),
     };
   }
 }

@@ -26,7 +26,7 @@ export function plotDataOf(search: SearchEntry): SearchPlotData {
   const trials = scoredTrials(search);
   const parameters = parameterNames(search).map((name): PlotAxis => {
     const values = trials.flatMap((t) => (t.point[name] === undefined ? [] : [t.point[name] as PointValue]));
-    return { name, scale: scaleOf(values), value: (t) => t.point[name] };
+    return { name, scale: scaleOf(values, search.space?.get(name)), value: (t) => t.point[name] };
   });
   const scores = trials.map((t) => t.score);
   const objectiveAxis: PlotAxis = { name: search.objective.name, scale: scaleOf(scores), value: (t) => t.score };

@@ -1,14 +1,19 @@
 import type { PointValue } from '../../language-server/src/tuning/space.js';
 import { linearTicks, logTicks, tickLabel } from '../view/ticks.js';
+import type { SpaceAxis } from './search-space.js';
 
 /**
  * How the values of one searched parameter (or the objective) map to a position
- * along an axis: numbers linearly, or logarithmically when they span more than
- * two decades; booleans and names as evenly spaced categories.
+ * along an axis. With the search space: as the parameter was searched (a `log`
+ * range on a log axis over the whole range, an integer range with whole-number
+ * ticks, choices in their written order). Without it, from the values alone:
+ * numbers linearly, or logarithmically when they span more than two decades,
+ * with whole-number ticks when every value is one; booleans and names as evenly
+ * spaced categories.
  */
 export type Scale =
-  | { readonly kind: 'linear'; readonly min: number; readonly max: number }
-  | { readonly kind: 'log'; readonly min: number; readonly max: number }
+  | { readonly kind: 'linear'; readonly min: number; readonly max: number; readonly integer?: boolean }
+  | { readonly kind: 'log'; readonly min: number; readonly max: number; readonly integer?: boolean }
   | { readonly kind: 'category'; readonly values: readonly PointValue[] };
 
 export interface Tick {
@@ -25,18 +30,38 @@ function categoryOrder(a: PointValue, b: PointValue): number {
   return String(a).localeCompare(String(b));
 }
 
-export function scaleOf(values: readonly PointValue[]): Scale {
+/** A linear scale over min..max, widened around a single value. */
+function linear(min: number, max: number, integer: boolean): Scale {
+  if (min === max) {
+    const pad = integer ? 1 : Math.abs(min) / 10 || 1;
+    min -= pad;
+    max += pad;
+  }
+  return integer ? { kind: 'linear', min, max, integer } : { kind: 'linear', min, max };
+}
+
+/** The scale of a parameter's values; `axis`, when the host described the search space, says how it was searched. */
+export function scaleOf(values: readonly PointValue[], axis?: SpaceAxis): Scale {
   const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  if (values.length > 0 && numbers.length === values.length) {
-    let min = Math.min(...numbers);
-    let max = Math.max(...numbers);
-    if (min > 0 && max / min > logSpan) return { kind: 'log', min, max };
-    if (min === max) {
-      const pad = Math.abs(min) / 10 || 1;
-      min -= pad;
-      max += pad;
-    }
-    return { kind: 'linear', min, max };
+  const allNumbers = numbers.length === values.length;
+  if (axis?.kind === 'range' && allNumbers) {
+    // The searched range, stretched over any value outside it (a search resumed with another range).
+    const min = Math.min(axis.low, ...numbers);
+    const max = Math.max(axis.high, ...numbers);
+    const integer = axis.integer && numbers.every((v) => Number.isInteger(v));
+    if (axis.log && min > 0 && max > min) return integer ? { kind: 'log', min, max, integer } : { kind: 'log', min, max };
+    return linear(min, max, integer);
+  }
+  if (axis?.kind === 'choice') {
+    const extra = [...new Set(values)].filter((v) => !axis.choices.includes(v)).sort(categoryOrder);
+    return { kind: 'category', values: [...new Set(axis.choices), ...extra] };
+  }
+  if (values.length > 0 && allNumbers) {
+    const min = Math.min(...numbers);
+    const max = Math.max(...numbers);
+    const integer = numbers.every((v) => Number.isInteger(v));
+    if (min > 0 && max / min > logSpan) return integer ? { kind: 'log', min, max, integer } : { kind: 'log', min, max };
+    return linear(min, max, integer);
   }
   const distinct = [...new Set(values)].sort(categoryOrder);
   return { kind: 'category', values: distinct };
@@ -60,9 +85,10 @@ export function positionOf(scale: Scale, value: PointValue | undefined): number 
 export function ticksOf(scale: Scale, count = 5): Tick[] {
   switch (scale.kind) {
     case 'linear':
-      return linearTicks(scale.min, scale.max, count).map((v) => ({ at: positionOf(scale, v) ?? 0, label: tickLabel(v) }));
+      return linearTicks(scale.min, scale.max, count, scale.integer === true).map((v) => ({ at: positionOf(scale, v) ?? 0, label: tickLabel(v) }));
     case 'log': {
       let values = logTicks(scale.min, scale.max);
+      if (scale.integer) values = values.filter((v) => Number.isInteger(v));
       // Too many for the room: keep the powers of ten when there are two or more.
       const powers = values.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
       if (values.length > count && powers.length >= 2) values = powers;
@@ -75,7 +101,8 @@ export function ticksOf(scale: Scale, count = 5): Tick[] {
 }
 
 export function describeScale(scale: Scale): string {
-  return scale.kind === 'log' ? 'logarithmic' : scale.kind === 'linear' ? 'linear' : 'categories';
+  const kind = scale.kind === 'log' ? 'logarithmic' : scale.kind === 'linear' ? 'linear' : 'categories';
+  return scale.kind !== 'category' && scale.integer ? `${kind}, whole numbers` : kind;
 }
 
 /** A parameter value as the table and the charts print it. */

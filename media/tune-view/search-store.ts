@@ -5,7 +5,8 @@ import type { Objective } from '../../language-server/src/tuning/objective.js';
 import type { TrialStart, TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
 import type { Point } from '../../language-server/src/tuning/space.js';
 import type { SearchRecord, TrialRecord } from '../../language-server/src/tuning/store.js';
-import { applyHostFacts, backendStatus, dataStatus, type HostFacts, type TrainerStatus } from '../view/store.js';
+import { applyHostFacts, backendStatus, datasetEvent, dataStatus, type HostFacts, type TrainerStatus } from '../view/store.js';
+import { spaceOf, type SpaceAxis } from './search-space.js';
 import { isTuneEvent, isTuneSummary } from './tune-events.js';
 
 /** One trial as the view shows it: from its record when it has one, else from the live events. */
@@ -43,6 +44,8 @@ export interface SearchEntry {
   announcedBest?: { readonly trialId: string; readonly score: number };
   /** The trial training now. */
   currentTrialId?: string;
+  /** How each parameter was searched, when the host said (else the plots go by the values). */
+  space?: ReadonlyMap<string, SpaceAxis>;
 }
 
 export interface SessionStatus extends TrainerStatus {
@@ -156,12 +159,14 @@ export class SearchStore implements HostFacts {
       case 'tune-done':
         this.session.live = true;
         this.session.done = { cancelled: message.cancelled };
+        delete this.session.data;
         for (const summary of message.summaries) if (isTuneSummary(summary)) this.replace(summary, true);
         changes.header = changes.trials = changes.results = true;
         break;
       case 'error':
         this.session.live = true;
         this.session.trainerError = message.message;
+        delete this.session.data;
         changes.header = true;
         break;
       default:
@@ -172,6 +177,12 @@ export class SearchStore implements HostFacts {
 
   private applyEvent(event: TuneEvent, changes: TuneChanges): void {
     changes.header = true;
+    const dataset = datasetEvent(event);
+    if (dataset) {
+      this.session.dataset = dataset;
+      delete this.session.data;
+      return;
+    }
     switch (event.type) {
       case 'search': {
         this.dirOfModel.set(event.model, event.dir);
@@ -181,6 +192,8 @@ export class SearchStore implements HostFacts {
         search.objective = event.objective;
         if (search.status !== 'finished') search.status = 'running';
         if (event.best) search.announcedBest = event.best;
+        const space = spaceOf(event);
+        if (space) search.space = space;
         changes.results = changes.trials = true;
         break;
       }
@@ -219,6 +232,7 @@ export class SearchStore implements HostFacts {
       }
       case 'finished':
         this.replace(event.summary, true);
+        delete this.session.data;
         changes.trials = changes.results = true;
         break;
     }
@@ -230,6 +244,8 @@ export class SearchStore implements HostFacts {
     // Events of a trial that has ended are replays: its record has the whole history.
     if (!search || !trial || trial.status !== 'running') return;
     const training = event.event;
+    // Training has begun: the data set is loaded (once per search), its last loading stage is stale news.
+    if (training.type !== 'message') delete this.session.data;
     if (training.type === 'message') {
       this.session.note = `${event.model}: trial ${event.trialId}: ${training.text}`;
       return;
@@ -255,6 +271,8 @@ export class SearchStore implements HostFacts {
     search.status = summary.status;
     if (summary.message !== undefined) search.message = summary.message;
     if (summary.best) search.announcedBest = { trialId: summary.best.trialId, score: summary.best.score };
+    const space = spaceOf(summary) ?? previous?.space;
+    if (space) search.space = space;
     summary.trials.forEach((record) => {
       const before = previous?.trials.get(record.id);
       // A live trial still running keeps what it has trained so far over its saved start record.

@@ -1,4 +1,5 @@
 import type { TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
+import { datasetEvent } from '../view/store.js';
 
 /**
  * Shape checks for what arrives inside `trainer` messages: the view protocol
@@ -43,6 +44,9 @@ export function isTuneEvent(value: unknown): value is TuneEvent {
       return isString(value['model']) && isString(value['dir']) && isString(value['strategy']) && isObjective(value['objective']);
     case 'data':
       return isString(value['stage']) && isNumber(value['done']);
+    // The loaded data set (name and split sizes); not in TuneEvent yet, read by datasetEvent.
+    case 'dataset':
+      return datasetEvent(value) !== undefined;
     case 'trial-start': {
       const trial = value['trial'];
       return isObject(trial) && isString(trial['model']) && isString(trial['id']) && isObject(trial['point']) && isNumber(trial['epochs']) && isNumber(trial['initialEpoch']);

@@ -247,7 +247,7 @@ export class TrainingView extends ViewShell<UiState, HostToView> {
       classNames,
       count: cell ? (test.confusion[cell.trueClass]?.[cell.predictedClass] ?? 0) : 0,
     });
-    this.perClass.render({ runName: name, classNames, precision: test.precision, recall: test.recall, accuracy: test.perClassAccuracy });
+    this.perClass.render({ runName: name, classNames, confusion: test.confusion, precision: test.precision, recall: test.recall });
   }
 
   private renderComparison(): void {

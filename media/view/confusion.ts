@@ -68,7 +68,9 @@ export class ConfusionPanel {
     const labelWidth = Math.min(160, 16 + 7 * Math.max(4, ...classNames.map((c) => c.length)));
     const top = labelWidth + 8;
     const left = labelWidth + 24;
-    const width = left + n * cellSize + 8;
+    // The column labels slant up to the right (60°): the last ones reach past the matrix by half their length.
+    const overhang = Math.max(0, ...classNames.slice(0, n).map((c, i) => (i + 0.5) * cellSize + 0.5 * 7 * c.length - n * cellSize));
+    const width = left + n * cellSize + 8 + Math.ceil(overhang);
     const height = top + n * cellSize + 8;
     const cells: SVGGElement[] = [];
     const focusIndex = selected && selected.trueClass < n && selected.predictedClass < n ? selected.trueClass * n + selected.predictedClass : 0;

@@ -5,6 +5,8 @@ import { uplotToSvg, type SvgSeriesStyle } from './uplot-svg.js';
 export interface SeriesSpec {
   readonly label: string;
   readonly colorIndex: number;
+  /** A colour of its own (any CSS colour) instead of the palette's series colour `colorIndex`. */
+  readonly color?: string;
   readonly width: number;
   /** Light series (per-batch values) are drawn behind, faded. */
   readonly alpha?: number;
@@ -22,7 +24,11 @@ export interface LineChartOptions {
   /** The x of a vertical marker (the best epoch), or undefined for none. */
   readonly marker?: () => number | undefined;
   readonly markerLabel?: string;
+  /** Hovering near a line brings it forward and fades the others (charts with many series). */
+  readonly focus?: boolean;
 }
+
+const colorOf = (palette: Palette, s: SeriesSpec): string => s.color ?? seriesColor(palette, s.colorIndex);
 
 const chartHeight = 240;
 /** Tick steps for whole-number axes: 1, 2, 5, 10, 20, 50, … */
@@ -87,7 +93,7 @@ export class LineChart {
       xLabel: options.xLabel,
       ...(options.integerX ? { integerX: true } : {}),
       yLabel: options.yLabel,
-      series: options.series.map((s): SvgSeriesStyle => ({ label: s.label, color: seriesColor(palette, s.colorIndex), width: s.width, alpha: s.alpha ?? 1, ...(s.dash ? { dash: s.dash } : {}) })),
+      series: options.series.map((s): SvgSeriesStyle => ({ label: s.label, color: colorOf(palette, s), width: s.width, alpha: s.alpha ?? 1, ...(s.dash ? { dash: s.dash } : {}) })),
       palette,
       ...(marker !== undefined ? { markerX: marker, markerLabel: options.markerLabel ?? '' } : {}),
     });
@@ -150,13 +156,14 @@ export class LineChart {
       scales: { x: { time: false }, y: options.logScale ? { distr: 3 } : {} },
       axes: [options.integerX ? { ...axis(options.xLabel), incrs: integerIncrements } : axis(options.xLabel), axis(options.yLabel)],
       legend: { show: true },
-      cursor: { drag: { x: false, y: false } },
+      cursor: { drag: { x: false, y: false }, ...(options.focus ? { focus: { prox: 16 } } : {}) },
+      ...(options.focus ? { focus: { alpha: 0.25 } } : {}),
       series: [
         { label: options.xLabel },
         ...options.series.map(
           (s): uPlot.Series => ({
             label: s.label,
-            stroke: seriesColor(palette, s.colorIndex),
+            stroke: colorOf(palette, s),
             width: s.width,
             alpha: s.alpha ?? 1,
             spanGaps: true,

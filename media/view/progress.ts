@@ -1,6 +1,6 @@
 import { button, el } from './dom.js';
 import { formatDuration, formatInteger } from './format.js';
-import type { ViewStore } from './store.js';
+import { dataText, type ViewStore } from './store.js';
 
 interface Timing {
   readonly runId: string;
@@ -11,11 +11,13 @@ interface Timing {
 
 /**
  * The live session's header: model i of n, epoch, batch, ETA, speed, backend,
- * data stage, and the Stop button. Built once; each update only sets text.
+ * data set (its loading stage while it loads), and the Stop button. Built once;
+ * each update only sets text, and a field with nothing to say is not shown.
  */
 export class ProgressPanel {
   readonly root: HTMLElement;
   private readonly fields = new Map<string, HTMLElement>();
+  private readonly items = new Map<string, HTMLElement>();
   private readonly outcome = el('p', { className: 'outcome', attrs: { role: 'status' } });
   private readonly note = el('p', { className: 'note' });
   private readonly stopButton: HTMLButtonElement;
@@ -34,9 +36,11 @@ export class ProgressPanel {
       ['data', 'Data'],
     ];
     const items = fields.map(([key, name]) => {
-      const value = el('dd', { text: '–' });
+      const value = el('dd');
       this.fields.set(name, value);
-      return el('div', { className: `progress-item progress-${key}` }, [el('dt', { text: name }), value]);
+      const item = el('div', { className: `progress-item progress-${key}`, attrs: { hidden: '' } }, [el('dt', { text: name }), value]);
+      this.items.set(name, item);
+      return item;
     });
     this.root = el('section', { className: 'progress', attrs: { 'aria-label': 'Training progress' } }, [el('dl', { className: 'progress-list', attrs: { 'aria-live': 'off' } }, items), this.stopButton, this.outcome, this.note]);
   }
@@ -44,19 +48,19 @@ export class ProgressPanel {
   update(store: ViewStore): void {
     const session = store.session;
     const run = store.currentLiveRun();
-    const hasSession = run !== undefined || session.backend !== undefined || session.data !== undefined || session.ended !== undefined || session.trainerError !== undefined;
+    const hasSession = run !== undefined || session.backend !== undefined || session.data !== undefined || session.dataset !== undefined || session.ended !== undefined || session.trainerError !== undefined;
     this.root.hidden = !hasSession;
     if (!hasSession) return;
     const batch = run?.curves.latestBatch;
     const training = store.isTraining();
-    this.set('Model', run ? `${run.model} (${run.index + 1} of ${run.count})` : '–');
-    this.set('Epoch', batch ? String(run?.record ? run.curves.epochs : batch.epoch) : '–');
-    this.set('Batch', batch ? `${formatInteger(batch.batch)} / ${formatInteger(batch.batches)}` : '–');
-    this.set('Samples/s', batch && Number.isFinite(batch.samplesPerSecond) ? formatInteger(batch.samplesPerSecond) : '–');
-    this.set('Backend', session.backend ? `${session.backend.name} (${session.backend.device})` : '–');
-    const data = session.data;
-    this.set('Data', data ? `${data.stage}${data.total ? ` ${Math.round((100 * data.done) / data.total)}%` : data.done ? ` ${formatInteger(data.done)}` : ''}` : '–');
-    this.set('ETA', training && run ? this.eta(run.id, run.epochs, run.curves.latestBatch, run.curves.latestEpoch?.seconds) : '–');
+    this.set('Model', run ? `${run.model} (${run.index + 1} of ${run.count})` : undefined);
+    this.set('Epoch', batch ? String(run?.record ? run.curves.epochs : batch.epoch) : undefined);
+    this.set('Batch', batch ? `${formatInteger(batch.batch)} / ${formatInteger(batch.batches)}` : undefined);
+    this.set('Samples/s', batch && Number.isFinite(batch.samplesPerSecond) ? formatInteger(batch.samplesPerSecond) : undefined);
+    this.set('Backend', session.backend ? `${session.backend.name} (${session.backend.device})` : undefined);
+    // The finished run's record counts the validation split too.
+    this.set('Data', dataText(session, run?.record?.dataset ?? session.dataset));
+    this.set('ETA', training && run && batch ? this.eta(run.id, run.epochs, batch, run.curves.latestEpoch?.seconds) : undefined);
     this.stopButton.hidden = !(store.capabilities.stop && training);
     const ended = session.ended;
     const error = ended?.error ?? session.trainerError;
@@ -81,8 +85,11 @@ export class ProgressPanel {
     return secondsPerBatch === undefined ? '…' : `${formatDuration(remaining * secondsPerBatch)} (to epoch ${epochs})`;
   }
 
-  private set(name: string, text: string): void {
+  /** Sets a field's text; undefined hides the field. */
+  private set(name: string, text: string | undefined): void {
     const field = this.fields.get(name);
-    if (field && field.textContent !== text) field.textContent = text;
+    const item = this.items.get(name);
+    if (item) item.hidden = text === undefined;
+    if (field && text !== undefined && field.textContent !== text) field.textContent = text;
   }
 }

@@ -17,10 +17,21 @@ export interface LiveRun {
   record?: RunRecord;
 }
 
+/** The data set a session trains on: its name and the images in each split (validation once it is split off). */
+export interface DatasetFacts {
+  readonly name: string;
+  readonly train: number;
+  readonly validation?: number;
+  readonly test: number;
+}
+
 /** What both views know of the trainer's session. */
 export interface TrainerStatus {
   backend?: { readonly name: string; readonly device: string; readonly notes: readonly string[] };
+  /** The data set's loading stage while it loads (transient: gone once training starts or the session ends). */
   data?: { readonly stage: string; readonly done: number; readonly total?: number };
+  /** The loaded data set, when the trainer said (a `dataset` event). */
+  dataset?: DatasetFacts;
   trainerError?: string;
   ended?: { readonly cancelled: boolean; readonly error?: string };
 }
@@ -43,7 +54,38 @@ export function applyHostFacts(store: HostFacts, message: Extract<HostToView, { 
   if (message.type === 'init') {
     store.title = message.title;
     store.capabilities = { stop: message.capabilities.stop === true, openRun: message.capabilities.openRun === true };
-  } else store.session.ended = message.error !== undefined ? { cancelled: message.cancelled, error: message.error } : { cancelled: message.cancelled };
+  } else {
+    store.session.ended = message.error !== undefined ? { cancelled: message.cancelled, error: message.error } : { cancelled: message.cancelled };
+    // Whatever was loading is not any more.
+    delete store.session.data;
+  }
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/**
+ * The data set of a trainer event `{ type: 'dataset', name, train, test, validation? }`
+ * (sent once a data set is loaded), or undefined when `event` is not one.
+ */
+export function datasetEvent(event: unknown): DatasetFacts | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as Record<string, unknown>;
+  if (e['type'] !== 'dataset' || typeof e['name'] !== 'string' || !isCount(e['train']) || !isCount(e['test'])) return undefined;
+  if (e['validation'] !== undefined && !isCount(e['validation'])) return undefined;
+  return { name: e['name'], train: e['train'], test: e['test'], ...(isCount(e['validation']) ? { validation: e['validation'] } : {}) };
+}
+
+/** `mnist: 54,000 train, 6,000 validation, 10,000 test`, as the run summary writes a data set. */
+export function describeDataset(dataset: DatasetFacts): string {
+  const count = (n: number) => Math.round(n).toLocaleString('en-US');
+  return `${dataset.name}: ${count(dataset.train)} train, ${dataset.validation !== undefined && dataset.validation > 0 ? `${count(dataset.validation)} validation, ` : ''}${count(dataset.test)} test`;
+}
+
+/** The header's text for the data set: its loading stage while it loads, else what is known of it, else undefined (the field is not shown). */
+export function dataText(session: TrainerStatus, known: DatasetFacts | undefined = session.dataset): string | undefined {
+  const data = session.data;
+  if (data) return `${data.stage}${data.total ? ` ${Math.round((100 * data.done) / data.total)}%` : data.done ? ` ${Math.round(data.done).toLocaleString('en-US')}` : ''}`;
+  return known ? describeDataset(known) : undefined;
 }
 
 /** The session's data-loading stage from a `data` event. */
@@ -101,16 +143,25 @@ export class ViewStore implements HostFacts {
         this.applyEvent(message.event, changes);
         break;
       case 'done':
+        delete this.session.data;
         changes.header = true;
         break;
       case 'error':
         this.session.trainerError = message.message;
+        delete this.session.data;
         changes.header = true;
         break;
     }
   }
 
   private applyEvent(event: SessionEvent, changes: Changes): void {
+    const dataset = datasetEvent(event);
+    if (dataset) {
+      this.session.dataset = dataset;
+      delete this.session.data;
+      changes.header = true;
+      return;
+    }
     switch (event.type) {
       case 'data':
         this.session.data = dataStatus(event);

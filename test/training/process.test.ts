@@ -121,7 +121,10 @@ test('a corrupt data file: a clear error naming it, and nothing written', async 
 test('the train block\'s `limit` draws that many images per split; a quick run takes one epoch on at most 2,000', async () => {
   const limited = mnistDense.replace('  seed       = 1', '  seed       = 1\n  limit      = 500');
   const { file } = project(limited);
-  const result = await launchTraining({ trainerPath, request: { file, text: limited }, backend: 'auto', onMessage: () => {} }).done;
+  const messages: FromTrainer[] = [];
+  const result = await launchTraining({ trainerPath, request: { file, text: limited }, backend: 'auto', onMessage: (m) => messages.push(m) }).done;
+  // The views' header learns the data set as training starts.
+  assert.ok(messages.some((m) => m.type === 'event' && m.event.type === 'dataset' && m.event.name === 'mnist' && m.event.train === 450 && m.event.validation === 50 && m.event.test === 500));
   const record = result.records[0];
   assert.ok(record);
   assert.equal(record.settings.limit, 500);

@@ -11,7 +11,8 @@ import { analyzeText } from '../../language-server/src/analysis/analyze-file.js'
 import { durationSeconds } from '../../language-server/src/catalog/training.js';
 import type { EpochLogs } from '../../language-server/src/training/loop.js';
 import { QUICK } from '../../language-server/src/training/quick.js';
-import { budgetSpent, plannedTrials, runTuning, type TrialContext, type TrialTrainer } from '../../language-server/src/tuning/runner.js';
+import { budgetSpent, plannedTrials, runTuning, type TrialContext, type TrialTrainer, type TuneEvent } from '../../language-server/src/tuning/runner.js';
+import { loadSearch } from '../../language-server/src/tuning/load-search.js';
 import { SearchProgress } from '../../language-server/src/tuning/search-progress.js';
 import { axesOf } from '../../language-server/src/tuning/space.js';
 import type { TrialRecord } from '../../language-server/src/tuning/store.js';
@@ -163,4 +164,21 @@ test('a random search over a continuous range plans its trials; it is not capped
   const axes = axesOf(analysis.tunes[0]?.dimensions ?? [], () => 1);
   assert.equal(plannedTrials({ kind: 'random', trials: 30 }, axes, {}), 30);
   assert.equal(plannedTrials({ kind: 'grid' }, axes, {}), undefined);
+});
+
+test('the search event, the summary and the saved search carry the searched space (for the view\'s axes), and trials report their data set', async () => {
+  const file = project(source('  max_trials = 1\n  learning_rate in 1e-4..1e-2 log'));
+  const events: TuneEvent[] = [];
+  const dataAware: TrialTrainer = async (context) => {
+    context.onDataset?.({ name: 'mnist', train: 900, validation: 100, test: 0 });
+    return trainer([])(context);
+  };
+  const [summary] = await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: dataAware, onEvent: (e) => events.push(e) });
+  const search = events.find((e) => e.type === 'search');
+  assert.ok(search?.type === 'search');
+  assert.deepEqual(search.space?.map((a) => [a.name, a.kind === 'range' ? a.log : 'choice']), [['units', false], ['learning_rate', true]]);
+  assert.deepEqual(summary?.space, search.space);
+  assert.ok(summary);
+  assert.deepEqual(loadSearch(summary.dir).space, search.space, 'saved with the search, for a reopened view and the report');
+  assert.ok(events.some((e) => e.type === 'dataset' && e.name === 'mnist' && e.train === 900 && e.validation === 100));
 });

@@ -34,6 +34,8 @@ export interface SessionRequest {
 export type SessionEvent =
   | { readonly type: 'model'; readonly model: string; readonly index: number; readonly count: number; readonly runDir: string; readonly params: number; readonly epochs: number }
   | { readonly type: 'data'; readonly stage: string; readonly done: number; readonly total?: number }
+  /** The data set once loaded (and limited): what the views' header shows. */
+  | { readonly type: 'dataset'; readonly name: string; readonly train: number; readonly validation: number; readonly test: number }
   | { readonly type: 'training'; readonly model: string; readonly event: TrainingEvent }
   | { readonly type: 'finished'; readonly model: string; readonly record: RunRecord; readonly runDir: string };
 
@@ -59,6 +61,13 @@ function pickTraining(analysis: ReturnType<typeof analyzeText>, model: string | 
   const block = blocks[0];
   if (!block) throw new SessionError('the file has no `train` block; add one, e.g. `train my_model { dataset = mnist }`');
   return { block, models: [...block.models] };
+}
+
+/** Images per split as the loop takes them: `validation` of the training images held out, or the test set. */
+export function splitCounts(train: number, test: number, config: TrainingConfig): { train: number; validation: number; test: number } {
+  if (config.validation.kind === 'test') return { train, validation: test, test };
+  const validation = Math.floor(train * config.validation.fraction);
+  return { train: train - validation, validation, test };
 }
 
 /**
@@ -115,6 +124,7 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     }
     const runDir = createRunDir(request.outputDir ?? baseDir, model.name);
     deps.onEvent({ type: 'model', model: model.name, index, count: models.length, runDir, params: built, epochs: config.epochs });
+    deps.onEvent({ type: 'dataset', name: dataset.name, ...splitCounts(dataset.train.count, dataset.test.count, config) });
     const startedAt = new Date().toISOString();
     const header = {
       version: 1 as const,

@@ -38,6 +38,7 @@ export function loadSearch(dir: string): TuneSummary {
     objective: { name: search.objective.name, direction: search.objective.direction },
     status: search.status,
     ...(search.message !== undefined ? { message: search.message } : {}),
+    ...(Array.isArray(search.space) ? { space: search.space } : {}),
     trials,
     ...(best?.score !== undefined ? { best: { trialId: best.id, score: best.score, point: best.point } } : {}),
   };

@@ -58,7 +58,11 @@ export type TuneEvent =
       readonly best?: { readonly trialId: string; readonly score: number };
       /** Trials the search plans in all (its strategy, space and budget); a Hyperband bracket can end with fewer. */
       readonly plannedTrials?: number;
+      /** The searched parameters: the view draws a `log` range on a log axis, a whole-number one with whole ticks. */
+      readonly space?: readonly Axis[];
     }
+  /** The data set a trial trains on, once loaded (and limited). */
+  | { readonly type: 'dataset'; readonly name: string; readonly train: number; readonly validation: number; readonly test: number }
   | { readonly type: 'data'; readonly stage: string; readonly done: number; readonly total?: number }
   | { readonly type: 'trial-start'; readonly trial: TrialStart }
   | { readonly type: 'training'; readonly model: string; readonly trialId: string; readonly event: TrainingEvent }
@@ -73,6 +77,8 @@ export interface TuneSummary {
   readonly objective: Objective;
   readonly status: SearchRecord['status'];
   readonly message?: string;
+  /** The searched parameters (absent in searches saved before it was recorded). */
+  readonly space?: readonly Axis[];
   /** Every trial, in id order. */
   readonly trials: readonly TrialRecord[];
   readonly best?: { readonly trialId: string; readonly score: number; readonly point: Point };
@@ -95,6 +101,8 @@ export interface TrialContext {
   readonly signal?: AbortSignal;
   readonly onTraining: (event: TrainingEvent) => void;
   readonly onData: (stage: string, done: number, total?: number) => void;
+  /** The data set the trial trains on, as the views show it. */
+  readonly onDataset?: (dataset: { readonly name: string; readonly train: number; readonly validation: number; readonly test: number }) => void;
 }
 
 export interface TrialResult {
@@ -224,7 +232,7 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   const startedAt = saved?.startedAt ?? new Date().toISOString();
   const strategyText = describeStrategy(strategy);
   const save = (status: SearchRecord['status'], message?: string) =>
-    writeSearch(dir, { version: 1, name: model.name, file: request.file, fingerprint, strategy, objective, oracle: oracle.state() as SearchRecord['oracle'], status, ...(message ? { message } : {}), startedAt, updatedAt: new Date().toISOString() });
+    writeSearch(dir, { version: 1, name: model.name, file: request.file, fingerprint, strategy, objective, oracle: oracle.state() as SearchRecord['oracle'], status, ...(message ? { message } : {}), space: axes, startedAt, updatedAt: new Date().toISOString() });
 
   const context: SearchContext = { request, analysis, block, model, axes, objective, baseConfig, dir, deps };
   const trials = new Map(readTrials(dir).map((t) => [t.id, t]));
@@ -240,6 +248,7 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
     resumedTrials: finishedBefore,
     ...(best?.score !== undefined ? { best: { trialId: best.id, score: best.score } } : {}),
     ...(planned !== undefined ? { plannedTrials: planned } : {}),
+    space: axes,
   });
 
   const rerun = new Set(oracle.ongoing().map((p) => p.id));
@@ -289,6 +298,7 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
     objective,
     status,
     ...(message ? { message } : {}),
+    space: axes,
     trials: all,
     ...(best?.score !== undefined ? { best: { trialId: best.id, score: best.score, point: best.point } } : {}),
   };
@@ -425,6 +435,7 @@ async function runTrial(context: SearchContext, plan: TrialPlan, rerun: boolean,
       ...(deps.signal ? { signal: deps.signal } : {}),
       onTraining: (event) => deps.onEvent({ type: 'training', model: model.name, trialId: plan.id, event }),
       onData: (stage, done, total) => deps.onEvent({ type: 'data', stage, done, ...(total !== undefined ? { total } : {}) }),
+      onDataset: (dataset) => deps.onEvent({ type: 'dataset', ...dataset }),
     });
   } catch (error) {
     if (error instanceof TuneError || error instanceof DatasetError) throw error;

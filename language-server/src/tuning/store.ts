@@ -1,3 +1,4 @@
+import type { Axis } from './space.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ export interface SearchRecord {
   readonly oracle: OracleState;
   readonly status: 'running' | 'finished' | 'cancelled' | 'failed';
   readonly message?: string;
+  /** The searched parameters (ranges with their scale, choices), for the search view's axes. */
+  readonly space?: readonly Axis[];
   readonly startedAt: string;
   readonly updatedAt: string;
 }

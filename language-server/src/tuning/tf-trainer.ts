@@ -5,6 +5,7 @@ import { seedGlobalRandom } from '../training/random.js';
 import type { DatasetSpec } from '../training/config.js';
 import type { ImageDataset, ProgressListener } from '../training/data/types.js';
 import { limitDataset } from '../training/data/subset.js';
+import { splitCounts } from '../training/session.js';
 import { train } from '../training/loop.js';
 import { saveWeights } from '../training/results.js';
 import type { TrainingBackend } from '../training/session.js';
@@ -79,6 +80,7 @@ export function tfTrialTrainer(options: TfTrialTrainerOptions): TrialTrainer {
       // Every trial draws the same images: the limit's subset depends on the seed only.
       const limited = context.limit !== undefined ? limitDataset(dataset, context.limit, context.config.seed) : dataset;
       const data = context.config.validation.kind === 'test' ? limited : withoutTestSet(limited);
+      context.onDataset?.({ name: dataset.name, ...splitCounts(limited.train.count, context.config.validation.kind === 'test' ? limited.test.count : 0, context.config) });
       const outcome = await train(tf, model, data, context.config, {
         initialEpoch: context.plan.initialEpoch,
         ...(context.signal ? { signal: context.signal } : {}),
