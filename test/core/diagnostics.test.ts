@@ -52,7 +52,7 @@ test('a spatial size that reaches zero is an error on that layer, with the sizes
   const d = only('model m {\n input (5, 5, 1)\n Conv2D(4, 3)\n MaxPooling2D(2)\n Conv2D(4, 3)\n}', 'spatial-too-small');
   assert.equal(d.line, 5);
   assert.match(d.message, /input is 1×1, smaller than the 3×3 kernel/);
-  assert.match(d.message, /5 -> 3 -> 1/);
+  assert.match(d.message, /5 → 3 → 1/);
 });
 
 test('inside repeat, the error names the repetition', () => {
@@ -60,7 +60,7 @@ test('inside repeat, the error names the repetition', () => {
   const d = only(text, 'spatial-too-small');
   assert.equal(d.line, 4);
   assert.match(d.message, /repetition 4 of 5/);
-  assert.match(d.message, /28 -> 26 -> 13 -> 11 -> 5 -> 3 -> 1/);
+  assert.match(d.message, /28 → 26 → 13 → 11 → 5 → 3 → 1/);
 });
 
 test('merging tensors of different shapes is an error at the merge', () => {

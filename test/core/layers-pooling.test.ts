@@ -69,7 +69,7 @@ describe('MaxPooling2D / AveragePooling2D', () => {
     `);
     assert.equal(error.code, 'spatial-too-small');
     assert.match(error.message, /repetition 4 of 4/);
-    assert.match(error.message, /8 -> 4 -> 2 -> 1/);
+    assert.match(error.message, /8 → 4 → 2 → 1/);
   });
 
   test('same padding never goes to zero', () => {

@@ -35,7 +35,20 @@ test('a searched model shows the range of totals over its space', () => {
 
 test('a model that cannot be analysed says so', () => {
   const titles = codeLenses(analyzeText('model m {\n  Dense(2)\n}'), 'file:///m.model').map((l) => l.title);
-  assert.match(titles[0] ?? '', /incomplete: see errors|cannot be analysed/);
+  assert.deepEqual(titles, ['1 error: no figures', 'Summary']);
+});
+
+test('a model with errors never shows zeros that look real: no figures, or partial ones marked as such', () => {
+  const title = (text: string) => codeLenses(analyzeText(text), 'file:///m.model')[0]?.title;
+  // The first layer fails: nothing to count.
+  assert.equal(title('model m {\n  input (4,)\n  Conv2D(4, 3)\n  Dense(2)\n}'), '1 error: no figures');
+  assert.equal(title('model m {\n  input (4,)\n  Dense(2, activaton=relu)\n  Dense(2, unit=3)\n}'), '2 errors: no figures');
+  // Dense (4 + 1)·8 = 40 before the failing Conv2D: partial figures, said to be.
+  assert.equal(title('model m {\n  input (4,)\n  Dense(8)\n  Conv2D(4, 3)\n  Dense(2)\n}'), '1 error · partial, 1 layer: 40 params · 64 FLOPs · 160.00 B');
+  // Every shape known, but Keras refuses two layers named alike: the figures, and the error.
+  assert.equal(title('model m {\n  input (4,)\n  Dense(4, name="a")\n  Dense(2, name="a")\n}'), '30 params · 48 FLOPs · 120.00 B · 1 error');
+  // No error: zeros are real.
+  assert.equal(title('model m {\n  input (4,)\n}'), '0 params · 0 FLOPs · 0.00 B');
 });
 
 test('a tune block gets a Tune action per model when training is available, none otherwise', () => {

@@ -84,3 +84,71 @@ test('signature help is absent outside calls', () => {
   const { analysis, offset } = withCursor('model m {\n  <|>input (4,)\n}');
   assert.equal(signatureHelp(analysis, offset), undefined);
 });
+
+/** The labels an editor shows first: those that start with what is typed, in sortText order (the label without one). */
+function ordered(marked: string): string[] {
+  const { analysis, offset, text } = withCursor(marked);
+  const result = complete(analysis, offset);
+  const typed = sliceOf(text, result.replace);
+  return result.items
+    .filter((i) => i.label.startsWith(typed))
+    .sort((a, b) => ((a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : (a.sortText ?? a.label) > (b.sortText ?? b.label) ? 1 : 0))
+    .map((i) => i.label);
+}
+
+test('layers that take the current input come first: 2D convolutions after a 2D image, Conv1D after a sequence', () => {
+  assert.deepEqual(ordered('model m {\n  input (28, 28, 1)\n  Conv<|>\n}'), ['Conv2D', 'Conv2DTranspose', 'Conv1D', 'Conv1DTranspose', 'Conv3D', 'Conv3DTranspose']);
+  assert.deepEqual(ordered('model m {\n  input (100, 8)\n  Conv<|>\n}').slice(0, 2), ['Conv1D', 'Conv1DTranspose']);
+  // Every rank-3 layer (DepthwiseConv2D, SeparableConv2D…) before Conv1D and Conv3D.
+  const all = ordered('model m {\n  input (28, 28, 1)\n  <|>\n}');
+  for (const fits of ['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPooling2D', 'Flatten', 'Dense']) assert.ok(all.indexOf(fits) < all.indexOf('Conv1D'), `${fits} before Conv1D`);
+  assert.ok(all.indexOf('Conv3D') > all.indexOf('SeparableConv2D'));
+});
+
+test('the input is read where the cursor is: after Flatten, after a repeat block, after from', () => {
+  const afterFlatten = ordered('model m {\n  input (28, 28, 1)\n  Flatten()\n  <|>\n}');
+  assert.ok(afterFlatten.indexOf('Dense') < afterFlatten.indexOf('Conv2D'));
+  const afterRepeat = ordered('model m {\n  input (100, 8)\n  repeat 2 {\n    Conv1D(4, 3)\n  }\n  x = Conv<|>\n}');
+  assert.equal(afterRepeat[0], 'Conv1D');
+  const afterFrom = ordered('model m {\n  input (28, 28, 1)\n  image = Conv2D(4, 3)\n  Flatten()\n  from image\n  Conv<|>\n}');
+  assert.equal(afterFrom[0], 'Conv2D');
+  // Unknown input (an error before): no order imposed.
+  const unknown = withCursor('model m {\n  input (4,)\n  Conv2D(4, 3)\n  Conv<|>\n}');
+  assert.ok(complete(unknown.analysis, unknown.offset).items.every((i) => i.sortText === undefined));
+});
+
+test('typing ( or , in a call leaves the arguments to signature help; letters, = and invoking still complete', () => {
+  const at = (marked: string, trigger?: string) => {
+    const { analysis, offset } = withCursor(marked);
+    return { items: complete(analysis, offset, trigger).items.map((i) => i.label), help: signatureHelp(analysis, offset) };
+  };
+  const open = at('model m {\n  input (28, 28, 1)\n  Conv2D(<|>\n}', '(');
+  assert.deepEqual(open.items, []);
+  assert.ok(open.help, 'signature help shows instead');
+  assert.deepEqual(at('model m {\n  input (28, 28, 1)\n  Conv2D(32,<|>)\n}', ',').items, []);
+  assert.deepEqual(at('model m {\n  input (28, 28, 1)\n  Conv2D(32, <|>)\n}', ' ').items, []);
+  assert.deepEqual(at('model m {\n  input (28, 28, 1)\n  TimeDistributed(<|>)\n}', '(').items, []);
+  // Asked for (Ctrl+Space) or while typing a name: argument names and values, never layer names.
+  const invoked = at('model m {\n  input (28, 28, 1)\n  Conv2D(32, <|>)\n}').items;
+  assert.ok(invoked.includes('padding=') && !invoked.includes('Dense'));
+  assert.ok(at('model m {\n  input (28, 28, 1)\n  Conv2D(32, 3, pa<|>)\n}').items.includes('padding='));
+  assert.deepEqual(at('model m {\n  input (28, 28, 1)\n  Conv2D(32, 3, padding=<|>)\n}', '=').items, ['valid', 'same']);
+  // Outside calls the trigger characters still complete.
+  assert.deepEqual(at('model a { input (4,) }\nmodel b { input (4,) }\ntrain a,<|>', ',').items, ['a', 'b']);
+  assert.ok(at('model m {\n  input <|>\n}', ' ').items.includes('mnist'));
+});
+
+test('inside a tuple argument: no layer names, and signature help still names the call and its argument', () => {
+  for (const marked of ['model m {\n  input (28, 28, 1)\n  Conv2D(32, (3, <|>\n}', 'model m {\n  input (28, 28, 1)\n  Conv2D(32, kernel_size=(<|>\n}']) {
+    const { analysis, offset } = withCursor(marked);
+    const items = complete(analysis, offset).items.map((i) => i.label);
+    assert.ok(!items.includes('Dense') && !items.includes('Conv2D'), items.join(', '));
+    assert.deepEqual(complete(analysis, offset, '(').items, []);
+    const help = signatureHelp(analysis, offset);
+    assert.ok(help && help.label.startsWith('Conv2D('));
+    assert.equal(help.label.slice(...(help.parameters[help.activeParameter]?.label ?? [0, 0])), 'kernel_size');
+  }
+  // An input shape offers the model's parameters, not layers; a searched list offers no settings.
+  assert.deepEqual(labels('model m(size = 28) {\n  input (<|>\n}'), ['size']);
+  assert.deepEqual(labels('model m(units = 3) { input (4,) }\ntune m {\n  units in [16, <|>\n}'), []);
+});

@@ -40,6 +40,22 @@ test('a layer inside repeat lists every repetition', () => {
   assert.match(text, /Parameters in all repetitions:\*\* 664/);
 });
 
+test('a layer inside repeat gives the real count, also when an error stops the later repetitions', () => {
+  // 28 → 26 → 13 → 11 → 5 → 3 → 1: repetition 4 of 5 fails, so only 3 repetitions have figures.
+  const text = hoverText('model m {\n  input (28, 28, 1)\n  repeat 5 {\n    Con<|>v2D(32, 3, activation=relu)\n    MaxPooling2D(2)\n  }\n}');
+  assert.match(text, /Repeated 5 times; only the first 3 could be analysed \(an error stops the rest\)/);
+  assert.doesNotMatch(text, /Repeated 3 times/);
+  assert.match(text, /\| 3\/5 \| `3×3×32` \| 9,248 \|/);
+  // 320 + 9,248 + 9,248
+  assert.match(text, /Parameters in the 3 analysed repetitions:\*\* 18,816/);
+});
+
+test('a layer in nested repeats is repeated the product of their counts', () => {
+  const text = hoverText('model m {\n  input (4,)\n  repeat 2 {\n    repeat 3 { De<|>nse(4) }\n  }\n}');
+  assert.match(text, /Repeated 6 times \(2 × 3\):/);
+  assert.match(text, /Parameters in all repetitions:\*\* 120/);
+});
+
 test('an argument: meaning, type, default and allowed values', () => {
   const text = hoverText(cnn('Conv2D(32, 3, pad<|>ding=same)'));
   assert.match(text, /`padding` · default `valid`/);
@@ -51,11 +67,22 @@ test('an aliased argument documents the Keras 3 name', () => {
   assert.match(text, /`negative_slope` \(also `alpha`\) · default `0\.3`/);
 });
 
-test('a model name shows its summary table', () => {
+test('a model name shows its totals first, then its layers as a markdown table (no code block to colour `#` as a comment)', () => {
   const text = hoverText(cnn('Conv2D(32, 3)').replace('model m', 'model m<|>y'));
-  assert.match(text, /Model: "my"/);
-  assert.match(text, /conv2d \(Conv2D\)\s+│ \(None, 26, 26, 32\)/);
-  assert.match(text, /54,410 parameters/);
+  assert.match(text, /^\*\*my\*\*\n\n\*\*54,410 parameters\*\* · 54,410 trainable · 0 non-trainable/);
+  assert.match(text, /\| Layer \(type\) \| Output shape \| Param # \|\n\| :-- \| :-- \| --: \|/);
+  assert.match(text, /\| conv2d \(Conv2D\) \| `\(None, 26, 26, 32\)` \| 320 \|/);
+  assert.ok(!text.includes('```'), 'no code block');
+  assert.ok(text.indexOf('54,410 parameters') < text.indexOf('| Layer'), 'the totals come first');
+});
+
+test('a long model\'s hover is capped: the totals, 40 rows, and how many more', () => {
+  const body = Array.from({ length: 1000 }, () => '  Dense(4)').join('\n');
+  const text = hoverText(`model lo<|>ng {\n  input (4,)\n${body}\n}`);
+  const rows = text.split('\n').filter((line) => line.startsWith('| dense'));
+  assert.equal(rows.length, 40);
+  assert.match(text, /\*\*20,000 parameters\*\* · 20,000 trainable/);
+  assert.match(text, /… and 960 more layers: \*\*Layerlab: Show Model Summary\*\* opens the whole table\./);
 });
 
 test('a dataset name, an optimizer and a training setting', () => {

@@ -426,7 +426,7 @@ class ModelEvaluator {
     const where = this.repetitions.map((r) => `repetition ${r.index} of ${r.count}`).join(', ');
     let text = message;
     if (where) text = text.startsWith(`${layer}:`) ? `${layer} (${where}):${text.slice(layer.length + 1)}` : `${layer} (${where}): ${text}`;
-    if (withTrail && input && input.trail.length > 1) text += ` (${input.trail.join(' -> ')})`;
+    if (withTrail && input && input.trail.length > 1) text += ` (${input.trail.join(' → ')})`;
     return text;
   }
 

@@ -5,9 +5,10 @@ import { activations } from '../catalog/common.js';
 import { builtInDatasets, datasetConstructors } from '../catalog/datasets.js';
 import { layerCatalog, findLayer } from '../catalog/layers.js';
 import { augmentation, callbacks, lossAliases, losses, metricNames, optimizers, searchStrategies, trainSettings, type ObjectSpec } from '../catalog/training.js';
-import type { ArgSpec, LayerSpec } from '../catalog/types.js';
+import type { ArgSpec, LayerSpec, Shape } from '../catalog/types.js';
 import type { Statement } from '../syntax/ast.js';
 import * as T from '../syntax/tokens.js';
+import { instancesOf } from './locate.js';
 import { tokenContext, type TokenContext } from './token-context.js';
 
 export type CompletionKind = 'layer' | 'keyword' | 'argument' | 'value' | 'label' | 'dataset' | 'model' | 'setting' | 'parameter' | 'object';
@@ -66,6 +67,49 @@ function labelsIn(statements: readonly Statement[], into: Set<string>): Set<stri
     if (s.kind === 'repeat' || s.kind === 'if') labelsIn(s.body, into);
   }
   return into;
+}
+
+/** Whether a layer takes an input of `rank` axes (batch axis not counted). */
+function accepts(spec: LayerSpec, rank: number): boolean {
+  const wanted = spec.inputRank;
+  return !wanted || (rank >= wanted.min && (wanted.max === undefined || rank <= wanted.max));
+}
+
+/** Layers that take the current input first (then the rest), each group in name order; unchanged when the input is unknown. */
+function ranked(item: CompletionItem, fits: boolean | undefined): CompletionItem {
+  return fits === undefined ? item : { ...item, sortText: `${fits ? '0' : '1'}${item.label}` };
+}
+
+/**
+ * The shape that reaches a statement written at `offset`: the output of the last input, layer or `from`
+ * before it (after a `repeat` block, of its last repetition). Undefined when an error or a false `if` leaves it unknown.
+ */
+function shapeBefore(model: ModelAnalysis, offset: number): Shape | undefined {
+  const evaluated = model.evaluated;
+  let last: Statement | undefined;
+  const walk = (statements: readonly Statement[]) => {
+    for (const s of statements) {
+      if (s.range.start >= offset) return;
+      if (s.kind === 'repeat' || s.kind === 'if') walk(s.body);
+      else if (s.range.end <= offset) last = s;
+    }
+  };
+  walk(model.declaration.body ?? []);
+  if (!evaluated || !last) return undefined;
+  switch (last.kind) {
+    case 'input':
+      return evaluated.input?.statement === last && evaluated.input.shape.length ? evaluated.input.shape : undefined;
+    case 'layer':
+      return instancesOf(model, last).at(-1)?.outputShape;
+    case 'from': {
+      const name = last.target.name;
+      if (evaluated.input?.label === name) return evaluated.input.shape;
+      for (let i = evaluated.layers.length - 1; i >= 0; i--) if (evaluated.layers[i]?.label === name) return evaluated.layers[i]?.outputShape;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function currentModel(analysis: FileAnalysis, context: TokenContext): ModelAnalysis | undefined {
@@ -168,16 +212,31 @@ function settingValueItems(setting: string, analysis: FileAnalysis): CompletionI
   }
 }
 
-/** Completion at `offset`, from the tokens before it (works while the line is half-typed). */
-export function complete(analysis: FileAnalysis, offset: number): CompletionResult {
+/** Characters that open an argument: typing one inside a call shows signature help, which a list would cover. */
+const argumentStarts = new Set(['(', ',', ' ']);
+
+const openers = new Set([T.LParen, T.LBracket, T.Comma]);
+
+/**
+ * Completion at `offset`, from the tokens before it (works while the line is half-typed).
+ * `triggerCharacter`: the character whose typing asked for it, if any (LSP's trigger character).
+ */
+export function complete(analysis: FileAnalysis, offset: number, triggerCharacter?: string): CompletionResult {
   const context = tokenContext(analysis.text, analysis.parse.tokens, offset);
   const replace = { start: context.prefixStart, end: offset };
   const result = (items: readonly CompletionItem[]): CompletionResult => ({ items, replace });
   const previous = context.before[context.before.length - 1];
   const previous2 = context.before[context.before.length - 2];
 
+  // `Conv2D(`, `Conv2D(32, ` or `Conv2D(32, (3, `: signature help shows the arguments; a list popping up with it
+  // would hide it. Typing a letter (or asking for completion) still lists argument names and values; `=` still lists values.
+  const argumentStart = previous !== undefined && openers.has(previous.tokenType);
+  if (triggerCharacter !== undefined && argumentStarts.has(triggerCharacter) && context.insideBracket && argumentStart && context.prefix === '') return result([]);
+
   const inCall = callCompletions(context, analysis);
   if (inCall) return result(inCall);
+  // Inside a tuple or list (`input (28, `, `kernel_size=(3, `, `units in [16, `): values, never layer names or settings.
+  if (context.insideBracket) return result(context.block === 'model' || context.block === 'repeat' || context.block === 'if' ? parameterItems(currentModel(analysis, context)) : []);
 
   // Headers: `train a, |`, `tune |`, `model b = |`.
   if (previous && (previous.tokenType === T.Train || previous.tokenType === T.Tune || (previous.tokenType === T.Comma && context.block === 'top'))) {
@@ -192,15 +251,17 @@ export function complete(analysis: FileAnalysis, offset: number): CompletionResu
     if (previous?.tokenType === T.From) return result([...labelsIn(model?.body?.body ?? [], new Set())].map((l) => plain(l, 'label', 'labelled tensor')));
     if (previous?.tokenType === T.Input) return result([...builtInDatasets.values()].map((d) => plain(d.name, 'dataset', `(${d.shape.join(', ')})`, d.doc)));
     if (previous && (previous.tokenType === T.Repeat || previous.tokenType === T.If)) return result(parameterItems(model));
-    const layers = [...layerCatalog.values()].map(layerItem);
-    if (previous?.tokenType === T.Equals) return result([...layers, plain('input', 'keyword')]);
-    return result([
-      ...layers,
+    const rank = model ? shapeBefore(model, context.prefixStart)?.length : undefined;
+    const layers = [...layerCatalog.values()].map((spec) => ranked(layerItem(spec), rank === undefined ? undefined : accepts(spec, rank)));
+    const keyword = (item: CompletionItem) => ranked(item, rank === undefined ? undefined : true);
+    if (previous?.tokenType === T.Equals) return result([...layers, keyword(plain('input', 'keyword'))]);
+    const keywords: CompletionItem[] = [
       { label: 'input', kind: 'keyword', detail: 'the model input: a shape or a dataset', insertText: 'input ${1:(28, 28, 1)}$0', snippet: true },
       { label: 'from', kind: 'keyword', detail: 'continue from a labelled tensor', insertText: 'from ${1:label}$0', snippet: true },
       { label: 'repeat', kind: 'keyword', detail: 'repeat a block N times', insertText: 'repeat ${1:2} {\n\t$0\n}', snippet: true },
       { label: 'if', kind: 'keyword', detail: 'keep a block when a parameter is true', insertText: 'if ${1:flag} {\n\t$0\n}', snippet: true },
-    ]);
+    ];
+    return result([...layers, ...keywords.map(keyword)]);
   }
 
   if (context.block === 'train' || context.block === 'tune') {

@@ -37,12 +37,18 @@ function layerHover(spec: LayerSpec | undefined, name: string, instances: readon
   const first = instances[0];
   const title = first ? `**${name}** · \`${first.name}\`` : `**${name}**`;
   const parts = [title];
-  if (first && instances.length === 1) parts.push(layerDetails(first).join('  \n'));
+  // Inside `repeat`: the statement runs once per combination of the enclosing counts (`repeat 2 { repeat 3 {…} }`: 2 × 3).
+  const counts = first ? first.repetitions.map((r) => r.count) : [];
+  const planned = counts.reduce((a, b) => a * b, 1);
+  if (first && instances.length === 1 && planned === 1) parts.push(layerDetails(first).join('  \n'));
   else if (first) {
     const rows = instances.map((l) => `| ${l.repetitions.map((r) => `${r.index}/${r.count}`).join(', ')} | \`${compactShape(l.outputShape)}\` | ${withCommas(l.params)} |`);
-    parts.push(`Repeated ${instances.length} times:\n\n| repetition | output | params |\n| --- | --- | ---: |\n${rows.join('\n')}`);
+    const times = `Repeated ${planned} time${planned === 1 ? '' : 's'}${counts.length > 1 ? ` (${counts.join(' × ')})` : ''}`;
+    const analysed = instances.length < planned ? `; only the first ${instances.length} could be analysed (an error stops the rest)` : '';
+    parts.push(`${times}${analysed}:\n\n| repetition | output | params |\n| --- | --- | ---: |\n${rows.join('\n')}`);
     const total = instances.reduce((n, l) => n + l.params, 0);
-    parts.push(`**Parameters in all repetitions:** ${withCommas(total)}\n\nFirst repetition:  \n${layerDetails(first).join('  \n')}`);
+    const which = instances.length < planned ? `the ${instances.length} analysed repetition${instances.length === 1 ? '' : 's'}` : 'all repetitions';
+    parts.push(`**Parameters in ${which}:** ${withCommas(total)}\n\nFirst repetition:  \n${layerDetails(first).join('  \n')}`);
   } else if (spec) parts.push('_Not part of the model as evaluated (inside a false `if`, or after an error)._');
   if (spec) parts.push(spec.doc);
   return parts.join('\n\n');

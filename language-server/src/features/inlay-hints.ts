@@ -1,5 +1,5 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
-import type { LayerInstance } from '../analysis/model-types.js';
+import type { LayerInstance, Repetition } from '../analysis/model-types.js';
 import type { Range, Statement } from '../syntax/ast.js';
 import { compactShape, withCommas } from './format.js';
 import { instancesOf } from './locate.js';
@@ -30,40 +30,85 @@ function label(shape: string | undefined, params: string | undefined, config: In
   return parts.length ? `→ ${parts.join(' · ')}` : undefined;
 }
 
-function layerLabel(instances: readonly LayerInstance[], config: InlayHintsConfig): string | undefined {
+/** How many times the enclosing `repeat`s run a statement: the product of their counts. */
+function plannedRuns(repetitions: readonly Repetition[]): number {
+  return repetitions.reduce((n, r) => n * r.count, 1);
+}
+
+/** `in all 3 repetitions`, or `in 3 of 5 repetitions` when an error stopped the rest. */
+function runsText(runs: number, planned: number): string {
+  if (runs < planned) return `in ${runs} of ${planned} repetitions`;
+  return runs === 1 ? 'in 1 repetition' : `in all ${runs} repetitions`;
+}
+
+function layerHint(instances: readonly LayerInstance[], config: InlayHintsConfig): { label: string; tooltip?: string } | undefined {
   const first = instances[0];
   const last = instances[instances.length - 1];
   if (!first || !last) return undefined;
-  if (instances.length === 1) return label(compactShape(first.outputShape), paramsText(first.params), config);
+  const planned = plannedRuns(first.repetitions);
+  if (instances.length === 1 && planned === 1) {
+    const text = label(compactShape(first.outputShape), paramsText(first.params), config);
+    return text ? { label: text } : undefined;
+  }
+  // Inside `repeat`: the figures of one repetition, then how many repetitions there are (×N);
+  // the `repeat` line gives the sum over all of them.
   const shapes = [...new Set(instances.map((l) => compactShape(l.outputShape)))];
   const shape = shapes.length === 1 ? shapes[0] : `${compactShape(first.outputShape)} … ${compactShape(last.outputShape)}`;
   const params = instances.map((l) => l.params);
-  const same = params.every((p) => p === params[0]);
+  const min = params.reduce((a, b) => Math.min(a, b));
+  const max = params.reduce((a, b) => Math.max(a, b));
+  const times = instances.length < planned ? `×${instances.length} of ${planned}` : `×${instances.length}`;
+  const perRepetition = min === max ? paramsText(min) : `${withCommas(min)}–${withCommas(max)} params`;
+  const text = label(shape, `${perRepetition} ${times}`, config);
+  if (!text) return undefined;
   const total = params.reduce((a, b) => a + b, 0);
-  return label(shape, same ? `${paramsText(first.params)} ×${instances.length}` : `${paramsText(total)} in ${instances.length}`, config);
+  const each = min === max ? `${paramsText(min)} in each repetition` : params.length <= 12 ? `Parameters per repetition: ${params.map(withCommas).join(', ')}` : `${withCommas(min)} to ${withCommas(max)} parameters per repetition`;
+  const stopped = instances.length < planned ? ' (an error stops the rest)' : '';
+  return { label: text, tooltip: `${each}; ${paramsText(total)} ${runsText(instances.length, planned)}${stopped}.` };
 }
 
-function collect(statements: readonly Statement[], model: ModelAnalysis, config: InlayHintsConfig, range: Range, out: InlayHint[]): void {
+/** Distinct runs of a block's body, told apart by the repetition indices of the layers made in it. */
+function blockRuns(inside: readonly LayerInstance[], depth: number): { runs: number; planned: number } {
+  const keys = new Set(inside.map((l) => l.repetitions.slice(0, depth).map((r) => r.index).join(',')));
+  return { runs: keys.size, planned: plannedRuns(inside[0]?.repetitions.slice(0, depth) ?? []) };
+}
+
+/** The line end when only a comment follows `offset` on its line (after `{` for a block), so the hint does not push it aside. */
+function afterComment(text: string, offset: number, block: boolean): number {
+  const newline = text.indexOf('\n', offset);
+  const rest = text.slice(offset, newline < 0 ? text.length : newline);
+  return (block ? /^\s*\{\s*#/ : /^\s*#/).test(rest) ? offset + rest.trimEnd().length : offset;
+}
+
+function collect(statements: readonly Statement[], model: ModelAnalysis, text: string, config: InlayHintsConfig, range: Range, out: InlayHint[]): void {
   for (const s of statements) {
     if (s.range.end < range.start || s.range.start > range.end) continue;
     if (s.kind === 'layer') {
-      const text = layerLabel(instancesOf(model, s), config);
-      if (text) out.push({ offset: s.range.end, label: text });
+      const hint = layerHint(instancesOf(model, s), config);
+      if (hint) out.push({ offset: afterComment(text, s.range.end, false), ...hint });
     } else if (s.kind === 'input') {
       const input = model.evaluated?.input;
-      if (input && input.statement === s && config.shapes && input.shape.length) out.push({ offset: s.range.end, label: `→ ${compactShape(input.shape)}` });
+      if (input && input.statement === s && config.shapes && input.shape.length) out.push({ offset: afterComment(text, s.range.end, false), label: `→ ${compactShape(input.shape)}` });
     } else if (s.kind === 'repeat' || s.kind === 'if') {
-      const inside = (model.evaluated?.layers ?? []).filter((l) => l.repetitions.some((r) => r.statement === s.range) || (s.kind === 'if' && l.statement.range.start >= s.range.start && l.statement.range.end <= s.range.end));
+      const inside = (model.evaluated?.layers ?? []).filter((l) => l.statement.range.start >= s.range.start && l.statement.range.end <= s.range.end);
       const last = inside[inside.length - 1];
-      const blockStart = s.kind === 'repeat' ? s.count.range.end : s.condition.range.end;
+      const blockStart = afterComment(text, s.kind === 'repeat' ? s.count.range.end : s.condition.range.end, true);
       if (last) {
         const total = inside.reduce((n, l) => n + l.params, 0);
-        const text = label(compactShape(last.outputShape), paramsText(total), config);
-        if (text) out.push({ offset: blockStart, label: text, tooltip: `${inside.length} layer${inside.length === 1 ? '' : 's'} in this block; shape after it and parameters of all of them` });
+        // The `repeat`s around the block, and a `repeat` itself: the block's body runs once per combination of their indices.
+        const depth = last.repetitions.filter((r) => r.statement.start <= s.range.start && s.range.end <= r.statement.end).length;
+        const { runs, planned } = blockRuns(inside, depth);
+        const repeated = planned > 1 || runs > 1;
+        const hintText = label(compactShape(last.outputShape), repeated ? `${paramsText(total)} ${runsText(runs, planned)}` : paramsText(total), config);
+        const layers = `${inside.length} layer${inside.length === 1 ? '' : 's'}`;
+        const tooltip = repeated
+          ? `${layers} ${runsText(runs, planned)} of this block${runs < planned ? ' (an error stops the rest)' : ''}: the shape after the last and the parameters of all of them`
+          : `${layers} in this block; shape after it and parameters of all of them`;
+        if (hintText) out.push({ offset: blockStart, label: hintText, tooltip });
       } else if (s.kind === 'if') {
         out.push({ offset: blockStart, label: '→ skipped' });
       }
-      collect(s.body, model, config, range, out);
+      collect(s.body, model, text, config, range, out);
     }
   }
 }
@@ -74,7 +119,7 @@ export function inlayHints(analysis: FileAnalysis, range: Range, config: InlayHi
   for (const model of analysis.models) {
     const body = model.declaration.body;
     if (!body || model.declaration.range.end < range.start || model.declaration.range.start > range.end) continue;
-    collect(body, model, config, range, out);
+    collect(body, model, analysis.text, config, range, out);
   }
   return out.sort((a, b) => a.offset - b.offset);
 }

@@ -1,8 +1,7 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { SearchSpaceRange } from '../analysis/search-space.js';
 import { formatValue, type Value } from '../analysis/values.js';
-import { compact, readableBytes, withCommas } from './format.js';
-import { summaryTable } from './summary-table.js';
+import { compact, kerasShape, readableBytes, withCommas } from './format.js';
 
 export function searchRangeOf(analysis: FileAnalysis, model: ModelAnalysis): SearchSpaceRange | undefined {
   for (const tune of analysis.tunes) {
@@ -20,17 +19,36 @@ export function rangeText(range: SearchSpaceRange): string {
   return `${withCommas(range.min.total)} (${at(range.min.at)}) – ${withCommas(range.max.total)} (${at(range.max.at)})`;
 }
 
-/** Markdown for a model: its Keras-style table and totals. */
+/** Rows the hover shows at most; a longer model ends with how many more and where the whole table is. */
+export const HOVER_TABLE_ROWS = 40;
+
+/** A table cell: pipes escaped, so a markdown table keeps its columns. */
+const cellText = (text: string): string => text.replace(/\|/g, '\\|');
+
+/**
+ * Markdown for a model: the totals first, then its layers as a markdown table (which
+ * VS Code draws without the gaps a box-drawn table shows between rows), capped at
+ * HOVER_TABLE_ROWS rows so that a hover on a long model is never cut off.
+ */
 export function modelSummaryMarkdown(analysis: FileAnalysis, model: ModelAnalysis): string {
   const e = model.evaluated;
   if (!e) return `**${model.name}**: cannot be analysed; see the errors in this file.`;
   const t = e.totals;
   const lines = [`**${model.name}**${model.variantOf ? ` — variant of \`${model.variantOf}\`` : ''}`];
-  lines.push('```\n' + summaryTable(e) + '\n```');
-  const facts = [`${withCommas(t.params)} parameters`, `weights ${readableBytes(t.weightBytes)}`];
+  const facts = [`**${withCommas(t.params)} parameters**`, `${withCommas(t.trainable)} trainable`, `${withCommas(t.nonTrainable)} non-trainable`, `weights ${readableBytes(t.weightBytes)}`];
   if (t.macs !== null) facts.push(`${compact(2 * t.macs)} FLOPs per sample`);
   lines.push(facts.join(' · '));
+  if (!e.complete) lines.push('_Incomplete: an error stopped the analysis; the figures cover the layers before it._');
   const range = searchRangeOf(analysis, model);
   if (range) lines.push(`Over the search space: ${rangeText(range)} parameters`);
+  const layers = e.layers.filter((layer) => !e.discarded.has(layer));
+  const shown = layers.slice(0, HOVER_TABLE_ROWS);
+  const table = ['| Layer (type) | Output shape | Param # |', '| :-- | :-- | --: |'];
+  for (const layer of shown) {
+    const repeat = layer.repetitions.length ? ` [${layer.repetitions.map((r) => `${r.index}/${r.count}`).join(',')}]` : '';
+    table.push(`| ${cellText(`${layer.name} (${layer.spec.name})${repeat}`)} | \`${cellText(kerasShape(layer.outputShape))}\` | ${withCommas(layer.params)} |`);
+  }
+  lines.push(table.join('\n'));
+  if (layers.length > shown.length) lines.push(`… and ${withCommas(layers.length - shown.length)} more layers: **Layerlab: Show Model Summary** opens the whole table.`);
   return lines.join('\n\n');
 }

@@ -13,10 +13,10 @@ export interface SignatureHelp {
   readonly activeParameter: number;
 }
 
-/** The signature of the call the cursor is in, Keras argument order, with the current argument. */
+/** The signature of the call the cursor is in (also inside a tuple argument), Keras argument order, with the current argument. */
 export function signatureHelp(analysis: FileAnalysis, offset: number): SignatureHelp | undefined {
   const context = tokenContext(analysis.text, analysis.parse.tokens, offset);
-  const call = context.call;
+  const call = context.enclosingCall;
   if (!call) return undefined;
   const spec = findLayer(call.callee);
   let entries: { name: string; text: string; doc: string }[];

@@ -23,7 +23,10 @@ export interface TokenContext {
   readonly block: BlockKind;
   /** The declaration the block belongs to (`model m`'s `m`). */
   readonly declarationName?: string;
+  /** The call whose argument list the cursor is directly in. */
   readonly call?: OpenCall;
+  /** The innermost call around the cursor, also from inside a tuple or list in its arguments (`Conv2D(8, (3, |`). */
+  readonly enclosingCall?: OpenCall;
   /** The identifier being typed, up to the cursor. */
   readonly prefix: string;
   readonly prefixStart: number;
@@ -87,20 +90,23 @@ export function tokenContext(text: string, tokens: readonly IToken[], offset: nu
   }
   const block = blocks[blocks.length - 1] ?? { kind: 'top' };
   const declaration = [...blocks].reverse().find((b) => b.kind === 'model' || b.kind === 'train' || b.kind === 'tune');
-  const innermost = parens[parens.length - 1];
-  const call = innermost?.callee
-    ? {
-        callee: innermost.callee.image,
-        calleeOffset: innermost.callee.startOffset,
-        argumentIndex: innermost.commas,
-        namedBefore: innermost.named,
-        ...(innermost.currentName ? { currentName: innermost.currentName } : {}),
-      }
-    : undefined;
+  const openCall = (frame: ParenFrame | undefined): OpenCall | undefined =>
+    frame?.callee
+      ? {
+          callee: frame.callee.image,
+          calleeOffset: frame.callee.startOffset,
+          argumentIndex: frame.commas,
+          namedBefore: frame.named,
+          ...(frame.currentName ? { currentName: frame.currentName } : {}),
+        }
+      : undefined;
+  const call = openCall(parens[parens.length - 1]);
+  const enclosingCall = call ?? openCall([...parens].reverse().find((p) => p.callee));
   return {
     block: block.kind,
     ...(declaration?.name ? { declarationName: declaration.name } : {}),
     ...(call ? { call } : {}),
+    ...(enclosingCall ? { enclosingCall } : {}),
     prefix,
     prefixStart,
     before: before.slice(-4),

@@ -1,5 +1,10 @@
 import {
+  CompletionTriggerKind,
+  ErrorCodes,
+  MessageType,
+  ResponseError,
   SemanticTokensBuilder,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
@@ -9,7 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import { codeActions } from '../features/code-actions.js';
-import { codeLenses } from '../features/code-lens.js';
+import { codeLenses, commands } from '../features/code-lens.js';
 import { complete } from '../features/completion.js';
 import { formatText } from '../features/formatting.js';
 import { hover } from '../features/hover.js';
@@ -37,6 +42,17 @@ export const customRequests = {
 export const customNotifications = {
   tuneResultsChanged: 'layerlab/tuneResultsChanged',
 } as const;
+
+/**
+ * The commands the server runs itself (`workspace/executeCommand`), for clients other than Layerlab's VS Code
+ * extension. The extension registers `layerlab.showSummary`, `layerlab.train` and `layerlab.tune` as its own
+ * VS Code commands (extension/src/extension.ts); it says so with `initializationOptions.trainAvailable`. It must
+ * not be offered them here: its language client registers every advertised command as a VS Code command when it
+ * starts, and the extension's own registration of the same id would then fail.
+ */
+export function serverCommands(clientRunsLayerlabCommands: boolean): string[] {
+  return clientRunsLayerlabCommands ? [] : [commands.showSummary];
+}
 
 interface Settings {
   readonly inlayHints: InlayHintsConfig;
@@ -87,6 +103,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
+        executeCommandProvider: { commands: serverCommands(settings.trainAvailable) },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['(', ',', '=', ' '] },
         signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
@@ -146,11 +163,12 @@ export function startServer(connection: Connection): void {
     return result ? { contents: { kind: 'markdown', value: result.contents }, range: proto.range(analysis, result.range) } : null;
   });
 
-  connection.onCompletion(({ textDocument, position }) => {
+  connection.onCompletion(({ textDocument, position, context }) => {
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
     const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport ?? false;
-    const result = complete(analysis, offsetOf(analysis, position));
+    const trigger = context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? context.triggerCharacter : undefined;
+    const result = complete(analysis, offsetOf(analysis, position), trigger);
     return { isIncomplete: false, items: result.items.map((item) => proto.completionItem(analysis, item, result.replace, snippets)) };
   });
 
@@ -256,11 +274,33 @@ export function startServer(connection: Connection): void {
     if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
   });
 
-  connection.onRequest(customRequests.summary, ({ uri, model }: { uri: string; model?: string }) => {
+  /** The summary tables of a file's models (or of one), as `layerlab summary` prints them; null for a file not open. */
+  const summaryOf = (uri: string, model?: string): string | null => {
     const analysis = analysisOf(uri);
     if (!analysis) return null;
     const models = analysis.models.filter((m) => model === undefined || m.name === model);
     return models.map((m) => (m.evaluated ? summaryTable(m.evaluated) : `Model: "${m.name}" could not be analysed; see the errors in the file.`)).join('\n\n');
+  };
+
+  connection.onRequest(customRequests.summary, ({ uri, model }: { uri: string; model?: string }) => summaryOf(uri, model));
+
+  // For clients without Layerlab's extension (Neovim, Helix, Emacs…): the Summary lens shows the table as a
+  // message (Neovim's client shows `window/showMessage`) and returns it as the result.
+  connection.onExecuteCommand(({ command, arguments: args = [] }) => {
+    const [uri, model] = args as unknown[];
+    if (command === commands.showSummary) {
+      if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${command} takes the URI of an open .model file and, optionally, a model name`);
+      const summary = summaryOf(uri, typeof model === 'string' ? model : undefined);
+      if (!summary) throw new ResponseError(ErrorCodes.InvalidParams, summary === null ? `${uri} is not open in the server` : 'no model to summarise in this file');
+      // A notification, not `showInformationMessage` (a request that waits for the user to pick an action).
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: summary });
+      return summary;
+    }
+    if (command === commands.train || command === commands.tune) {
+      const verb = command === commands.train ? 'train' : 'tune';
+      throw new ResponseError(ErrorCodes.InvalidRequest, `${command} runs in Layerlab's VS Code extension; from a terminal: layerlab ${verb} FILE --model NAME`);
+    }
+    throw new ResponseError(ErrorCodes.InvalidRequest, `Layerlab's server has no command ${command}`);
   });
 
   connection.onRequest(customRequests.modelAt, ({ uri, position }: { uri: string; position: Position }) => {
