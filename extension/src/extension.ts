@@ -4,6 +4,7 @@ import { serverNodeFlags } from '../../language-server/src/lsp/node-flags.js';
 import { trainCommand } from './train.js';
 import { tuneCommand } from './tune.js';
 import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
+import { classifyPicked } from '../../language-server/src/report/saved-folders.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 
 /** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
@@ -43,6 +44,26 @@ function compact(n: number): string {
  * The extension only starts the language server and adds VS Code commands and
  * the status bar; every figure comes from the server.
  */
+/**
+ * The run (or search) folders to open from what was picked: a folder of runs (such as
+ * `.layerlab/runs`, where the dialog starts) offers its runs to choose from, newest first;
+ * a folder that is neither opens nothing and says what to pick.
+ */
+async function savedFoldersOf(picked: readonly string[], marker: string, what: 'run' | 'search'): Promise<string[]> {
+  const chosen: string[] = [];
+  for (const entry of classifyPicked(picked, marker)) {
+    if (entry.kind === 'saved') chosen.push(entry.folder);
+    else if (entry.kind === 'parent') {
+      const items = entry.children.map((folder) => ({ label: folder.split(/[\\/]/).pop() ?? folder, description: folder, folder }));
+      const selected = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Layerlab: open ${what}s from ${entry.folder}`, placeHolder: `Pick one ${what} or several to compare (newest first)` });
+      chosen.push(...(selected ?? []).map((item) => item.folder));
+    } else {
+      void vscode.window.showErrorMessage(`Layerlab: ${entry.folder} is not a saved ${what}: pick a folder under .layerlab/${what === 'run' ? 'runs' : 'tune'}/ (one with ${marker}).`);
+    }
+  }
+  return chosen;
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<LayerlabApi> {
   const module = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
@@ -100,13 +121,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string, options?: unknown) => trainCommand(context, uri, model, options)),
     vscode.commands.registerCommand('layerlab.tune', (uri?: string, model?: string, options?: unknown) => tuneCommand(context, languageClient, uri, model, options)),
     vscode.commands.registerCommand('layerlab.openRun', async (folders?: unknown) => {
-      const picked = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(trainingView);
+      const given = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(trainingView);
+      const picked = await savedFoldersOf(given, 'run.json', 'run');
       if (!picked.length) return;
       const view = ViewPanel.create(trainingView, context, picked.length > 1 ? `Runs (${picked.length})` : `Run ${picked[0]?.split(/[\\/]/).pop() ?? ''}`, { stop: false, openRun: true });
       view.addFromFolders(picked);
     }),
     vscode.commands.registerCommand('layerlab.openSearch', async (folders?: unknown) => {
-      const picked = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(searchView);
+      const given = Array.isArray(folders) && folders.every((f) => typeof f === 'string') ? (folders as string[]) : await pickFolders(searchView);
+      const picked = await savedFoldersOf(given, 'oracle.json', 'search');
       if (!picked.length) return;
       const view = ViewPanel.create(searchView, context, `Search ${picked.map((p) => p.split(/[\\/]/).pop() ?? '').join(', ')}`, { stop: false, openRun: true });
       view.addFromFolders(picked);
