@@ -82,4 +82,17 @@ suite('language features in VS Code', () => {
       ],
     );
   });
+
+  test('code lenses with default settings: totals, Summary and Train above a model, Tune on a tune block', async () => {
+    const tiny = fixtureUri('tiny.model');
+    await vscode.workspace.openTextDocument(tiny);
+    const titles = await waitFor('the code lenses', async () => {
+      /** @type {vscode.CodeLens[]} */
+      const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', tiny, 10);
+      const found = lenses.map((lens) => lens.command?.title ?? '');
+      return found.includes('Train') && found.includes('Tune') ? found : undefined;
+    });
+    for (const title of ['Summary', 'Train', 'Tune']) assert.ok(titles.includes(title), `no ${title} lens: ${titles.join(' | ')}`);
+    assert.ok(titles.some((t) => t.startsWith('12,730 params')), `the totals lens: ${titles.join(' | ')}`);
+  });
 });
