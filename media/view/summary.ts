@@ -3,7 +3,8 @@ import { el } from './dom.js';
 import { formatCompact, formatDecimal, formatDuration, formatInteger, formatPercent, formatPointDelta } from './format.js';
 
 const statusText: Record<RunRecord['status'], string> = {
-  running: 'running (or interrupted)',
+  running: 'running',
+  interrupted: 'interrupted',
   completed: 'completed',
   'early-stopped': 'stopped early',
   cancelled: 'cancelled',

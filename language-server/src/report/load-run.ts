@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { RunRecord } from '../training/results.js';
 import type { Gallery, ViewRun } from '../training/view-protocol.js';
@@ -31,6 +32,30 @@ function checkRecord(value: unknown, path: string): RunRecord {
   return value as unknown as RunRecord;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A record still `running` whose trainer is gone on this machine (killed, crashed, the disk
+ * full) reads as `interrupted`, with what is kept; a run on another machine is left as it is.
+ */
+export function withLiveStatus(record: RunRecord, alive: (pid: number) => boolean = processAlive, host: string = hostname()): RunRecord {
+  if (record.status !== 'running' || !record.trainer || record.trainer.host !== host || alive(record.trainer.pid)) return record;
+  const epochs = record.history.length;
+  return {
+    ...record,
+    status: 'interrupted',
+    message: `its trainer stopped without finishing (killed, crashed, or the disk was full); ${epochs === 0 ? 'no epoch had finished' : `the ${epochs} finished epoch${epochs === 1 ? ' is' : 's are'} kept`}`,
+  };
+}
+
 function checkGallery(value: unknown, path: string): Gallery {
   if (!isObject(value)) throw new Error(`${path}: not a gallery (expected a JSON object)`);
   const { width, height, channels, cells } = value;
@@ -48,7 +73,7 @@ function checkGallery(value: unknown, path: string): Gallery {
  */
 export function loadViewRun(runDir: string): ViewRun {
   const recordPath = join(runDir, 'run.json');
-  const record = checkRecord(readJson(recordPath, 'run record (run.json)'), recordPath);
+  const record = withLiveStatus(checkRecord(readJson(recordPath, 'run record (run.json)'), recordPath));
   // Only a file name: a record cannot point outside its folder.
   const galleryPath = join(runDir, basename(record.gallery ?? 'gallery.json'));
   if (!existsSync(galleryPath)) return { id: runDir, record };

@@ -11,7 +11,10 @@ export interface RunRecord {
   readonly settings: TrainingConfig;
   readonly dataset: { readonly name: string; readonly source: string; readonly classNames: readonly string[]; readonly shape: readonly number[]; readonly splitNote?: string; readonly train: number; readonly validation: number; readonly test: number };
   readonly backend: { readonly name: string; readonly device: string; readonly notes: readonly string[] };
-  readonly status: 'running' | StopReason | 'failed';
+  /** `interrupted`: found `running` but its trainer is gone (killed, a crash, a full disk); set when read, never written. */
+  readonly status: 'running' | StopReason | 'failed' | 'interrupted';
+  /** The trainer process that writes the record while it runs, to tell a live run from an interrupted one. */
+  readonly trainer?: { readonly pid: number; readonly host: string };
   readonly message?: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
@@ -50,11 +53,25 @@ export function writeRecord(dir: string, record: RunRecord): void {
 }
 
 /** `.layerlab/runs/<time>-<model>/` next to the .model file. */
+/**
+ * A new run folder, `<time>-<model>`, created atomically: two runs started in the same
+ * second (two terminals, the editor and a terminal) get `<time>-<model>-2`, `-3`, …,
+ * never the same folder.
+ */
 export function createRunDir(baseDir: string, model: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-  const dir = join(baseDir, '.layerlab', 'runs', `${stamp}-${model}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  const parent = join(baseDir, '.layerlab', 'runs');
+  mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = join(parent, n === 1 ? `${stamp}-${model}` : `${stamp}-${model}-${n}`);
+    try {
+      // Without `recursive`, mkdir fails when the folder exists: the claim is atomic.
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 export function testSection(test: TestResults): NonNullable<RunRecord['test']> {

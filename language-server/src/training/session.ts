@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText, type ModelAnalysis, type TrainingAnalysis } from '../analysis/analyze-file.js';
@@ -138,6 +139,7 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
       },
       settings: config,
       backend: { name: deps.backend.name, device: deps.backend.device, notes: deps.backend.notes },
+      trainer: { pid: process.pid, host: hostname() },
       startedAt,
     };
     const counts = { train: 0, validation: 0, test: 0 };

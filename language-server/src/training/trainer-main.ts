@@ -28,6 +28,9 @@ let started = false;
 
 // No orphan: when the parent goes away, so does the trainer.
 process.on('disconnect', () => process.exit(0));
+// Ctrl+C in a terminal signals the whole process group, the trainer with the CLI: it stops
+// after the current batch and saves, as the CLI's cancel asks (a second Ctrl+C makes the CLI kill it).
+process.on('SIGINT', () => controller.abort());
 
 process.on('message', (raw: unknown) => {
   if (!isToTrainer(raw)) return;
