@@ -181,3 +181,11 @@ test('comments are kept for tools and ignored by the parser', () => {
   assert.deepEqual(result.errors, []);
   assert.deepEqual(result.comments.map((c) => c.image), ['# top', '# inline']);
 });
+
+test('a UTF-8 byte-order mark at the start of a file is read as a space, offsets unchanged', () => {
+  const text = '\uFEFFmodel m {\n  input (4,)\n  Dense(2)\n}\n';
+  const analysis = analyzeText(text);
+  assert.deepEqual(analysis.diagnostics.map((d) => d.message), []);
+  assert.equal(analysis.models[0]?.evaluated?.totals.params, 10);
+  assert.equal(analysis.models[0]?.declaration.range.start, 1, 'the model starts after the mark');
+});

@@ -14,6 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import { codeActions } from '../features/code-actions.js';
+import { contentChangesOf, openedDocument } from './params.js';
 import { codeLenses, commands } from '../features/code-lens.js';
 import { complete } from '../features/completion.js';
 import { formatText } from '../features/formatting.js';
@@ -86,7 +87,17 @@ export function startServer(connection: Connection): void {
   const schedule = (uri: string) => {
     const timer = pending.get(uri);
     if (timer) clearTimeout(timer);
-    pending.set(uri, setTimeout(() => publish(uri), 0));
+    pending.set(
+      uri,
+      setTimeout(() => {
+        // Whatever a document holds, analysing it must not take the server down.
+        try {
+          publish(uri);
+        } catch (error) {
+          connection.console.error(`Layerlab: could not analyse ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+      }, 0),
+    );
   };
 
   const readSettings = async () => {
@@ -131,20 +142,24 @@ export function startServer(connection: Connection): void {
     connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
-  connection.onDidOpenTextDocument(({ textDocument }) => {
-    const document = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
-    documents.set(textDocument.uri, document);
-    store.set(textDocument.uri, document.version, document.getText());
-    schedule(textDocument.uri);
+  connection.onDidOpenTextDocument((params: unknown) => {
+    const opened = openedDocument(params);
+    if (typeof opened === 'string') return connection.console.error(`Layerlab: ignored a malformed notification: ${opened}`);
+    const document = TextDocument.create(opened.uri, opened.languageId, opened.version, opened.text);
+    documents.set(opened.uri, document);
+    store.set(opened.uri, document.version, document.getText());
+    schedule(opened.uri);
   });
 
-  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
-    const document = documents.get(textDocument.uri);
+  connection.onDidChangeTextDocument((params: unknown) => {
+    const change = contentChangesOf(params);
+    if (typeof change === 'string') return connection.console.error(`Layerlab: ignored a malformed notification: ${change}`);
+    const document = documents.get(change.uri);
     if (!document) return;
-    const updated = TextDocument.update(document, contentChanges, textDocument.version);
-    documents.set(textDocument.uri, updated);
-    store.set(textDocument.uri, updated.version, updated.getText());
-    schedule(textDocument.uri);
+    const updated = TextDocument.update(document, change.changes, change.version);
+    documents.set(change.uri, updated);
+    store.set(change.uri, updated.version, updated.getText());
+    schedule(change.uri);
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
@@ -202,6 +217,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRenameRequest(({ textDocument, position, newName }) => {
+    if (typeof newName !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'rename needs newName, a string');
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
     const result = rename(analysis, offsetOf(analysis, position), newName);

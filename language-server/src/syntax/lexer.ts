@@ -104,8 +104,12 @@ for (const [ch, type] of [
 }
 for (const c of [hash, dot, slash, quote, doubleQuote]) classes[c] = special;
 
+/** U+FEFF: the byte-order mark editors on Windows put first in a UTF-8 file; read as a space, so offsets stay put. */
+const byteOrderMark = 0xfeff;
+
 function classOf(code: number): number {
-  return code < 128 ? (classes[code] ?? other) : other;
+  if (code < 128) return classes[code] ?? other;
+  return code === byteOrderMark ? space : other;
 }
 
 function isDigit(code: number): boolean {
@@ -190,7 +194,7 @@ export function lexCompact(text: string): CompactLexResult {
         let i = offset;
         for (;;) {
           const c = text.charCodeAt(i);
-          if (c === blank || c === tab || c === formFeed) i++;
+          if (c === blank || c === tab || c === formFeed || c === byteOrderMark) i++;
           else if (c === lineFeed || c === carriageReturn) {
             i += c === carriageReturn && text.charCodeAt(i + 1) === lineFeed ? 2 : 1;
             line++;
