@@ -182,3 +182,18 @@ test('the search event, the summary and the saved search carry the searched spac
   assert.deepEqual(loadSearch(summary.dir).space, search.space, 'saved with the search, for a reopened view and the report');
   assert.ok(events.some((e) => e.type === 'dataset' && e.name === 'mnist' && e.train === 900 && e.validation === 100));
 });
+
+test('a search that ran its whole plan is done: running it again adds no trial, --extend goes on', async () => {
+  const file = project(source('').replace('search = RandomSearch(trials=6)', 'search = Hyperband(max_epochs=3, factor=3)'));
+  const seen: Seen[] = [];
+  const first = await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  const planned = first[0]?.trials.length ?? 0;
+  assert.ok(planned > 0);
+  assert.equal(first[0]?.status, 'finished');
+  const again = await runTuning({ file, text: readFileSync(file, 'utf8') }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.equal(again[0]?.trials.length, planned, 'no trial added');
+  assert.equal(seen.length, planned);
+  assert.match(again[0]?.message ?? '', /finished earlier: its \d+ trials are all it planned; --extend runs more, --overwrite starts over/);
+  const extended = await runTuning({ file, text: readFileSync(file, 'utf8'), extend: true }, { trainTrial: trainer(seen), onEvent: () => {} });
+  assert.ok((extended[0]?.trials.length ?? 0) > planned, 'Hyperband\'s next iteration');
+});

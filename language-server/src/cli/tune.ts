@@ -12,7 +12,7 @@ import { SearchProgress } from '../tuning/search-progress.js';
 import { trainerPath } from './train.js';
 import { cancelOnInterrupt, positiveWholeOption, trainerInput } from './trainer-command.js';
 
-export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--json]
+export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--extend] [--json]
 
   --model NAME   search only this model (default: every model of the first tune block)
   --quick        a quick search: ${QUICK.trials} random trials of ${QUICK.epochs} epoch on at most ${QUICK.limit.toLocaleString('en-US')} images, saved apart (<model>.quick)
@@ -20,6 +20,7 @@ export const tuneUsage = `Usage: layerlab tune FILE [--model NAME] [--quick] [--
   --backend B    auto | tensorflow-gpu | webgpu | tensorflow | wasm | cpu (default auto)
   --threads N    threads of the wasm backend (default: every logical core; one for small models)
   --overwrite    delete the saved search (.layerlab/tune/<model>/) and start over
+  --extend       go on with a search that ran its whole plan (Hyperband's next iteration)
   --json         print the searches (trials, scores, best point) as JSON
 
 A search is saved as each trial ends; run the same command again to resume it.`;
@@ -86,7 +87,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { model: { type: 'string' }, quick: { type: 'boolean' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { model: { type: 'string' }, quick: { type: 'boolean' }, limit: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, extend: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`layerlab tune: ${error instanceof Error ? error.message : String(error)}\n\n${tuneUsage}`);
@@ -122,7 +123,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   };
   const running = launchTuning({
     trainerPath: trainerPath(),
-    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}), ...(parsed.values.quick ? { quick: true } : {}) },
+    request: { file: resolve(file), text, ...(parsed.values.model ? { model: parsed.values.model } : {}), ...(limit !== undefined ? { limit } : {}), ...(parsed.values.overwrite ? { overwrite: true } : {}), ...(parsed.values.quick ? { quick: true } : {}), ...(parsed.values.extend ? { extend: true } : {}) },
     backend,
     ...(threads ? { threads } : {}),
     onMessage,

@@ -28,6 +28,8 @@ export interface TuneRequest {
   readonly limit?: number;
   /** Delete a saved search and start over. */
   readonly overwrite?: boolean;
+  /** Go on with a search that finished its plan (Hyperband's next iteration; more random points). */
+  readonly extend?: boolean;
   /**
    * A quick search (training/quick.ts): a random search of QUICK.trials points, QUICK.epochs
    * epoch each, on at most QUICK.limit images, saved apart (`<model>.quick`) and started over each time.
@@ -231,8 +233,22 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   const oracle = oracleFor(state, axes, objective.direction);
   const startedAt = saved?.startedAt ?? new Date().toISOString();
   const strategyText = describeStrategy(strategy);
-  const save = (status: SearchRecord['status'], message?: string) =>
-    writeSearch(dir, { version: 1, name: model.name, file: request.file, fingerprint, strategy, objective, oracle: oracle.state() as SearchRecord['oracle'], status, ...(message ? { message } : {}), space: axes, startedAt, updatedAt: new Date().toISOString() });
+  const save = (status: SearchRecord['status'], message?: string, endedBy?: SearchRecord['endedBy']) =>
+    writeSearch(dir, {
+      version: 1,
+      name: model.name,
+      file: request.file,
+      fingerprint,
+      strategy,
+      objective,
+      oracle: oracle.state() as SearchRecord['oracle'],
+      status,
+      ...(message ? { message } : {}),
+      ...(status === 'finished' && endedBy ? { endedBy } : {}),
+      space: axes,
+      startedAt,
+      updatedAt: new Date().toISOString(),
+    });
 
   const context: SearchContext = { request, analysis, block, model, axes, objective, baseConfig, dir, deps };
   const trials = new Map(readTrials(dir).map((t) => [t.id, t]));
@@ -255,7 +271,13 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
   const pending = oracle.ongoing();
   let status: SearchRecord['status'] = 'finished';
   let message: string | undefined;
-  for (;;) {
+  // A search that ran its whole plan is done: running it again changes nothing (the oracle would
+  // start another Hyperband iteration) unless asked to extend it. One stopped by its budget goes on
+  // when the budget allows.
+  const done = saved?.status === 'finished' && saved.endedBy === 'plan' && request.extend !== true;
+  if (done) message = `finished earlier: its ${finishedBefore} trials are all it planned; --extend runs more, --overwrite starts over`;
+  let endedBy: SearchRecord['endedBy'] = done ? 'plan' : undefined;
+  for (; !done; ) {
     if (deps.signal?.aborted) {
       status = 'cancelled';
       break;
@@ -263,11 +285,15 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
     const spent = budgetSpent(budget, [...trials.values()]);
     if (spent) {
       message = spent;
+      endedBy = 'budget';
       break;
     }
     const plan = pending.shift() ?? oracle.createTrial();
     save('running');
-    if (!plan) break;
+    if (!plan) {
+      endedBy = 'plan';
+      break;
+    }
     const record = await runTrial(context, plan, rerun.has(plan.id), Number(plan.id) + 1);
     trials.set(record.id, record);
     if (record.status === 'running') {
@@ -289,7 +315,7 @@ async function searchModel(request: TuneRequest, analysis: FileAnalysis, block: 
       break;
     }
   }
-  save(status, message);
+  save(status, message, endedBy);
   const all = [...trials.values()].sort((a, b) => a.id.localeCompare(b.id));
   const summary: TuneSummary = {
     model: model.name,

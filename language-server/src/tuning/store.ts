@@ -21,6 +21,8 @@ export interface SearchRecord {
   readonly oracle: OracleState;
   readonly status: 'running' | 'finished' | 'cancelled' | 'failed';
   readonly message?: string;
+  /** Why a finished search ended: it ran its whole plan, or its budget (max_trials, max_time) was spent. */
+  readonly endedBy?: 'plan' | 'budget';
   /** The searched parameters (ranges with their scale, choices), for the search view's axes. */
   readonly space?: readonly Axis[];
   readonly startedAt: string;
