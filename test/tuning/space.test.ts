@@ -106,3 +106,12 @@ test('a point splits into model parameters and training settings, choices keepin
   assert.deepEqual(training.get('learning_rate'), { kind: 'number', value: 0.001 });
   assert.equal(training.get('optimizer')?.kind, 'symbol');
 });
+
+test('GridSearch over a huge range counts and indexes its points without building the axis', () => {
+  const axes = axesFor('units in 1..1000000000000000 step 1\n  depth in [1, 2]');
+  assert.equal(gridCount(axes), 2e15);
+  assert.deepEqual(gridPoint(axes, 0), { units: 1, depth: 1 });
+  assert.deepEqual(gridPoint(axes, 2 * 123456 + 1), { units: 123457, depth: 2 });
+  const oracle = new GridSearchOracle(initialGridSearchState(3, 1, 1), axes, 'min');
+  assert.deepEqual(oracle.createTrial()?.point, { units: 1, depth: 1 });
+});

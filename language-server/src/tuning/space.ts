@@ -135,14 +135,31 @@ export function pointKey(point: Point): string {
     .join(',');
 }
 
-/** The values of an axis for a grid search, in order; continuous ranges need a step. */
-export function gridValues(axis: Axis): PointValue[] {
-  if (axis.kind === 'choice') return axis.choices.map(pointValueOf);
+/** The step of a range for a grid search; a continuous range has none, and GridSearch refuses it. */
+function gridStep(axis: Extract<Axis, { kind: 'range' }>): number {
   if (axis.step === undefined) {
     throw new SpaceError(`line ${axis.line}: GridSearch needs every range to be a finite grid, but \`${axis.name} in ${axis.low}..${axis.high}${axis.log ? ' log' : ''}\` is continuous; add a step, e.g. \`step ${niceStep(axis.low, axis.high)}\`, or use RandomSearch or Hyperband`);
   }
-  const step = axis.step;
-  return Array.from({ length: gridSize(axis, step) }, (_, i) => gridValue(axis, step, i));
+  return axis.step;
+}
+
+/** How many values an axis has in a grid search, counted, not listed (`u in 1..1e15 step 1` is one number). */
+export function gridAxisSize(axis: Axis): number {
+  return axis.kind === 'choice' ? axis.choices.length : gridSize(axis, gridStep(axis));
+}
+
+/** The i-th value of an axis in a grid search. */
+export function gridAxisValue(axis: Axis, index: number): PointValue {
+  if (axis.kind === 'choice') {
+    const choice = axis.choices[index];
+    return choice ? pointValueOf(choice) : '';
+  }
+  return gridValue(axis, gridStep(axis), index);
+}
+
+/** The values of an axis for a grid search, in order; continuous ranges need a step. For display: it lists them all. */
+export function gridValues(axis: Axis): PointValue[] {
+  return Array.from({ length: gridAxisSize(axis) }, (_, i) => gridAxisValue(axis, i));
 }
 
 function niceStep(low: number, high: number): number {
@@ -152,12 +169,13 @@ function niceStep(low: number, high: number): number {
 
 /** Number of grid points (the product of the axis sizes). */
 export function gridCount(axes: readonly Axis[]): number {
-  return axes.reduce((count, axis) => count * gridValues(axis).length, 1);
+  return axes.reduce((count, axis) => count * gridAxisSize(axis), 1);
 }
 
 /**
  * The grid point at a position in GridSearch order: the last axis changes
  * fastest (Keras Tuner's GridSearchOracle bumps the last hyperparameter first).
+ * Each value is computed from its index: no axis is built.
  */
 export function gridPoint(axes: readonly Axis[], index: number): Point {
   const point: Record<string, PointValue> = {};
@@ -165,9 +183,9 @@ export function gridPoint(axes: readonly Axis[], index: number): Point {
   for (let k = axes.length - 1; k >= 0; k--) {
     const axis = axes[k];
     if (!axis) continue;
-    const values = gridValues(axis);
-    point[axis.name] = values[rest % values.length] ?? '';
-    rest = Math.floor(rest / values.length);
+    const size = gridAxisSize(axis);
+    point[axis.name] = gridAxisValue(axis, rest % size);
+    rest = Math.floor(rest / size);
   }
   // Keep the declared axis order in the object, for display.
   return Object.fromEntries(axes.map((axis) => [axis.name, point[axis.name] ?? '']));
