@@ -80,6 +80,7 @@ test('a rank a layer cannot take is reported, and RepeatVector after a conv sugg
 test('the output width must match the class count of the dataset it trains on', () => {
   const text = 'model m {\n input (28, 28, 1)\n Flatten()\n Dense(12, activation=softmax)\n}\ntrain m { dataset = fashion_mnist }';
   const d = only(text, 'output-width');
+  // A warning, as the specification's examples have it; the trainer refuses the model before it starts.
   assert.equal(d.severity, 'warning');
   assert.equal(d.line, 4);
   assert.match(d.message, /12 units but dataset fashion_mnist has 10 classes/);
@@ -181,4 +182,16 @@ test('duplicate models, labels and arguments', () => {
   assert.match(only('model m { input (1,) }\nmodel m { input (2,) }', 'model').message, /already declared on line 1/);
   assert.match(only('model m { input (4,)\n a = Dense(2)\n a = Dense(2)\n Add(a) }', 'label').message, /already defined/);
   assert.match(only('model m { input (4,)\n Dense(2, units=3) }', 'duplicate-argument').message, /`units` is given twice/);
+});
+
+test('a model trained on a data set must give one value per class: an output of another rank is an error with its fix', () => {
+  const errors = (body: string, block = 'train') =>
+    analyzeText(`model m {\n  input mnist\n${body}\n}\n${block} m {\n  dataset = mnist\n${block === 'tune' ? '  epochs in [1, 2]\n' : ''}}\n`)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.code}: ${d.message}`);
+  assert.deepEqual(errors('  Dense(10, activation=softmax)'), ['output-rank: the output is (28, 28, 10), but training on mnist needs one value per class, (10,); add Flatten() (or a global pooling layer) before the last Dense, so that it gives (10,)']);
+  assert.match(errors('  Flatten()\n  Dense(10)\n  Reshape((2, 5))', 'tune').join('\n'), /output-rank: the output is \(2, 5\)/);
+  assert.deepEqual(errors('  Flatten()\n  Dense(10, activation=softmax)'), []);
+  // A model that no block trains may end as it likes.
+  assert.deepEqual(analyzeText('model m {\n  input mnist\n  Dense(10)\n}\n').diagnostics.filter((d) => d.code === 'output-rank'), []);
 });

@@ -140,3 +140,15 @@ test('the train block\'s `limit` draws that many images per split; a quick run t
   assert.equal(quickRecord.history.length, 1);
   assert.equal(quickRecord.dataset.test, 2000);
 });
+
+test('a model whose output does not fit the data set is refused before training: the file, the line and the fix; no run folder', async () => {
+  const source = mnistDense.replace('Dense(10, activation=softmax)', 'Dense(5, activation=softmax)');
+  const { file, dir } = project(source);
+  await assert.rejects(launchTraining({ trainerPath, request: { file, text: source, limit: 500 }, backend: 'auto' }).done, (error: unknown) => {
+    assert.ok(error instanceof TrainingFailure);
+    assert.equal(error.userError, true);
+    assert.match(error.message, /net\.model:5: model net gives \(5\) but mnist has 10 classes, so training needs \(10,\); make the last layer Dense\(10, activation=softmax\)$/);
+    return true;
+  });
+  assert.equal(existsSync(join(dir, '.layerlab', 'runs')), false);
+});

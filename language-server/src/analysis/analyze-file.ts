@@ -242,12 +242,25 @@ function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink:
   return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
 }
 
-function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink): void {
+/**
+ * The output against the data set's classes: one value per class. An output of another
+ * rank is an error for a model that a `train` or `tune` block trains (TensorFlow.js would
+ * fail mid-run); a width that differs is a warning.
+ */
+function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink, trained = false): void {
   const output = model.output;
   if (!output || !model.complete) return;
-  const width = output.outputShape[output.outputShape.length - 1];
+  const shape = output.outputShape;
+  if (shape.length !== 1) {
+    if (!trained) return;
+    const written = `(${shape.map((d) => d ?? 'None').join(', ')})`;
+    const fix = shape.length > 1 ? `add Flatten() (or a global pooling layer) before the last Dense, so that it gives (${classes},)` : `end the model with Dense(${classes}, activation=softmax)`;
+    sink.error('output-rank', `the output is ${written}, but training on ${dataset} needs one value per class, (${classes},); ${fix}`, output.statement.call.range);
+    return;
+  }
+  const width = shape[0];
   if (typeof width !== 'number' || width === classes) return;
-  if (output.outputShape.length !== 1) return;
+  // A warning, as the specification's examples expect; the trainer refuses such a model before it starts (training/output-check.ts).
   sink.warning(
     'output-width',
     `the output has ${width} units but dataset ${dataset} has ${classes} classes; the last layer should have ${classes} (e.g. \`Dense(${classes}, activation=softmax)\`)`,
@@ -283,7 +296,7 @@ function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSetti
     sink.error('dataset-shape', `\`${model.name}\` takes input ${shape(input.shape)}, but ${dataset.name} yields images of ${shape(settings.dataset.shape)}; change the model's input to \`input ${dataset.name}\``, nameRange);
   }
   const classes = settings.dataset?.classes;
-  if (classes !== undefined && settings.dataset) checkOutputWidth(evaluated, settings.dataset.name, classes, sink);
+  if (classes !== undefined && settings.dataset) checkOutputWidth(evaluated, settings.dataset.name, classes, sink, true);
   const loss = lossOf(settings);
   const activation = finalActivation(evaluated);
   if (!activation || !evaluated.complete) return;

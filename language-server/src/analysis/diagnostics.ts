@@ -26,6 +26,7 @@ export type DiagnosticCode =
   | 'unknown-setting'
   | 'setting-type'
   | 'output-width'
+  | 'output-rank'
   | 'from-logits'
   | 'logits-without-softmax'
   | 'dataset-shape'

@@ -8,6 +8,7 @@ import { trainingConfig, type DatasetSpec, type TrainingConfig } from './config.
 import type { ImageDataset, ProgressListener } from './data/types.js';
 import { limitDataset } from './data/subset.js';
 import { QUICK, quickLimit } from './quick.js';
+import { outputMismatch } from './output-check.js';
 import { train, type TrainingEvent } from './loop.js';
 import { buildGallery } from './gallery.js';
 import { createRunDir, saveWeights, testSection, writeFileAtomic, writeRecord, type RunRecord } from './results.js';
@@ -122,6 +123,11 @@ export async function runSession(request: SessionRequest, deps: SessionDependenc
     } catch (error) {
       tfModel.dispose();
       throw error;
+    }
+    const mismatch = outputMismatch(evaluated, dataset.name, dataset.classNames.length, analysis.lines, request.file);
+    if (mismatch) {
+      tfModel.dispose();
+      throw new SessionError(mismatch);
     }
     const runDir = createRunDir(request.outputDir ?? baseDir, model.name);
     deps.onEvent({ type: 'model', model: model.name, index, count: models.length, runDir, params: built, epochs: config.epochs });

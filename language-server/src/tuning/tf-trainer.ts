@@ -5,12 +5,13 @@ import { seedGlobalRandom } from '../training/random.js';
 import type { DatasetSpec } from '../training/config.js';
 import type { ImageDataset, ProgressListener } from '../training/data/types.js';
 import { limitDataset } from '../training/data/subset.js';
+import { outputMismatch } from '../training/output-check.js';
 import { splitCounts } from '../training/session.js';
 import { train } from '../training/loop.js';
 import { saveWeights } from '../training/results.js';
 import type { TrainingBackend } from '../training/session.js';
 import { isBetter } from './objective.js';
-import type { TrialContext, TrialResult, TrialTrainer } from './runner.js';
+import { TuneError, type TrialContext, type TrialResult, type TrialTrainer } from './runner.js';
 
 // TensorFlow.js types through the backend: only training/ names the package (see test/architecture.test.ts).
 type Tf = TrainingBackend['tf'];
@@ -69,6 +70,9 @@ export function tfTrialTrainer(options: TfTrialTrainerOptions): TrialTrainer {
 
   return async (context: TrialContext): Promise<TrialResult> => {
     const dataset = await dataFor(context);
+    // The search's data do not fit the model: every trial would fail the same way, so the search stops.
+    const mismatch = outputMismatch(context.evaluated, dataset.name, dataset.classNames.length, context.lines);
+    if (mismatch) throw new TuneError(mismatch);
     seedGlobalRandom(context.config.seed);
     const model = buildTfModel(tf as unknown as TfGraphModule, context.evaluated, context.lines) as LayersModel;
     let bestWeights: Tensor[] | undefined;
