@@ -23,7 +23,7 @@ export const trainingView: ViewKind<ViewRun> = {
   viewType: 'layerlab.training',
   bundle: 'training-view',
   idOf: (run) => run.id,
-  load: loadViewRun,
+  load: (folder) => loadViewRun(folder, (problem) => void vscode.window.showWarningMessage(`Layerlab: ${problem}`)),
   itemsMessage: (runs) => ({ type: 'runs', runs }),
   pickFolder: { under: ['.layerlab', 'runs'], title: 'Layerlab: open runs (folders under .layerlab/runs; pick several to compare them)' },
 };

@@ -41,8 +41,32 @@ test('a missing or corrupt run.json is an error naming the file', () => {
   assert.throws(() => loadViewRun(wrong), /unsupported run record version 2/);
 });
 
-test('a corrupt gallery.json is an error naming the file', () => {
+test('a corrupt gallery.json costs the run its gallery, not the run; the problem names the file', () => {
   const record = makeRecord(options);
   const dir = runFolder({ 'run.json': JSON.stringify(record), 'gallery.json': JSON.stringify({ width: 28, height: 28, channels: 2, cells: [] }) });
-  assert.throws(() => loadViewRun(dir), (error: Error) => error.message.includes(join(dir, 'gallery.json')) && /channels must be 1 or 3/.test(error.message));
+  const problems: string[] = [];
+  const run = loadViewRun(dir, (problem) => problems.push(problem));
+  assert.deepEqual(run.record, record);
+  assert.equal(run.gallery, undefined);
+  assert.equal(problems.length, 1);
+  assert.ok(problems[0]?.includes(join(dir, 'gallery.json')) && /channels must be 1 or 3.*shown without its gallery/.test(problems[0]), problems[0]);
+  const truncated = runFolder({ 'run.json': JSON.stringify(record), 'gallery.json': '{"width": 28, "cel' });
+  assert.equal(loadViewRun(truncated).gallery, undefined);
+});
+
+test('wrong inner types in run.json are errors naming the file and the field, before any page draws them', () => {
+  const record = makeRecord(options) as unknown as Record<string, unknown>;
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['a null history entry', { ...record, history: [null] }, /history entry 1 is not an epoch/],
+    ['an empty test section', { ...record, test: {} }, /"test" has no accuracy and loss/],
+    ['class names that are null', { ...record, dataset: { ...(record['dataset'] as object), classNames: null } }, /"dataset\.classNames" is not a list of names/],
+    ['a confusion matrix of the wrong size', { ...record, test: { ...(record['test'] as object), confusion: [[1]] } }, /"test\.confusion" is not a \d+×\d+ table of counts/],
+  ];
+  for (const [what, value, message] of cases) {
+    const dir = runFolder({ 'run.json': JSON.stringify(value) });
+    assert.throws(() => loadViewRun(dir), (error: Error) => error.message.includes(join(dir, 'run.json')) && message.test(error.message), what);
+  }
+  // A run that diverged wrote NaN losses as null: still a valid record.
+  const history = (record['history'] as Record<string, unknown>[]).map((h, i) => (i === 0 ? { ...h, loss: null } : h));
+  assert.doesNotThrow(() => loadViewRun(runFolder({ 'run.json': JSON.stringify({ ...record, history }) })));
 });

@@ -44,7 +44,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Writes the training view of these run folders as one HTML file; false (after saying why) when it cannot. */
 export function writeReport(out: string, title: string, runDirs: readonly string[], io: CliIo): boolean {
-  const runs: ViewRun[] = loadAll(runDirs, loadViewRun, io);
+  const runs: ViewRun[] = loadAll(runDirs, (dir) => loadViewRun(dir, (problem) => io.err(`layerlab: ${problem}`)), io);
   if (!runs.length) {
     io.err(`layerlab: no run to put in ${out}`);
     return false;

@@ -29,6 +29,30 @@ function checkRecord(value: unknown, path: string): RunRecord {
   }
   if (!Array.isArray(value['history'])) throw new Error(`${path}: the run record has no "history" list`);
   if (!Array.isArray(value['batches'])) throw new Error(`${path}: the run record has no "batches" list`);
+  const bad = (what: string) => new Error(`${path}: ${what}; the file is damaged (rerun the model, or delete this run folder)`);
+  // A metric is a number, or null where JSON wrote a NaN (a run that diverged).
+  const metric = (v: unknown) => typeof v === 'number' || v === null;
+  value['history'].forEach((entry: unknown, i: number) => {
+    if (!isObject(entry) || typeof entry['epoch'] !== 'number' || !metric(entry['loss'])) throw bad(`history entry ${i + 1} is not an epoch with a number and a loss`);
+  });
+  value['batches'].forEach((entry: unknown, i: number) => {
+    if (!isObject(entry) || !metric(entry['loss'])) throw bad(`batch entry ${i + 1} has no loss`);
+  });
+  const dataset = value['dataset'] as Record<string, unknown>;
+  const classNames = dataset['classNames'];
+  if (!Array.isArray(classNames) || !classNames.every((c) => typeof c === 'string')) throw bad('"dataset.classNames" is not a list of names');
+  for (const count of ['train', 'validation', 'test'] as const) if (typeof dataset[count] !== 'number') throw bad(`"dataset.${count}" is not a number`);
+  if (typeof value['status'] !== 'string') throw bad('"status" is not a string');
+  const test = value['test'];
+  if (test !== undefined) {
+    if (!isObject(test) || !metric(test['accuracy']) || !metric(test['loss'])) throw bad('"test" has no accuracy and loss');
+    const confusion = test['confusion'];
+    const square = Array.isArray(confusion) && confusion.length === classNames.length && confusion.every((row) => Array.isArray(row) && row.length === classNames.length && row.every((n) => typeof n === 'number'));
+    if (!square) throw bad(`"test.confusion" is not a ${classNames.length}×${classNames.length} table of counts`);
+    for (const list of ['precision', 'recall', 'predicted', 'confidence'] as const) {
+      if (test[list] !== undefined && !(Array.isArray(test[list]) && (test[list] as unknown[]).every((n) => typeof n === 'number' || n === null))) throw bad(`"test.${list}" is not a list of numbers`);
+    }
+  }
   return value as unknown as RunRecord;
 }
 
@@ -71,12 +95,17 @@ function checkGallery(value: unknown, path: string): Gallery {
  * A run folder as the training view shows it: `run.json`, and its gallery
  * (`gallery.json`, or the file the record names) when there is one.
  */
-export function loadViewRun(runDir: string): ViewRun {
+export function loadViewRun(runDir: string, onProblem: (message: string) => void = () => {}): ViewRun {
   const recordPath = join(runDir, 'run.json');
   const record = withLiveStatus(checkRecord(readJson(recordPath, 'run record (run.json)'), recordPath));
   // Only a file name: a record cannot point outside its folder.
   const galleryPath = join(runDir, basename(record.gallery ?? 'gallery.json'));
   if (!existsSync(galleryPath)) return { id: runDir, record };
-  const gallery = checkGallery(readJson(galleryPath, 'gallery'), galleryPath);
-  return { id: runDir, record, gallery };
+  // The gallery is optional: a damaged one costs the run its gallery, not the run.
+  try {
+    return { id: runDir, record, gallery: checkGallery(readJson(galleryPath, 'gallery'), galleryPath) };
+  } catch (error) {
+    onProblem(`${error instanceof Error ? error.message : String(error)}; the run is shown without its gallery of test images`);
+    return { id: runDir, record };
+  }
 }
