@@ -95,11 +95,16 @@ test('a CIFAR download with the wrong checksum leaves no archive, whole or parti
   assert.deepEqual(await readdir(cacheDir), []);
 });
 
-test('the official URL is checked against the official MD5 unless told otherwise', async (t) => {
+test('the official URL is checked against the official MD5, a file in the cache included (once)', async (t) => {
   const cacheDir = await tempDir(t);
-  // An archive placed in the cache by hand is used as it is (offline use).
-  await writeFile(join(cacheDir, 'cifar-10-binary.tar.gz'), archive);
-  checkFixture(await loadCifar10({ cacheDir }));
+  const cached = join(cacheDir, 'cifar-10-binary.tar.gz');
+  // An archive put in the cache by hand (offline use) must be the official one: this fixture is not.
+  await writeFile(cached, archive);
+  await assert.rejects(loadCifar10({ cacheDir }), (e: unknown) => e instanceof DatasetError && e.message.startsWith(`${cached} is not the file expected: its md5 is `) && /expected c32a1d4ab5d03f1284b67883e8d87530\. Delete it/.test(e.message));
+  // Told its own checksum, the same file is used, and verified once: a note records it.
+  checkFixture(await loadCifar10({ cacheDir, md5 }));
+  assert.ok((await readdir(cacheDir)).includes('cifar-10-binary.tar.gz.verified'));
+  checkFixture(await loadCifar10({ cacheDir, md5 }));
 });
 
 test('a corrupt or incomplete archive gives a clear error', async (t) => {

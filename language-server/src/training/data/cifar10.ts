@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
-import { defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
+import { CorruptCacheFile, defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
 import { readTarGz } from './tar.js';
 import { DatasetError, type ImageDataset, type ImageSplit, type ProgressListener } from './types.js';
 
@@ -98,7 +98,7 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
   try {
     await fetchToCache(url, archive, { md5, sha256: options.sha256, onProgress: options.onProgress, signal: options.signal });
   } catch (error) {
-    if (!(error instanceof DatasetError) || error.file !== archive) throw error;
+    if (!(error instanceof DatasetError) || error instanceof CorruptCacheFile || error.file !== archive) throw error;
     throw new DatasetError(
       `CIFAR-10 could not be downloaded: ${downloadFailureCause([error.message])}. Check the network (or its proxy) and try again (a partial download resumes); or put the CIFAR-10 binary archive, cifar-10-binary.tar.gz (163 MB), at ${archive}.`,
       archive,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { messageOf } from './files.js';
@@ -130,6 +130,39 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** A file in the cache that fails its checksum: no download is tried; the message says to delete it. */
+export class CorruptCacheFile extends DatasetError {}
+
+/**
+ * A file already in the cache (downloaded before, or put there by hand for offline
+ * use) is checked against the checksum too, once: a `.verified` note beside it
+ * records the size and time of the file it checked, so later runs skip the hashing.
+ */
+async function verifyCached(cacheFile: string, options: FetchOptions): Promise<void> {
+  const checks = (['sha256', 'md5'] as const).flatMap((algorithm) => (options[algorithm] ? [{ algorithm, expected: (options[algorithm] ?? '').toLowerCase() }] : []));
+  if (checks.length === 0) return;
+  const info = await stat(cacheFile);
+  const note = `${cacheFile}.verified`;
+  const stamp = JSON.stringify({ checks, size: info.size, mtimeMs: info.mtimeMs });
+  try {
+    if ((await readFile(note, 'utf8')) === stamp) return;
+  } catch {
+    // not checked yet
+  }
+  for (const { algorithm, expected } of checks) {
+    options.onProgress?.({ stage: `verifying ${basename(cacheFile)}`, done: 0 });
+    const actual = await hashFile(cacheFile, algorithm);
+    if (actual !== expected) {
+      throw new CorruptCacheFile(`${cacheFile} is not the file expected: its ${algorithm} is ${actual}, expected ${expected}. Delete it and run again to download it, or put the right file there.`, cacheFile);
+    }
+  }
+  try {
+    await writeFile(note, stamp);
+  } catch {
+    // a read-only cache: it is checked again next time
+  }
+}
+
 /**
  * Downloads `url` to `cacheFile` unless it is there already. Bytes go to
  * `cacheFile.partial`; an interrupted download resumes from it with an HTTP
@@ -138,7 +171,10 @@ async function exists(file: string): Promise<boolean> {
  * ever exists complete and verified. Returns `cacheFile`.
  */
 export async function fetchToCache(url: string, cacheFile: string, options: FetchOptions = {}): Promise<string> {
-  if (await exists(cacheFile)) return cacheFile;
+  if (await exists(cacheFile)) {
+    await verifyCached(cacheFile, options);
+    return cacheFile;
+  }
   try {
     await mkdir(dirname(cacheFile), { recursive: true });
   } catch (error) {

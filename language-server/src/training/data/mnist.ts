@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtInDatasets } from '../../catalog/datasets.js';
-import { defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
+import { CorruptCacheFile, defaultCacheDir, downloadFailureCause, fetchToCache } from './download.js';
 import { packageDir } from './files.js';
 import { readIdxPair } from './idx.js';
 import { DatasetError, type ImageDataset, type ProgressListener } from './types.js';
@@ -102,7 +102,7 @@ export function downloadIdxSource(download: IdxDownload, options: IdxDownloadOpt
           paths[key] = await fetchToCache(new URL(name, mirror).href, join(folder, name), { md5: checksums?.[key], onProgress, signal });
           break;
         } catch (error) {
-          if (!(error instanceof DatasetError)) throw error;
+          if (!(error instanceof DatasetError) || error instanceof CorruptCacheFile) throw error;
           failures.push(error.message);
         }
       }
