@@ -957,10 +957,10 @@ test('robustness: moderately deep nesting (100 levels) gets a clear message, not
 });
 
 test('robustness: `repeat 100000000 { Dense(1) }` is refused, not run', () => {
-  const started = performance.now();
   const analysis = expectSound('model m {\n  input (4,)\n  repeat 100000000 { Dense(1) }\n}');
-  assert.ok(performance.now() - started < 2000, 'took too long');
-  assert.ok(messages(analysis).some((m) => m.includes('repeat')), messages(analysis).join('\n'));
+  // Refused before it runs: no repetition was evaluated, and the message says why.
+  assert.ok((analysis.models[0]?.evaluated?.layers.length ?? 0) < 10, `${analysis.models[0]?.evaluated?.layers.length} layers were evaluated`);
+  assert.ok(messages(analysis).includes('`repeat 100000000` is more than the 10000 repetitions Layerlab analyses; is the count right?'), messages(analysis).join('\n'));
 });
 
 test('robustness: `repeat 1e300 {}` and other impossible counts', () => {

@@ -5,7 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
 import { buildTfModel, type TfGraphModule } from '../../language-server/src/training/build-model.js';
 import { trainingConfig, type TrainingConfig } from '../../language-server/src/training/config.js';
-import { train } from '../../language-server/src/training/loop.js';
+import { augmentBatch, train } from '../../language-server/src/training/loop.js';
 import { bandsDataset } from './synthetic.js';
 
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as typeof tfjs;
@@ -134,10 +134,17 @@ test('augmentation keeps shapes and flips really flip', async () => {
   const outcome = await train(tf, model, bandsDataset({ train: 200, test: 40 }), config);
   assert.equal(outcome.stopReason, 'completed');
   assert.ok(Number.isFinite(outcome.history[0]?.loss));
-  // The flip the loop uses mirrors columns: a band at column 1 moves to column 6 of 8.
-  const image = tf.tensor4d(Array.from({ length: 64 }, (_, i) => (i % 8 === 1 ? 1 : 0)), [1, 8, 8, 1]);
-  const flipped = await tf.image.flipLeftRight(image).data();
-  assert.equal(flipped[6], 1);
-  assert.equal(flipped[1], 0);
   model.dispose();
+  // Layerlab's own augmentation: a band at column 1 moves to column 6 of 8 when the draw says flip,
+  // stays when it does not; the vertical flip moves row 1 to row 6.
+  const none = { rotation: 0, widthShift: 0, heightShift: 0, zoom: 0, horizontalFlip: false, verticalFlip: false, brightness: 0 };
+  const column = tf.tensor4d(Array.from({ length: 64 }, (_, i) => (i % 8 === 1 ? 1 : 0)), [1, 8, 8, 1]);
+  const flipped = await augmentBatch(tf, column, { ...none, horizontalFlip: true }, () => 0.1).data();
+  assert.deepEqual([flipped[6], flipped[1]], [1, 0]);
+  const kept = await augmentBatch(tf, column, { ...none, horizontalFlip: true }, () => 0.9).data();
+  assert.deepEqual([kept[6], kept[1]], [0, 1]);
+  const row = tf.tensor4d(Array.from({ length: 64 }, (_, i) => (Math.floor(i / 8) === 1 ? 1 : 0)), [1, 8, 8, 1]);
+  const upsideDown = await augmentBatch(tf, row, { ...none, verticalFlip: true }, () => 0.1).data();
+  assert.deepEqual([upsideDown[6 * 8], upsideDown[8]], [1, 0]);
+  tf.dispose([column, row]);
 });

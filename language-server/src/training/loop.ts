@@ -129,7 +129,7 @@ function optimizer(tf: Tf, config: TrainingConfig): tfjs.Optimizer {
 }
 
 /** Random image transformations as tensor ops on a batch (NHWC), as Keras ImageDataGenerator. */
-function augmentBatch(tf: Tf, x: tfjs.Tensor4D, augment: AugmentConfig, random: () => number): tfjs.Tensor4D {
+export function augmentBatch(tf: Tf, x: tfjs.Tensor4D, augment: AugmentConfig, random: () => number): tfjs.Tensor4D {
   return tf.tidy(() => {
     let images = x;
     const [count, height, width] = x.shape;
