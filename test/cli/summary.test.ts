@@ -120,3 +120,12 @@ test('the executable sets the exit status', () => {
   const usage = spawnSync(process.execPath, [bin], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
 });
+
+test('a device, a folder or an oversized file is refused before it is read, in words', { skip: process.platform === 'win32' }, () => {
+  const zero = cli('summary', '/dev/zero');
+  assert.equal(zero.code, 2);
+  assert.match(zero.err, /cannot read \/dev\/zero: it is not a regular file \(a device or a pipe\)/);
+  const folder = cli('summary', tmpdir());
+  assert.equal(folder.code, 2);
+  assert.match(folder.err, /it is a folder/);
+});

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { analyzeText, type FileAnalysis } from '../../language-server/src/analysis/analyze-file.js';
+import { analyzeText, MAX_ANALYSED_LENGTH, type FileAnalysis } from '../../language-server/src/analysis/analyze-file.js';
 import { builtInDatasets } from '../../language-server/src/catalog/datasets.js';
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { losses, optimizers, trainSettings } from '../../language-server/src/catalog/training.js';
@@ -1133,4 +1133,13 @@ test(`robustness: ${defaultCount} generated inputs never crash analyzeText or pr
     `${failures.length} of ${indices.length} generated inputs failed, ${groups.size} distinct problem(s); ` +
       `reproduce one with LAYERLAB_FUZZ_INDEX=<index>.\n${shown.join('\n\n')}`,
   );
+});
+
+test('robustness: a file larger than Layerlab analyses gets one diagnostic and nothing else', () => {
+  const model = 'model m {\n  input (4,)\n  Dense(2)\n}\n';
+  const huge = model.repeat(Math.ceil((MAX_ANALYSED_LENGTH + 1) / model.length));
+  const analysis = analyzeText(huge);
+  assert.deepEqual(analysis.models, []);
+  assert.equal(analysis.diagnostics.length, 1);
+  assert.match(analysis.diagnostics[0]?.message ?? '', /^too large to analyse: 8\.0 MB, the limit is 8\.0 MB; is this a \.model file\?$/);
 });

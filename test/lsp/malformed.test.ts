@@ -54,3 +54,18 @@ test('requests with a missing position or document are error replies', async () 
   await assert.rejects(client.connection.sendRequest('textDocument/completion', { textDocument: null, position: { line: 0, character: 0 } }));
   await stillServing();
 });
+
+test('a document larger than Layerlab analyses gets one diagnostic; formatting and hints touch nothing; the server goes on', async () => {
+  const uri = 'file:///huge.model';
+  const model = 'model m {\n  input (4,)\n  Dense(2)\n}\n';
+  const published = client.diagnosticsFor(uri, 1);
+  await client.open(uri, model.repeat(Math.ceil((8 * 1024 * 1024 + 1) / model.length)));
+  const { diagnostics } = await published;
+  assert.equal(diagnostics.length, 1);
+  assert.match(String(diagnostics[0]?.message ?? ''), /^too large to analyse/);
+  const edits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as unknown[] | null;
+  assert.ok(edits === null || edits.length === 0, 'no edit to a file that was not analysed');
+  const hints = (await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200000, character: 0 } } })) as unknown[] | null;
+  assert.ok(hints === null || hints.length === 0);
+  await stillServing();
+});

@@ -49,7 +49,15 @@ export interface FileAnalysis {
 }
 
 /** Parses and analyses a whole `.model` file. Never throws; every problem becomes a diagnostic. */
+/**
+ * The largest file Layerlab analyses: 8 MiB, some 300 times the largest model of the benchmarks
+ * (20,000 layers). A larger one gets one diagnostic and nothing else, so that the editor stays
+ * responsive and memory bounded whatever is opened.
+ */
+export const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;
+
 export function analyzeText(text: string): FileAnalysis {
+  if (text.length > MAX_ANALYSED_LENGTH) return tooLarge(text.length);
   const parse = parseModelText(text);
   const lines = new LineIndex(text);
   const sink = new DiagnosticSink();
@@ -247,6 +255,15 @@ function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink:
  * rank is an error for a model that a `train` or `tune` block trains (TensorFlow.js would
  * fail mid-run); a width that differs is a warning.
  */
+/** The analysis of a file too large to analyse: one diagnostic at its start. */
+function tooLarge(length: number): FileAnalysis {
+  const megabytes = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  const empty = analyzeText('');
+  const sink = new DiagnosticSink();
+  sink.error('model', `too large to analyse: ${megabytes(length)}, the limit is ${megabytes(MAX_ANALYSED_LENGTH)}; is this a .model file?`, { start: 0, end: 0 });
+  return { ...empty, diagnostics: sink.items };
+}
+
 function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink, trained = false): void {
   const output = model.output;
   if (!output || !model.complete) return;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readModelFile } from './read-model-file.js';
 import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
@@ -53,14 +53,12 @@ function summary(argv: readonly string[], io: CliIo): number {
     io.err(`layerlab summary: expected exactly one FILE\n\n${usage}`);
     return 2;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err(`layerlab summary: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : error instanceof Error ? error.message : String(error)}`);
+  const read = readModelFile(file);
+  if ('error' in read) {
+    io.err(`layerlab summary: cannot read ${file}: ${read.error}`);
     return 2;
   }
+  const text = read.text;
   const analysis = analyzeText(text);
   const only = parsed.values.model;
   if (only !== undefined && !analysis.models.some((m) => m.name === only)) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readModelFile } from './read-model-file.js';
 import { backendPreferences, type BackendPreference } from '../training/protocol.js';
 import type { CliIo } from './main.js';
 
@@ -32,12 +32,12 @@ export function trainerInput(command: string, usage: string, positionals: readon
     io.err(`layerlab ${command}: unknown backend ${backend}; choose ${backendPreferences.join(', ')}`);
     return 2;
   }
-  try {
-    return { file, text: readFileSync(file, 'utf8'), backend };
-  } catch {
-    io.err(`layerlab ${command}: cannot read ${file}`);
+  const read = readModelFile(file);
+  if ('error' in read) {
+    io.err(`layerlab ${command}: cannot read ${file}: ${read.error}`);
     return 2;
   }
+  return { file, text: read.text, backend };
 }
 
 /** Ctrl+C asks the trainer to stop after the current batch; a second Ctrl+C stops it at once. Returns the undo. */
