@@ -1143,3 +1143,12 @@ test('robustness: a file larger than Layerlab analyses gets one diagnostic and n
   assert.equal(analysis.diagnostics.length, 1);
   assert.match(analysis.diagnostics[0]?.message ?? '', /^too large to analyse: 8\.0 MB, the limit is 8\.0 MB; is this a \.model file\?$/);
 });
+
+test('robustness: a 100,000-term `1+1+…` is a clear message at the place, not a stack overflow', () => {
+  const analysis = expectSound(`model m {\n  input (4,)\n  Dense(${'1+'.repeat(100000)}1)\n}\n`);
+  assert.ok(messages(analysis).some((m) => m.startsWith('an expression of more than 1000 operators here')), messages(analysis).join('\n'));
+  assert.ok(!messages(analysis).some((m) => m.includes('internal error')), messages(analysis).join('\n'));
+  // 1,000 operators are still an expression like any other.
+  const long = analyzeText(`model m {\n  input (4,)\n  Dense(${'1+'.repeat(999)}1)\n}\n`);
+  assert.equal(long.models[0]?.evaluated?.totals.params, 5 * 1000);
+});

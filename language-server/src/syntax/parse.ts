@@ -87,6 +87,8 @@ export const maxNesting = 64;
 /** Cuts the token stream where brackets nest deeper than `maxNesting`, reporting it there. */
 function withinNestingLimit(tokens: TokenStream, errors: SyntaxError[]): TokenStream {
   let depth = 0;
+  // Operators since the last bracket, comma or `=`: a chain `1+1+…+1` nests its tree as deep as it is long.
+  let chain = 0;
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens.type(i);
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
@@ -95,9 +97,21 @@ function withinNestingLimit(tokens: TokenStream, errors: SyntaxError[]): TokenSt
       errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: { start: tokens.start(i), end: tokens.end(i) } });
       return tokens.cut(i);
     }
+    if (type && operators.has(type)) chain++;
+    else if (type && boundaries.has(type)) chain = 0;
+    if (chain > maxOperatorChain) {
+      errors.push({ message: `an expression of more than ${maxOperatorChain} operators here; split it, or compute the value elsewhere; the rest of the file is not analysed`, range: { start: tokens.start(i), end: tokens.end(i) } });
+      return tokens.cut(i);
+    }
   }
   return tokens;
 }
+
+/** Longer than any real expression; keeps the expression trees (one level per operator) far from the stack limit. */
+export const maxOperatorChain = 1000;
+
+const operators: ReadonlySet<TokenType> = new Set([T.Plus, T.Minus, T.Star, T.Slash, T.DoubleSlash]);
+const boundaries: ReadonlySet<TokenType> = new Set([T.LParen, T.RParen, T.LBracket, T.RBracket, T.LBrace, T.RBrace, T.Comma, T.Equals]);
 
 function quote(image: string): string {
   return `\`${image}\``;
