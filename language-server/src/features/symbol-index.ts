@@ -87,6 +87,7 @@ export function occurrences(analysis: FileAnalysis): Occurrence[] {
   const out: Occurrence[] = [];
   const declarations = analysis.parse.ast.declarations;
   const models = new Map(declarations.filter((d): d is ModelDeclaration => d.kind === 'model').map((d) => [d.name.name, d]));
+  const rootBody = rootBodies(models);
   for (const d of declarations) {
     if (d.kind === 'model') {
       out.push({ kind: 'model', key: modelKey(d.name.name), name: d.name.name, range: d.name.range, definition: true });
@@ -98,7 +99,7 @@ export function occurrences(analysis: FileAnalysis): Occurrence[] {
       if (d.variantOf) {
         const base = d.variantOf.base.name;
         out.push({ kind: 'model', key: modelKey(base), name: base, range: d.variantOf.base.range, definition: false });
-        const baseModel = rootBody(models, base);
+        const baseModel = rootBody(base);
         for (const a of d.variantOf.args) {
           if (a.name && baseModel) out.push({ kind: 'parameter', key: parameterKey(baseModel.name.name, a.name.name), name: a.name.name, range: a.name.range, definition: false });
         }
@@ -109,7 +110,7 @@ export function occurrences(analysis: FileAnalysis): Occurrence[] {
       if (d.kind === 'tune') {
         for (const p of d.searchParameters) {
           for (const m of d.models) {
-            const body = rootBody(models, m.name);
+            const body = rootBody(m.name);
             if (body?.parameters.some((q) => q.name.name === p.name.name)) out.push({ kind: 'parameter', key: parameterKey(body.name.name, p.name.name), name: p.name.name, range: p.name.range, definition: false });
           }
         }
@@ -119,15 +120,41 @@ export function occurrences(analysis: FileAnalysis): Occurrence[] {
   return out;
 }
 
-/** The model whose body (and parameters) a model or variant uses, following variant chains. */
-function rootBody(models: ReadonlyMap<string, ModelDeclaration>, name: string): ModelDeclaration | undefined {
-  const seen = new Set<string>();
-  let current = models.get(name);
-  while (current?.variantOf && !seen.has(current.name.name)) {
-    seen.add(current.name.name);
-    current = models.get(current.variantOf.base.name);
-  }
-  return current;
+/**
+ * The model whose body (and parameters) a model or variant uses, following variant chains;
+ * memoised, with every model of a walked chain remembered, so that a chain of n variants
+ * costs n steps in all, not n² (5,000 variants took 1.8 s of semantic tokens, 10,000 took 11 s).
+ */
+function rootBodies(models: ReadonlyMap<string, ModelDeclaration>): (name: string) => ModelDeclaration | undefined {
+  const roots = new Map<string, ModelDeclaration | undefined>();
+  return (name) => {
+    if (roots.has(name)) return roots.get(name);
+    const walked: string[] = [];
+    const seen = new Set<string>();
+    let current = models.get(name);
+    let root: ModelDeclaration | undefined;
+    for (;;) {
+      if (!current) {
+        root = undefined;
+        break;
+      }
+      const known = current.name.name;
+      if (roots.has(known)) {
+        root = roots.get(known);
+        break;
+      }
+      if (!current.variantOf || seen.has(known)) {
+        root = current;
+        break;
+      }
+      seen.add(known);
+      walked.push(known);
+      current = models.get(current.variantOf.base.name);
+    }
+    for (const walkedName of walked) roots.set(walkedName, root);
+    roots.set(name, root);
+    return root;
+  };
 }
 
 export function occurrenceAt(all: readonly Occurrence[], offset: number): Occurrence | undefined {
