@@ -73,11 +73,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'model' }],
     synchronize: { configurationSection: 'layerlab' },
-    initializationOptions: { trainAvailable: true },
+    // Train and Tune lenses only where training may run: not in Restricted Mode (see package.json capabilities).
+    initializationOptions: () => ({ trainAvailable: vscode.workspace.isTrusted }),
   };
   const languageClient = new LanguageClient('layerlab', 'Layerlab', serverOptions, clientOptions);
   client = languageClient;
   await languageClient.start();
+  // Trust granted: the server starts again, now offering Train and Tune.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.restart()));
 
   const modelUnderCursor = (): { uri: string; position: vscode.Position } | undefined => {
     const editor = vscode.window.activeTextEditor;

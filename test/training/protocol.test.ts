@@ -32,3 +32,18 @@ test('the backends the trainer accepts are the setting\'s choices, in auto\'s or
   assert.equal(setting?.enumDescriptions?.length, backendPreferences.length);
   assert.equal(isToTrainer({ type: 'start', request, backend: 'webgpu' }), true);
 });
+
+test('Restricted Mode: the extension declares limited support, and the folder of native modules is a restricted setting', () => {
+  const manifest = JSON.parse(readFileSync(join(fileURLToPath(import.meta.url), '../../../../package.json'), 'utf8')) as {
+    capabilities?: { untrustedWorkspaces?: { supported?: unknown; description?: string; restrictedConfigurations?: string[] } };
+  };
+  const untrusted = manifest.capabilities?.untrustedWorkspaces;
+  assert.equal(untrusted?.supported, 'limited');
+  assert.match(untrusted?.description ?? '', /training and tuning are off/);
+  assert.deepEqual(untrusted?.restrictedConfigurations, ['layerlab.training.nativeModulesPath']);
+  // The extension offers Train and Tune lenses only in a trusted workspace, and its commands refuse otherwise.
+  const extension = readFileSync(join(fileURLToPath(import.meta.url), '../../../../extension/src/extension.ts'), 'utf8');
+  assert.match(extension, /trainAvailable: vscode\.workspace\.isTrusted/);
+  const trainerProcess = readFileSync(join(fileURLToPath(import.meta.url), '../../../../extension/src/trainer-process.ts'), 'utf8');
+  assert.match(trainerProcess, /if \(!vscode\.workspace\.isTrusted\)/);
+});
