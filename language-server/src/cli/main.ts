@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readModelFile } from './read-model-file.js';
+import { writeJson } from './json-stream.js';
 import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
@@ -29,12 +30,21 @@ Exit status: 0 without errors, 1 when FILE has errors, 2 for usage problems.`;
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Standard output without a newline added, for output written in pieces (absent: pieces are joined for `out`). */
+  readonly write?: (text: string) => void;
 }
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text + '\n'),
   err: (text) => process.stderr.write(text + '\n'),
+  write: (text) => process.stdout.write(text),
 };
+
+/** JSON to standard output in pieces: no single string has to hold it all. */
+function outJson(io: CliIo, value: unknown): void {
+  if (io.write) writeJson(value, io.write);
+  else io.out(JSON.stringify(value, null, 2));
+}
 
 function summary(argv: readonly string[], io: CliIo): number {
   let parsed;
@@ -67,7 +77,7 @@ function summary(argv: readonly string[], io: CliIo): number {
   }
   const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
   if (parsed.values.json) {
-    io.out(JSON.stringify(summaryJson(file, analysis, only), null, 2));
+    outJson(io, summaryJson(file, analysis, only));
     return hasErrors ? 1 : 0;
   }
   const sections: string[] = [];
