@@ -224,7 +224,7 @@ describe('Concatenate', () => {
   });
 
   test('axis out of range is an error', () => {
-    errorOf('x = input (10,)\nDense(4)\nConcatenate(x, axis=2)');
+    assert.match(errorOf('x = input (10,)\nDense(4)\nConcatenate(x, axis=2)').message, /^Concatenate: axis=2 is out of range for an input of rank 1 \(plus the batch axis\); use an a/, 'merge');
   });
 
   test('U-Net style skip: upsample then concatenate', () => {
