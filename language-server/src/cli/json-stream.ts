@@ -51,3 +51,9 @@ export function writeJson(value: unknown, write: (text: string) => void, blockSi
   }
   write(`${block}\n`);
 }
+
+/** JSON to standard output in pieces where the output takes them (`write`), else in one string. */
+export function outJson(io: { readonly out: (text: string) => void; readonly write?: (text: string) => void }, value: unknown): void {
+  if (io.write) writeJson(value, io.write);
+  else io.out(JSON.stringify(value, null, 2));
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readModelFile } from './read-model-file.js';
-import { writeJson } from './json-stream.js';
+import { outJson } from './json-stream.js';
 import { analyzeText } from '../analysis/analyze-file.js';
 import { summaryJson, diagnosticJson } from '../features/summary-json.js';
 import { summaryTable } from '../features/summary-table.js';
@@ -40,11 +40,7 @@ const processIo: CliIo = {
   write: (text) => process.stdout.write(text),
 };
 
-/** JSON to standard output in pieces: no single string has to hold it all. */
-function outJson(io: CliIo, value: unknown): void {
-  if (io.write) writeJson(value, io.write);
-  else io.out(JSON.stringify(value, null, 2));
-}
+
 
 function summary(argv: readonly string[], io: CliIo): number {
   let parsed;

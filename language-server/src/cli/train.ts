@@ -6,6 +6,7 @@ import { launchTraining, TrainingFailure } from '../training/launch.js';
 import type { FromTrainer } from '../training/protocol.js';
 import type { RunRecord } from '../training/results.js';
 import type { CliIo } from './main.js';
+import { outJson } from './json-stream.js';
 import { writeReport } from './report.js';
 import { QUICK } from '../training/quick.js';
 import { ProgressText } from '../training/data/progress-text.js';
@@ -109,7 +110,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo, interacti
   const stopListening = cancelOnInterrupt(running, io, '');
   try {
     const result = await running.done;
-    if (json) io.out(JSON.stringify(result.records, null, 1));
+    if (json) outJson(io, result.records);
     else for (const record of result.records) io.err(describeRecord(record, runDirs.get(record.model.name)));
     if (result.cancelled) io.err('training cancelled; finished epochs are saved');
     const report = parsed.values.report;

@@ -7,6 +7,7 @@ import { describePoint } from '../tuning/space.js';
 import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
 import type { CliIo } from './main.js';
+import { outJson } from './json-stream.js';
 import { QUICK } from '../training/quick.js';
 import { SearchProgress } from '../tuning/search-progress.js';
 import { trainerPath } from './train.js';
@@ -131,7 +132,7 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
   const stopListening = cancelOnInterrupt(running, io, '; run the same command to resume');
   try {
     const result = await running.done;
-    if (json) io.out(JSON.stringify(result.summaries, null, 1));
+    if (json) outJson(io, result.summaries);
     else for (const summary of result.summaries) io.err(summaryText(summary));
     if (result.cancelled) io.err('search cancelled; finished trials are saved, run the same command to resume');
     return result.summaries.some((s) => s.status === 'failed' || !s.best) && !result.cancelled ? 1 : 0;
