@@ -1,7 +1,8 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { SearchSpaceRange } from '../analysis/search-space.js';
 import { formatValue, type Value } from '../analysis/values.js';
-import { compact, kerasShape, readableBytes, withCommas } from './format.js';
+import { compact, readableBytes, withCommas } from './format.js';
+import { summaryRows } from './summary-table.js';
 
 export function searchRangeOf(analysis: FileAnalysis, model: ModelAnalysis): SearchSpaceRange | undefined {
   for (const tune of analysis.tunes) {
@@ -41,14 +42,10 @@ export function modelSummaryMarkdown(analysis: FileAnalysis, model: ModelAnalysi
   if (!e.complete) lines.push('_Incomplete: an error stopped the analysis; the figures cover the layers before it._');
   const range = searchRangeOf(analysis, model);
   if (range) lines.push(`Over the search space: ${rangeText(range)} parameters`);
-  const layers = e.layers.filter((layer) => !e.discarded.has(layer));
-  const shown = layers.slice(0, HOVER_TABLE_ROWS);
+  const rows = summaryRows(e);
   const table = ['| Layer (type) | Output shape | Param # |', '| :-- | :-- | --: |'];
-  for (const layer of shown) {
-    const repeat = layer.repetitions.length ? ` [${layer.repetitions.map((r) => `${r.index}/${r.count}`).join(',')}]` : '';
-    table.push(`| ${cellText(`${layer.name} (${layer.spec.name})${repeat}`)} | \`${cellText(kerasShape(layer.outputShape))}\` | ${withCommas(layer.params)} |`);
-  }
+  for (const [layer, shape, params] of rows.slice(0, HOVER_TABLE_ROWS)) table.push(`| ${cellText(layer)} | \`${cellText(shape)}\` | ${params} |`);
   lines.push(table.join('\n'));
-  if (layers.length > shown.length) lines.push(`… and ${withCommas(layers.length - shown.length)} more layers: **Layerlab: Show Model Summary** opens the whole table.`);
+  if (rows.length > HOVER_TABLE_ROWS) lines.push(`… and ${withCommas(rows.length - HOVER_TABLE_ROWS)} more layers: **Layerlab: Show Model Summary** opens the whole table.`);
   return lines.join('\n\n');
 }

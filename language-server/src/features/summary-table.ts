@@ -1,12 +1,19 @@
 import type { EvaluatedModel } from '../analysis/model-types.js';
 import { compact, kerasShape, readableBytes, withCommas } from './format.js';
 
+/** The rows of a summary, as Keras writes them: `name (Type) [repetition]`, output shape, parameters. */
+export function summaryRows(model: EvaluatedModel): [string, string, string][] {
+  return model.layers
+    .filter((layer) => !model.discarded.has(layer))
+    .map((layer) => {
+      const repeat = layer.repetitions.length ? ` [${layer.repetitions.map((r) => `${r.index}/${r.count}`).join(',')}]` : '';
+      return [`${layer.name} (${layer.spec.name})${repeat}`, kerasShape(layer.outputShape), withCommas(layer.params)];
+    });
+}
+
 /** A Keras 3 style `model.summary()` table for one evaluated model. */
 export function summaryTable(model: EvaluatedModel): string {
-  const rows = model.layers.filter((layer) => !model.discarded.has(layer)).map((layer) => {
-    const repeat = layer.repetitions.length ? ` [${layer.repetitions.map((r) => `${r.index}/${r.count}`).join(',')}]` : '';
-    return [`${layer.name} (${layer.spec.name})${repeat}`, kerasShape(layer.outputShape), withCommas(layer.params)];
-  });
+  const rows = summaryRows(model);
   const headers = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)) + 2);
   const [w0, w1, w2] = [widths[0] ?? 0, widths[1] ?? 0, widths[2] ?? 0];

@@ -8,6 +8,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText } from '../analysis/analyze-file.js';
 import type { EvaluatedModel } from '../analysis/model-types.js';
 import type { LineIndex } from '../text/line-index.js';
+import { firstLine } from './backend/modules.js';
 import { buildTfModelLayers, ModelBuildError, type TfGraphModule } from './build-model.js';
 
 type Tf = typeof tfjs;
@@ -26,11 +27,6 @@ function probeShapes(layer: ProbeLayer): number[][] {
     const shape = (symbolic as { shape?: readonly (number | null)[] }).shape ?? [];
     return shape.map((d, axis) => (axis === 0 ? 2 : (d ?? 3)));
   });
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n')[0] ?? text).trim().replace(/\.$/, '');
 }
 
 /** Runs forward and backward through `run` on zero inputs of `shapes`; throws what the backend throws. */

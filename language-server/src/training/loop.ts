@@ -163,6 +163,13 @@ function logValue(logs: EpochLogs, monitor: string): number {
   return value ?? Number.NaN;
 }
 
+/** Images per split as the loop takes them: `validation` of the training images held out, or the test set. */
+export function splitCounts(train: number, test: number, config: TrainingConfig): { train: number; validation: number; test: number } {
+  if (config.validation.kind === 'test') return { train, validation: test, test };
+  const validation = Math.floor(train * config.validation.fraction);
+  return { train: train - validation, validation, test };
+}
+
 /**
  * Trains `model` (compiled here) on the data set with the block's settings:
  * seeded shuffling, augmentation in the data path, early stopping with best
@@ -176,7 +183,7 @@ export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDatas
   const limit = options.limit;
   const trainCount = Math.min(dataset.train.count, limit ?? Infinity);
   const testCount = Math.min(dataset.test.count, limit ?? Infinity);
-  const heldOut = config.validation.kind === 'fraction' ? Math.floor(trainCount * config.validation.fraction) : 0;
+  const heldOut = config.validation.kind === 'fraction' ? splitCounts(trainCount, testCount, config).validation : 0;
   const fitCount = trainCount - heldOut;
   if (fitCount <= 0) throw new Error(`no training samples left: ${trainCount} samples and validation = ${config.validation.kind === 'fraction' ? config.validation.fraction : 'test'}`);
 

@@ -9,7 +9,7 @@ import type { ImageDataset, ProgressListener } from './data/types.js';
 import { limitDataset } from './data/subset.js';
 import { QUICK, quickLimit } from './quick.js';
 import { outputMismatch } from './output-check.js';
-import { train, type TrainingEvent } from './loop.js';
+import { splitCounts, train, type TrainingEvent } from './loop.js';
 import { buildGallery } from './gallery.js';
 import { createRunDir, saveWeights, testSection, writeFileAtomic, writeRecord, type RunRecord } from './results.js';
 
@@ -63,13 +63,6 @@ function pickTraining(analysis: ReturnType<typeof analyzeText>, model: string | 
   const block = blocks[0];
   if (!block) throw new SessionError('the file has no `train` block; add one, e.g. `train my_model { dataset = mnist }`');
   return { block, models: [...block.models] };
-}
-
-/** Images per split as the loop takes them: `validation` of the training images held out, or the test set. */
-export function splitCounts(train: number, test: number, config: TrainingConfig): { train: number; validation: number; test: number } {
-  if (config.validation.kind === 'test') return { train, validation: test, test };
-  const validation = Math.floor(train * config.validation.fraction);
-  return { train: train - validation, validation, test };
 }
 
 /**
