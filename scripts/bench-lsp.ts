@@ -5,7 +5,9 @@
 // Usage: node out/scripts/bench-lsp.js
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { MAX_ANALYSED_LENGTH } from '../language-server/src/analysis/analyze-file.js';
 import { serverNodeFlags } from '../language-server/src/lsp/node-flags.js';
+import { defaultRequestBudgets } from '../language-server/src/lsp/server.js';
 import { LspClient } from '../test/lsp/client.js';
 import { generatedModel } from './bench.js';
 
@@ -95,7 +97,44 @@ async function main(): Promise<void> {
     `didChange → diagnostics on 10,000 layers: median ${big.median.toFixed(1)} ms, mean ${big.mean.toFixed(1)} ms, p95 ${big.p95.toFixed(1)} ms; ` +
       `growth from 1,000: ×${(big.median / small.median).toFixed(2)} by median, ×${(big.mean / small.mean).toFixed(2)} by mean (linear = ×10)`,
   );
+  await largestFile(client);
   await client.stop();
+}
+
+/**
+ * The largest file the server analyses, filled with 1,000-layer models: how long opening it and
+ * each whole-document request take, and which requests their budgets cut short.
+ */
+async function largestFile(client: LspClient): Promise<void> {
+  const model = generatedModel(1000);
+  let text = '';
+  for (let i = 0; text.length + model.length <= MAX_ANALYSED_LENGTH; i++) text += model.replace('model generated', `model generated${i}`);
+  const uri = 'file:///bench/largest.model';
+  let started = performance.now();
+  await client.open(uri, text, 1);
+  await client.diagnosticsFor(uri, 1);
+  const opened = performance.now() - started;
+  const lineCount = text.split('\n').length;
+  console.log(`largest file analysed (${(text.length / (1024 * 1024)).toFixed(2)} MiB, ${lineCount.toLocaleString('en-US')} lines): didOpen → diagnostics ${opened.toFixed(0)} ms`);
+  const requests: [string, string, object, (result: unknown) => string][] = [
+    ['documentSymbol', 'textDocument/documentSymbol', {}, (r) => `${(r as { children?: unknown[] }[]).reduce((n, m) => n + 1 + (m.children?.length ?? 0), 0).toLocaleString('en-US')} symbols`],
+    ['semantic tokens', 'textDocument/semanticTokens/full', {}, (r) => `${((r as { data: number[] }).data.length / 5).toLocaleString('en-US')} tokens`],
+    ['inlay hints (whole file)', 'textDocument/inlayHint', { range: { start: { line: 0, character: 0 }, end: { line: lineCount, character: 0 } } }, (r) => `${(r as unknown[]).length.toLocaleString('en-US')} hints`],
+    ['folding ranges', 'textDocument/foldingRange', {}, (r) => `${(r as unknown[]).length.toLocaleString('en-US')} ranges`],
+    ['formatting', 'textDocument/formatting', { options: { tabSize: 2, insertSpaces: true } }, (r) => `${(r as unknown[] | null)?.length ?? 0} edits`],
+  ];
+  for (const [name, method, params, describe] of requests) {
+    started = performance.now();
+    let outcome: string;
+    try {
+      outcome = describe(await client.request(method, { textDocument: { uri }, ...params }));
+    } catch (error) {
+      outcome = `refused: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    console.log(`  ${name.padEnd(26)} ${(performance.now() - started).toFixed(0).padStart(6)} ms   ${outcome}`);
+  }
+  console.log(`  (budgets per request: ${Object.entries(defaultRequestBudgets).map(([k, v]) => `${k} ${v.milliseconds} ms${'maxItems' in v ? `, ${v.maxItems.toLocaleString('en-US')} results` : ''}`).join('; ')})`);
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
 }
 
 await main();

@@ -1141,7 +1141,7 @@ test('robustness: a file larger than Layerlab analyses gets one diagnostic and n
   const analysis = analyzeText(huge);
   assert.deepEqual(analysis.models, []);
   assert.equal(analysis.diagnostics.length, 1);
-  assert.match(analysis.diagnostics[0]?.message ?? '', /^too large to analyse: 8\.0 MB, the limit is 8\.0 MB; is this a \.model file\?$/);
+  assert.match(analysis.diagnostics[0]?.message ?? '', /^too large to analyse: 2\.0 MB, the limit is 2\.0 MB; is this a \.model file\?$/);
 });
 
 test('robustness: a 100,000-term `1+1+…` is a clear message at the place, not a stack overflow', () => {

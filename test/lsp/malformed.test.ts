@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Hover } from 'vscode-languageserver-protocol';
+import { MAX_ANALYSED_LENGTH } from '../../language-server/src/analysis/analyze-file.js';
 import { LspClient } from './client.js';
 
 const entry = join(fileURLToPath(import.meta.url), '../../../language-server/src/lsp/bin.js');
@@ -59,7 +60,7 @@ test('a document larger than Layerlab analyses gets one diagnostic; formatting a
   const uri = 'file:///huge.model';
   const model = 'model m {\n  input (4,)\n  Dense(2)\n}\n';
   const published = client.diagnosticsFor(uri, 1);
-  await client.open(uri, model.repeat(Math.ceil((8 * 1024 * 1024 + 1) / model.length)));
+  await client.open(uri, model.repeat(Math.ceil((MAX_ANALYSED_LENGTH + 1) / model.length)));
   const { diagnostics } = await published;
   assert.equal(diagnostics.length, 1);
   assert.match(String(diagnostics[0]?.message ?? ''), /^too large to analyse/);

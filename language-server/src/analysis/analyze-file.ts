@@ -50,11 +50,12 @@ export interface FileAnalysis {
 
 /** Parses and analyses a whole `.model` file. Never throws; every problem becomes a diagnostic. */
 /**
- * The largest file Layerlab analyses: 8 MiB, some 300 times the largest model of the benchmarks
- * (20,000 layers). A larger one gets one diagnostic and nothing else, so that the editor stays
- * responsive and memory bounded whatever is opened.
+ * The largest file Layerlab analyses: 2 MiB of text, room for two models of the most layers a
+ * model may have (20,000, some 0.8 MB written out) and analysed in about a second. A larger one
+ * gets one diagnostic and nothing else, so that the editor stays responsive and memory bounded
+ * whatever is opened.
  */
-export const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;
+export const MAX_ANALYSED_LENGTH = 2 * 1024 * 1024;
 
 export function analyzeText(text: string): FileAnalysis {
   if (text.length > MAX_ANALYSED_LENGTH) return tooLarge(text.length);
@@ -250,11 +251,6 @@ function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink:
   return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
 }
 
-/**
- * The output against the data set's classes: one value per class. An output of another
- * rank is an error for a model that a `train` or `tune` block trains (TensorFlow.js would
- * fail mid-run); a width that differs is a warning.
- */
 /** The analysis of a file too large to analyse: one diagnostic at its start. */
 function tooLarge(length: number): FileAnalysis {
   const megabytes = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
@@ -264,6 +260,11 @@ function tooLarge(length: number): FileAnalysis {
   return { ...empty, diagnostics: sink.items };
 }
 
+/**
+ * The output against the data set's classes: one value per class. An output of another
+ * rank is an error for a model that a `train` or `tune` block trains (TensorFlow.js would
+ * fail mid-run); a width that differs is a warning.
+ */
 function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink, trained = false): void {
   const output = model.output;
   if (!output || !model.complete) return;

@@ -1,7 +1,8 @@
 import type { IToken, TokenType } from 'chevrotain';
 import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
-import { parseModelText } from '../syntax/parse.js';
+import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
+import { BudgetSpent, type Budget } from './budget.js';
 
 /**
  * The document formatter. It never moves a token relative to another: it only
@@ -47,9 +48,18 @@ export interface FormattingOptions {
 /** Settings whose names are longer than this (`early_stopping`) are not aligned with the rest. */
 export const alignLimit = 10;
 
-/** Edits that format `text`, offsets into `text`; `undefined` when it has syntax errors. */
-export function formatText(text: string, options: FormattingOptions): TextEdit[] | undefined {
-  const layout = computeLayout(text, options);
+/** What a caller may add: the parse of `text` it already has, and a budget. */
+export interface FormattingContext {
+  readonly parsed?: ParseResult;
+  readonly budget?: Budget;
+}
+
+/**
+ * Edits that format `text`, offsets into `text`; `undefined` when it has syntax errors. With a
+ * budget, throws {@link BudgetSpent} when it is spent: half a formatting is no formatting.
+ */
+export function formatText(text: string, options: FormattingOptions, context: FormattingContext = {}): TextEdit[] | undefined {
+  const layout = computeLayout(text, options, context);
   if (!layout) return undefined;
   const edits: TextEdit[] = [];
   for (const gap of layout.gaps) {
@@ -191,9 +201,9 @@ function alignment(ast: ModelFile, text: string, tokens: readonly IToken[], inde
   return pads;
 }
 
-function computeLayout(text: string, options: FormattingOptions): Layout | undefined {
-  const parsed = parseModelText(text);
+function computeLayout(text: string, options: FormattingOptions, { parsed = parseModelText(text), budget }: FormattingContext = {}): Layout | undefined {
   if (parsed.errors.length > 0) return undefined;
+  if (budget && !budget.take()) throw new BudgetSpent(budget);
   const tokens = parsed.tokens;
   const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
   const unit = options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t';
@@ -368,6 +378,7 @@ function computeLayout(text: string, options: FormattingOptions): Layout | undef
 
   const gaps: Gap[] = [];
   items.forEach((item, i) => {
+    if (budget && !budget.take()) throw new BudgetSpent(budget);
     const previous = items[i - 1];
     const start = previous ? previous.end : 0;
     const old = text.slice(start, item.start);

@@ -1,3 +1,4 @@
+import type { Budget } from './budget.js';
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { LayerInstance, Repetition } from '../analysis/model-types.js';
 import type { Range, Statement } from '../syntax/ast.js';
@@ -80,9 +81,10 @@ function afterComment(text: string, offset: number, block: boolean): number {
   return (block ? /^\s*\{\s*#/ : /^\s*#/).test(rest) ? offset + rest.trimEnd().length : offset;
 }
 
-function collect(statements: readonly Statement[], model: ModelAnalysis, text: string, config: InlayHintsConfig, range: Range, out: InlayHint[]): void {
+function collect(statements: readonly Statement[], model: ModelAnalysis, text: string, config: InlayHintsConfig, range: Range, out: InlayHint[], budget?: Budget): void {
   for (const s of statements) {
     if (s.range.end < range.start || s.range.start > range.end) continue;
+    if (budget && !budget.take()) return;
     if (s.kind === 'layer') {
       const hint = layerHint(instancesOf(model, s), config);
       if (hint) out.push({ offset: afterComment(text, s.range.end, false), ...hint });
@@ -108,18 +110,22 @@ function collect(statements: readonly Statement[], model: ModelAnalysis, text: s
       } else if (s.kind === 'if') {
         out.push({ offset: blockStart, label: '→ skipped' });
       }
-      collect(s.body, model, text, config, range, out);
+      collect(s.body, model, text, config, range, out, budget);
     }
   }
 }
 
-/** Hints after each layer: output shape and parameters; a block's summary on `repeat` / `if` lines. */
-export function inlayHints(analysis: FileAnalysis, range: Range, config: InlayHintsConfig = defaultInlayHintsConfig): InlayHint[] {
+/**
+ * Hints after each layer: output shape and parameters; a block's summary on `repeat` / `if` lines.
+ * With a budget, each statement in the range takes one unit; the hints end where it is spent.
+ */
+export function inlayHints(analysis: FileAnalysis, range: Range, config: InlayHintsConfig = defaultInlayHintsConfig, budget?: Budget): InlayHint[] {
   const out: InlayHint[] = [];
   for (const model of analysis.models) {
     const body = model.declaration.body;
     if (!body || model.declaration.range.end < range.start || model.declaration.range.start > range.end) continue;
-    collect(body, model, analysis.text, config, range, out);
+    if (budget?.exhausted) break;
+    collect(body, model, analysis.text, config, range, out, budget);
   }
   return out.sort((a, b) => a.offset - b.offset);
 }

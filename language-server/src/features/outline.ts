@@ -1,5 +1,6 @@
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import type { Range, Statement } from '../syntax/ast.js';
+import type { Budget } from './budget.js';
 import { compactShape } from './format.js';
 import { instancesOf } from './locate.js';
 
@@ -22,16 +23,22 @@ export interface FoldingRange {
   readonly kind?: 'comment' | 'region';
 }
 
-/** Models with their layers (by label or type, with the output shape), and train/tune blocks. */
-export function outline(analysis: FileAnalysis): OutlineItem[] {
+/**
+ * Models with their layers (by label or type, with the output shape), and train/tune blocks.
+ * With a budget, each symbol takes one unit; the outline ends where the budget is spent.
+ */
+export function outline(analysis: FileAnalysis, budget?: Budget): OutlineItem[] {
   const items: OutlineItem[] = [];
+  const fits = () => !budget || budget.take();
   for (const d of analysis.parse.ast.declarations) {
+    if (!fits()) break;
     if (d.kind === 'model') {
       const model = analysis.models.find((m) => m.declaration === d);
       const params = model?.evaluated?.totals.params;
       const children: OutlineItem[] = [];
       const walk = (statements: readonly Statement[], into: OutlineItem[]) => {
         for (const s of statements) {
+          if (s.kind !== 'from' && !fits()) return;
           if (s.kind === 'layer') {
             const instance = instancesOf(model, s)[0];
             into.push({

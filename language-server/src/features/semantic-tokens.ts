@@ -1,3 +1,4 @@
+import type { Budget } from './budget.js';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import { findLayer } from '../catalog/layers.js';
 import type { Expression, Range, Statement } from '../syntax/ast.js';
@@ -19,7 +20,7 @@ export interface SemanticToken {
  * Meaning the TextMate grammar cannot see: which names are layers, labels,
  * model parameters, argument names, enum values and models.
  */
-export function semanticTokens(analysis: FileAnalysis): SemanticToken[] {
+export function semanticTokens(analysis: FileAnalysis, budget?: Budget): SemanticToken[] {
   const out: SemanticToken[] = [];
   const taken = new Set<number>();
   const push = (range: Range, type: SemanticTokenType, declaration = false) => {
@@ -71,7 +72,13 @@ export function semanticTokens(analysis: FileAnalysis): SemanticToken[] {
       }
     }
   };
+  // With a budget, whole declarations are coloured until the time is spent; the tokens end there.
+  let end = Number.POSITIVE_INFINITY;
   for (const d of analysis.parse.ast.declarations) {
+    if (budget?.expired()) {
+      end = d.range.start;
+      break;
+    }
     if (d.kind === 'model') {
       d.parameters.forEach((p) => p.defaultValue && expression(p.defaultValue));
       d.variantOf?.args.forEach((a) => expression(a.value));
@@ -83,5 +90,5 @@ export function semanticTokens(analysis: FileAnalysis): SemanticToken[] {
       }
     }
   }
-  return out.sort((a, b) => a.range.start - b.range.start);
+  return (end === Number.POSITIVE_INFINITY ? out : out.filter((t) => t.range.start < end)).sort((a, b) => a.range.start - b.range.start);
 }

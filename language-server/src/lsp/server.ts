@@ -1,6 +1,7 @@
 import {
   CompletionTriggerKind,
   ErrorCodes,
+  LSPErrorCodes,
   MessageType,
   ResponseError,
   SemanticTokensBuilder,
@@ -13,6 +14,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
+import { Budget, BudgetSpent } from '../features/budget.js';
 import { codeActions } from '../features/code-actions.js';
 import { contentChangesOf, openedDocument } from './params.js';
 import { codeLenses, commands } from '../features/code-lens.js';
@@ -58,6 +60,41 @@ export function serverCommands(clientRunsLayerlabCommands: boolean): string[] {
 interface Settings {
   readonly inlayHints: InlayHintsConfig;
   readonly trainAvailable: boolean;
+  readonly budgets: RequestBudgets;
+}
+
+interface RequestBudget {
+  readonly milliseconds: number;
+  readonly maxItems?: number;
+}
+
+/**
+ * What a request over a whole document may spend. Outline, semantic tokens and hints past the
+ * budget are left out (the editor shows the rest uncoloured, unhinted); a formatting past it is
+ * refused, since half a formatting is none. A client may set others with
+ * `initializationOptions.requestBudgets`.
+ */
+export const defaultRequestBudgets = {
+  documentSymbol: { milliseconds: 500, maxItems: 20_000 },
+  semanticTokens: { milliseconds: 500 },
+  inlayHint: { milliseconds: 250, maxItems: 5_000 },
+  formatting: { milliseconds: 2000 },
+} as const satisfies Record<string, RequestBudget>;
+
+type RequestBudgets = { readonly [K in keyof typeof defaultRequestBudgets]: RequestBudget };
+
+/** The budgets of `initializationOptions.requestBudgets` where they are well formed, the defaults elsewhere. */
+export function requestBudgetsFrom(options: unknown): RequestBudgets {
+  const given = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+  const result: Record<string, RequestBudget> = {};
+  for (const [name, fallback] of Object.entries(defaultRequestBudgets)) {
+    const value = given[name];
+    const budget = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    const number = (x: unknown): number | undefined => (typeof x === 'number' && x >= 0 ? x : undefined);
+    const maxItems = number(budget['maxItems']) ?? ('maxItems' in fallback ? fallback.maxItems : undefined);
+    result[name] = { milliseconds: number(budget['milliseconds']) ?? fallback.milliseconds, ...(maxItems !== undefined ? { maxItems } : {}) };
+  }
+  return result as RequestBudgets;
 }
 
 /**
@@ -68,12 +105,22 @@ export function startServer(connection: Connection): void {
   const documents = new Map<string, TextDocument>();
   const store = new DocumentStore();
   const tuneResults = new TuneResultCache();
-  let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false };
+  let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false, budgets: defaultRequestBudgets };
   let capabilities: ClientCapabilities = {};
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const analysisOf = (uri: string): FileAnalysis | undefined => store.analysis(uri);
   const offsetOf = (analysis: FileAnalysis, position: Position) => analysis.lines.offsetAt(position);
+  const budgetFor = (request: keyof RequestBudgets): Budget => {
+    const { milliseconds, maxItems } = settings.budgets[request];
+    return new Budget(milliseconds, maxItems);
+  };
+  /** Says in the log that a request's result was cut short by its budget. */
+  const reportPartial = (request: keyof RequestBudgets, uri: string, budget: Budget) => {
+    if (!budget.exhausted) return;
+    const limit = budget.count >= budget.maxItems ? `its limit of ${budget.maxItems} results` : `its budget of ${budget.milliseconds} ms`;
+    connection.console.warn(`Layerlab: ${request} of ${uri} stopped at ${budget.count} results after ${Math.round(budget.elapsed())} ms, ${limit}; the rest of the file is left out.`);
+  };
 
   const publish = (uri: string) => {
     pending.delete(uri);
@@ -109,8 +156,8 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities;
-    const options = params.initializationOptions as { trainAvailable?: boolean } | undefined;
-    settings = { ...settings, trainAvailable: options?.trainAvailable ?? false };
+    const options = params.initializationOptions as { trainAvailable?: boolean; requestBudgets?: unknown } | undefined;
+    settings = { ...settings, trainAvailable: options?.trainAvailable === true, budgets: requestBudgetsFrom(options?.requestBudgets) };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -227,7 +274,11 @@ export function startServer(connection: Connection): void {
 
   connection.onDocumentSymbol(({ textDocument }) => {
     const analysis = analysisOf(textDocument.uri);
-    return analysis ? outline(analysis).map((item) => proto.documentSymbol(analysis, item)) : null;
+    if (!analysis) return null;
+    const budget = budgetFor('documentSymbol');
+    const symbols = outline(analysis, budget).map((item) => proto.documentSymbol(analysis, item));
+    reportPartial('documentSymbol', textDocument.uri, budget);
+    return symbols;
   });
 
   connection.onFoldingRanges(({ textDocument }) => {
@@ -238,8 +289,15 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting(({ textDocument, options }) => {
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
-    const edits = formatText(analysis.text, { tabSize: options.tabSize, insertSpaces: options.insertSpaces });
-    return edits ? edits.map((e) => proto.textEdit(analysis, e)) : null;
+    const budget = budgetFor('formatting');
+    try {
+      const edits = formatText(analysis.text, { tabSize: options.tabSize, insertSpaces: options.insertSpaces }, { parsed: analysis.parse, budget });
+      return edits ? edits.map((e) => proto.textEdit(analysis, e)) : null;
+    } catch (error) {
+      if (!(error instanceof BudgetSpent)) throw error;
+      const megabytes = (analysis.text.length / (1024 * 1024)).toFixed(1);
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `Layerlab did not format this ${megabytes} MB file: formatting ${error.message}. Nothing was changed.`);
+    }
   });
 
   connection.onCodeAction(({ textDocument, range }) => {
@@ -270,7 +328,9 @@ export function startServer(connection: Connection): void {
     const analysis = analysisOf(textDocument.uri);
     if (!analysis) return null;
     const offsets = { start: offsetOf(analysis, range.start), end: offsetOf(analysis, range.end) };
-    const hints = [...inlayHints(analysis, offsets, settings.inlayHints), ...tuneResultHints(analysis, tuneResults.lookupFor(textDocument.uri), offsets)];
+    const budget = budgetFor('inlayHint');
+    const hints = [...inlayHints(analysis, offsets, settings.inlayHints, budget), ...tuneResultHints(analysis, tuneResults.lookupFor(textDocument.uri), offsets)];
+    reportPartial('inlayHint', textDocument.uri, budget);
     return hints.map((h) => proto.inlayHint(analysis, h));
   });
 
@@ -278,10 +338,13 @@ export function startServer(connection: Connection): void {
     const analysis = analysisOf(textDocument.uri);
     const builder = new SemanticTokensBuilder();
     if (!analysis) return builder.build();
-    for (const token of semanticTokens(analysis)) {
+    const budget = budgetFor('semanticTokens');
+    for (const token of semanticTokens(analysis, budget)) {
+      if (!budget.take()) break;
       const start = analysis.lines.positionAt(token.range.start);
       builder.push(start.line, start.character, token.range.end - token.range.start, semanticTokenTypes.indexOf(token.type), token.declaration ? 1 : 0);
     }
+    reportPartial('semanticTokens', textDocument.uri, budget);
     return builder.build();
   });
 
