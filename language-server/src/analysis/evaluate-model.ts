@@ -454,7 +454,7 @@ class ModelEvaluator {
       infer,
       build: (tf: TfModule, name: string, input: Shape): unknown => {
         if (!spec.build) throw new LayerError(spec.buildUnavailable ?? `${spec.name} cannot be built with TensorFlow.js`);
-        return spec.build(tf, { args: innerArgs, name, inputShapes: [input], outputShape: infer(input).output });
+        return spec.build(tf, { args: innerArgs, name, inputShapes: [input] });
       },
     };
     return { layer, spec, args: innerArgs };

@@ -110,8 +110,11 @@ export interface BuildContext {
   readonly inner?: InnerLayer;
   /** The layer's name in the built model. */
   readonly name: string;
+  /**
+   * The shapes coming in. There is no output shape here on purpose: TensorFlow.js works it out
+   * from the arguments, so that the oracle tests check Layerlab's inference instead of echoing it.
+   */
   readonly inputShapes: readonly Shape[];
-  readonly outputShape: Shape;
 }
 
 export type LayerFamily =

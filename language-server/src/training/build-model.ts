@@ -49,7 +49,7 @@ function innerLayer(inner: NonNullable<LayerInstance['inner']>): InnerLayer {
     infer,
     build(tf, name, input) {
       if (!spec.build) throw new LayerError(spec.buildUnavailable ?? `TensorFlow.js has no ${spec.name} layer`);
-      return spec.build(tf, { args, name, inputShapes: [input], outputShape: infer(input).output });
+      return spec.build(tf, { args, name, inputShapes: [input] });
     },
   };
 }
@@ -77,7 +77,6 @@ export function buildTfModelLayers(tf: TfGraphModule, model: EvaluatedModel, lin
         args: layer.args,
         name: layer.name,
         inputShapes: layer.inputShapes,
-        outputShape: layer.outputShape,
         ...(layer.inner ? { inner: innerLayer(layer.inner) } : {}),
       });
       chain = Array.isArray(made) ? made : [made];

@@ -57,10 +57,12 @@ function globalPool(kind: 'Max' | 'Average', dims: 1 | 2 | 3): LayerSpec {
     ...(dims === 3
       ? { buildUnavailable: `TensorFlow.js has no ${name} layer` }
       : {
-          build(tf, { args, name: layerName, outputShape }) {
+          build(tf, { args, name: layerName, inputShapes }) {
             const pooled = tfLayer(tf, `global${kind === 'Max' ? 'Max' : 'Average'}Pooling${dims}d`, tfBase(args, layerName));
             if (!args.bool('keepdims')) return pooled;
-            return [pooled, tfLayer(tf, 'reshape', { name: `${layerName}_keepdims`, targetShape: [...outputShape] })];
+            // TensorFlow.js pools without keepdims; the reshape puts back the pooled axes, as ones.
+            const input = inputShapes[0] ?? [];
+            return [pooled, tfLayer(tf, 'reshape', { name: `${layerName}_keepdims`, targetShape: [...new Array<number>(dims).fill(1), input[input.length - 1] ?? -1] })];
           },
         }),
   };

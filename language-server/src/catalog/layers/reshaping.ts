@@ -10,11 +10,11 @@ const flatten: LayerSpec = {
     const input = inputs[0] ?? [];
     return { output: [knownSize(input) ?? null], weights: [], macs: 0 };
   },
-  build(tf, { args, name, inputShapes, outputShape }) {
+  build(tf, { args, name, inputShapes }) {
     const input = inputShapes[0] ?? [];
     if (input.some((d) => d === null)) throw new LayerError('Flatten of an input with an unknown axis is not available in TensorFlow.js');
     // TensorFlow.js refuses to flatten what is already flat; Keras passes it through.
-    if (input.length === 1) return tfLayer(tf, 'reshape', { ...tfBase(args, name), targetShape: [...outputShape] });
+    if (input.length === 1) return tfLayer(tf, 'reshape', { ...tfBase(args, name), targetShape: [...input] });
     return tfLayer(tf, 'flatten', tfBase(args, name));
   },
 };
@@ -43,7 +43,15 @@ const reshape: LayerSpec = {
     }
     return { output: target, weights: [], macs: 0 };
   },
-  build: (tf, { args, name, outputShape }) => tfLayer(tf, 'reshape', { ...tfBase(args, name), targetShape: outputShape.every((d) => d !== null) ? [...outputShape] : args.intList('target_shape') }),
+  build(tf, { args, name, inputShapes }) {
+    // TensorFlow.js leaves a -1 unresolved in the shapes it infers (its batch axis counts as
+    // unknown), which breaks the next Flatten; the -1 is resolved here from the input.
+    const target = args.intList('target_shape');
+    const inputSize = knownSize(inputShapes[0] ?? []);
+    const fixed = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const resolved = inputSize !== undefined && fixed > 0 ? target.map((d) => (d === -1 ? inputSize / fixed : d)) : target;
+    return tfLayer(tf, 'reshape', { ...tfBase(args, name), targetShape: resolved });
+  },
 };
 
 const permute: LayerSpec = {
