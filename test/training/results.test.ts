@@ -1,11 +1,11 @@
 /** Run folders and records: nothing lost when runs meet, and a dead run is not shown as running. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { withLiveStatus } from '../../language-server/src/report/load-run.js';
-import { createRunDir, type RunRecord } from '../../language-server/src/training/results.js';
+import { createRunDir, writeFileAtomic, WriteError, type RunRecord } from '../../language-server/src/training/results.js';
 
 test('runs of one model started in the same second get folders of their own', () => {
   const base = mkdtempSync(join(tmpdir(), 'layerlab-runs-'));
@@ -25,4 +25,24 @@ test('a record left running by a trainer that is gone reads as interrupted, with
   assert.equal(withLiveStatus({ ...record, status: 'completed' } as RunRecord, () => false, 'here').status, 'completed');
   // This process is alive: the default check.
   assert.equal(withLiveStatus({ ...record, trainer: { pid: process.pid, host: 'here' } } as RunRecord, undefined, 'here').status, 'running');
+});
+
+test('a write on a full disk keeps the old file, leaves no temporary file and says the disk is full', (t) => {
+  if (!existsSync('/dev/full')) {
+    t.skip('no /dev/full on this system');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'layerlab-full-'));
+  const path = join(dir, 'run.json');
+  writeFileSync(path, 'the record so far');
+  // The temporary file's name leads to /dev/full, where every write fails with ENOSPC, as on a full disk.
+  symlinkSync('/dev/full', `${path}.${process.pid}.tmp`);
+  assert.throws(
+    () => writeFileAtomic(path, 'the next record'),
+    (error: unknown) => error instanceof WriteError && error.code === 'ENOSPC' && error.message === `could not write ${path}: the disk is full; free some space and run it again`,
+  );
+  assert.deepEqual(readdirSync(dir), ['run.json']);
+  assert.equal(readFileSync(path, 'utf8'), 'the record so far');
+  writeFileAtomic(path, 'the next record');
+  assert.equal(readFileSync(path, 'utf8'), 'the next record');
 });

@@ -7,6 +7,7 @@ import { unsupportedLayerCheck } from './layer-support.js';
 import { DatasetError, type ProgressListener } from './data/types.js';
 import type { DatasetSpec } from './config.js';
 import { ModelBuildError } from './build-model.js';
+import { WriteError } from './results.js';
 import { runTuning, TuneError } from '../tuning/runner.js';
 import { tfTrialTrainer } from '../tuning/tf-trainer.js';
 
@@ -76,7 +77,7 @@ process.on('message', (raw: unknown) => {
       });
       send({ type: 'done', records, cancelled: controller.signal.aborted });
     } catch (error) {
-      const userError = error instanceof SessionError || error instanceof TuneError || error instanceof DatasetError || (error instanceof ModelBuildError && error.unavailable);
+      const userError = error instanceof SessionError || error instanceof TuneError || error instanceof DatasetError || error instanceof WriteError || (error instanceof ModelBuildError && error.unavailable);
       const details = error instanceof DatasetError && error.details.length ? { details: error.details } : {};
       send({ type: 'error', message: error instanceof Error ? error.message : String(error), userError, ...(error instanceof Error && error.stack ? { stack: error.stack } : {}), ...details });
     } finally {
