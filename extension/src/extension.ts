@@ -6,6 +6,8 @@ import { tuneCommand } from './tune.js';
 import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
 import { classifyPicked } from '../../language-server/src/report/saved-folders.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
+import { ServerCrashPolicy } from './server-crash-policy.js';
+import { RESTART_SERVER_COMMAND, ServerErrorHandler } from './server-error-handler.js';
 
 /** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
 const requests = {
@@ -23,11 +25,14 @@ interface ModelTotals {
 }
 
 let client: LanguageClient | undefined;
+const crashPolicy = new ServerCrashPolicy();
 
-/** What the extension exports: the state of its training views, for the end-to-end suite and other extensions. */
+/** What the extension exports: the state of its training views and language server, for the end-to-end suite and other extensions. */
 export interface LayerlabApi {
   /** Open training (`layerlab.training`) and search (`layerlab.search`) views. */
   views(): readonly { readonly viewType: string; readonly title: string; readonly ids: readonly string[]; readonly messagesReceived: readonly string[]; readonly disposed: boolean }[];
+  /** The notices shown this session about the language server stopping (restarted, not restarted), oldest first. */
+  serverNotices(): readonly string[];
 }
 
 function compact(n: number): string {
@@ -70,7 +75,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeFlags] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009', ...serverNodeFlags] } },
   };
+  const output = vscode.window.createOutputChannel('Layerlab', { log: true });
+  context.subscriptions.push(output);
+  const errorHandler = new ServerErrorHandler(crashPolicy, output);
   const clientOptions: LanguageClientOptions = {
+    outputChannel: output,
+    errorHandler,
     documentSelector: [{ language: 'model' }],
     synchronize: { configurationSection: 'layerlab' },
     // Train and Tune lenses only where training may run: not in Restricted Mode (see package.json capabilities).
@@ -79,8 +89,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
   const languageClient = new LanguageClient('layerlab', 'Layerlab', serverOptions, clientOptions);
   client = languageClient;
   await languageClient.start();
-  // Trust granted: the server starts again, now offering Train and Tune.
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.restart()));
+  const restart = async (): Promise<void> => {
+    // A stopped client (it gave up after crashes) only needs starting.
+    if (languageClient.isRunning()) await crashPolicy.stopping(() => languageClient.stop());
+    await languageClient.start();
+  };
+  context.subscriptions.push(
+    // Trust granted: the server starts again, now offering Train and Tune.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
+      crashPolicy.restartedByUser();
+      await restart();
+    }),
+  );
 
   const modelUnderCursor = (): { uri: string; position: vscode.Position } | undefined => {
     const editor = vscode.window.activeTextEditor;
@@ -149,7 +170,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     if (pending) clearTimeout(pending);
     pending = setTimeout(async () => {
       const at = modelUnderCursor();
-      const totals = at ? await languageClient.sendRequest<ModelTotals | null>(requests.modelAt, at) : null;
+      // Null also while the server is down (restarting, or stopped after crashes).
+      const totals = at && languageClient.isRunning() ? await languageClient.sendRequest<ModelTotals | null>(requests.modelAt, at).catch(() => null) : null;
       if (!totals) {
         status.hide();
         return;
@@ -168,9 +190,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
   refresh();
   return {
     views: () => ViewPanel.all().map((view) => ({ viewType: view.viewType, title: view.panel.title, ids: view.ids, messagesReceived: view.messagesReceived, disposed: view.isDisposed })),
+    serverNotices: () => errorHandler.notices,
   };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const running = client;
+  if (running?.isRunning()) await crashPolicy.stopping(() => running.stop());
 }

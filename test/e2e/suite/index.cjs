@@ -1,13 +1,15 @@
 // @ts-check
 // Loaded by the extension host (extensionTestsPath), which require()s it:
-// CommonJS, hence .cjs in this "type": "module" package. Runs every *.test.cjs here with mocha.
+// CommonJS, hence .cjs in this "type": "module" package. Runs every *.test.cjs here with mocha;
+// LAYERLAB_E2E_GREP=pattern runs only the tests whose suite and title match it.
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const Mocha = require('mocha');
 
 /** @returns {Promise<void>} */
 async function run() {
-  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 30_000 });
+  const grep = process.env['LAYERLAB_E2E_GREP'];
+  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
   for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.cjs')).sort()) mocha.addFile(join(__dirname, file));
   /** @type {number} */
   const failures = await new Promise((resolve) => mocha.run(resolve));
