@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import { launchTuning } from '../../language-server/src/tuning/launch.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import { launchTuning } from '../../language-server/src/trainer/launch.js';
 import { describePoint } from '../../language-server/src/tuning/space.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { searchView, ViewPanel } from './view-panel.js';

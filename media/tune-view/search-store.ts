@@ -1,6 +1,6 @@
 import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import type { HostCapabilities, HostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import type { HostCapabilities, HostToTuneView } from '../../language-server/src/protocol/views.js';
 import type { Objective } from '../../language-server/src/tuning/objective.js';
 import type { TrialStart, TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
 import type { Point } from '../../language-server/src/tuning/space.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FromTrainer } from '../training/protocol.js';
-import { launchTuning } from '../tuning/launch.js';
+import type { FromTrainer } from '../protocol/trainer.js';
+import { launchTuning } from '../trainer/launch.js';
 import type { TuneEvent, TuneSummary } from '../tuning/runner.js';
 import { describePoint } from '../tuning/space.js';
 import { rankTrials } from '../tuning/store.js';

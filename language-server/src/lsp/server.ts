@@ -31,7 +31,7 @@ import { signatureHelp } from '../features/signature-help.js';
 import { summaryTable } from '../features/summary-table.js';
 import { applyBestValuesEdits, formatSearchedValue, tuneAt, tuneResultHints } from '../features/tune-results.js';
 import { DocumentStore } from '../workspace/document-store.js';
-import { TuneResultCache } from '../workspace/tune-results.js';
+import { TuneResultCache } from '../tuning/result-cache.js';
 import * as proto from './to-proto.js';
 
 /** Custom requests for the VS Code extension (and any client that wants them). */

@@ -1,5 +1,5 @@
-import type { RunRecord } from './results.js';
-import type { SessionEvent, SessionRequest } from './session.js';
+import type { RunRecord } from '../training/results.js';
+import type { SessionEvent, SessionRequest } from '../training/session.js';
 import type { TuneEvent, TuneRequest, TuneSummary } from '../tuning/runner.js';
 
 /** Where training runs: the setting `layerlab.training.backend` and `--backend`. */
