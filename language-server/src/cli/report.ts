@@ -7,7 +7,7 @@ import { renderTuneReport } from '../report/tune-report.js';
 import type { ViewRun } from '../protocol/views.js';
 import { loadSearch } from '../tuning/load-search.js';
 import type { TuneSummary } from '../tuning/runner.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 export const reportUsage = `Usage: layerlab report FOLDER... --out FILE.html
 

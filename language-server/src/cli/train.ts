@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { launchTraining, TrainingFailure } from '../trainer/launch.js';
 import type { FromTrainer } from '../protocol/trainer.js';
 import type { RunRecord } from '../training/results.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import { outJson } from './json-stream.js';
 import { writeReport } from './report.js';
 import { QUICK } from '../training/quick.js';

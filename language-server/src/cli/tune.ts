@@ -6,7 +6,7 @@ import type { TuneEvent, TuneSummary } from '../tuning/runner.js';
 import { describePoint } from '../tuning/space.js';
 import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import { outJson } from './json-stream.js';
 import { QUICK } from '../training/quick.js';
 import { SearchProgress } from '../tuning/search-progress.js';
