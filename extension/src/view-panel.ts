@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { loadViewRun } from '../../language-server/src/report/load-run.js';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import { loadSearch } from '../../language-server/src/tuning/load-search.js';
-import type { TuneSummary } from '../../language-server/src/tuning/runner.js';
-import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun } from '../../language-server/src/protocol/views.js';
+import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun, type TuneSummary } from '../../language-server/src/protocol/views.js';
 
 /** What differs between the training view and the search view. */
 interface ViewKind<Item> {

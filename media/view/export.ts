@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import type { RunRecord } from '../../language-server/src/protocol/views.js';
 
 /** File contents for the exports; handing them to the user is the host's job. */
 

@@ -9,7 +9,18 @@ import type { TuneSummary } from '../tuning/runner.js';
  * Type-only imports: this file is bundled into the browser code too.
  */
 
+/*
+ * The records and events the views show, defined where they are made and
+ * re-exported here: the views import them from this module only.
+ */
 export type { Gallery, GalleryCell, GallerySample } from '../training/gallery.js';
+export type { BatchLogs, EpochLogs } from '../training/loop.js';
+export type { RunRecord } from '../training/results.js';
+export type { SessionEvent } from '../training/session.js';
+export type { Objective } from '../tuning/objective.js';
+export type { TrialStart, TuneEvent, TuneSummary } from '../tuning/runner.js';
+export type { Point, PointValue } from '../tuning/space.js';
+export type { SearchRecord, TrialRecord } from '../tuning/store.js';
 
 /** A finished (or interrupted) run as the view shows it; `id` is its run folder. */
 export interface ViewRun {
