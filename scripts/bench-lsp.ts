@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { MAX_ANALYSED_LENGTH } from '../language-server/src/analysis/analyze-file.js';
 import { serverNodeFlags } from '../language-server/src/lsp/node-flags.js';
-import { defaultRequestBudgets } from '../language-server/src/lsp/server.js';
+import { defaultRequestBudgets } from '../language-server/src/lsp/settings.js';
 import { LspClient } from '../test/lsp/client.js';
 import { generatedModel } from './bench.js';
 

@@ -19,7 +19,7 @@ import { buildTfModel, type TfGraphModule } from '../language-server/src/trainin
 import { trainingConfig, type TrainingConfig } from '../language-server/src/training/config.js';
 import type { ImageDataset } from '../language-server/src/training/data/types.js';
 import { train } from '../language-server/src/training/loop.js';
-import { seededRandom } from '../language-server/src/training/random.js';
+import { seededRandom } from '../language-server/src/common/random.js';
 import { profileKernels, type KernelTiming } from './kernel-profile.js';
 
 const quick = process.argv.includes('--quick');

@@ -48,7 +48,7 @@ await Promise.all([
   build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] }),
   build({
     ...trainerBundle,
-    entryPoints: { trainer: 'language-server/src/training/trainer-main.ts' },
+    entryPoints: { trainer: 'language-server/src/trainer/main.ts' },
   }),
   // bench:train runs bundled, so that it measures the same threaded backend as the trainer.
   build({ ...trainerBundle, entryPoints: { 'bench-train': 'scripts/bench-train.ts' } }),

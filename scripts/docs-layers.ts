@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layerCatalog } from '../language-server/src/catalog/layers.js';
 import type { ArgSpec, LayerFamily, LayerSpec } from '../language-server/src/catalog/types.js';
-import { formatValue } from '../language-server/src/analysis/values.js';
+import { formatValue } from '../language-server/src/catalog/values.js';
 
 const families: readonly { readonly title: string; readonly members: readonly LayerFamily[] }[] = [
   { title: 'Core', members: ['core'] },

@@ -27,7 +27,7 @@ test('the analysis core never imports vscode, and nothing in the editor path imp
   }
 });
 
-test('only lsp/ speaks the protocol; syntax, catalog, analysis and features are protocol-free', () => {
+test('only lsp/ speaks LSP; syntax, catalog, analysis and features are protocol-free', () => {
   for (const file of files(source)) {
     const folder = relative(source, file).split('/')[0] ?? '';
     if (folder === 'lsp' || folder === 'cli') continue;
@@ -37,16 +37,134 @@ test('only lsp/ speaks the protocol; syntax, catalog, analysis and features are 
   }
 });
 
-test('the layers flow one way: syntax ← catalog ← analysis ← features ← lsp/cli', () => {
-  const rank: Record<string, number> = { text: 0, syntax: 1, catalog: 2, analysis: 3, workspace: 4, features: 4, training: 4, lsp: 5, cli: 6 };
+/**
+ * Every folder of language-server/src and its rank: a folder imports only folders of a lower or equal
+ * rank, and equal ranks never import each other (the folder graph has no cycle, checked below).
+ */
+const rank: Record<string, number> = {
+  common: 0, // shared utilities with no Layerlab imports: atomic writes, the seeded RNG
+  text: 0, // offset ↔ line/column
+  syntax: 1,
+  catalog: 2, // layers, data sets, training settings; the Value type of their arguments
+  analysis: 3,
+  workspace: 4, // open documents and their cached analyses
+  features: 4, // protocol-free editor features
+  training: 4, // one training run: data, model assembly, the loop, run records
+  tuning: 5, // searches: they train each trial with training/
+  protocol: 6, // messages at each boundary, as types (and tiny validators) over the modules below
+  report: 7,
+  trainer: 7, // the trainer process (training and searches) and its launcher
+  lsp: 8,
+  cli: 9,
+};
+
+function folderOf(path: string): string {
+  return relative(source, path).split('/')[0] ?? '';
+}
+
+function resolvedImports(file: string, includeTypeOnly = true): string[] {
+  return imports(file, includeTypeOnly)
+    .filter((t) => t.startsWith('.'))
+    .map((t) => join(file, '..', t.replace(/\.js$/, '.ts')));
+}
+
+/** The first cycle of `graph` found, as its nodes in order (first = last), or undefined. */
+function findCycle(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (state.get(node) === 'done') return undefined;
+    if (state.get(node) === 'open') return [...path.slice(path.indexOf(node)), node];
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+test('every folder of language-server/src has a rank', () => {
+  const folders = readdirSync(source).filter((name) => statSync(join(source, name)).isDirectory());
+  for (const folder of folders) assert.ok(folder in rank, `language-server/src/${folder}/ has no rank: add it to the rank table of test/architecture.test.ts, below the folders it imports and above those that import it`);
+});
+
+test('the layers flow one way: a folder imports only folders of lower or equal rank', () => {
   for (const file of files(source)) {
-    const folder = relative(source, file).split('/')[0] ?? '';
-    for (const target of imports(file).filter((t) => t.startsWith('.'))) {
-      const resolved = relative(source, join(file, '..', target)).split('/')[0] ?? '';
-      if (resolved === folder || !(resolved in rank) || !(folder in rank)) continue;
-      // The catalog describes layers in terms of values; the one upward reference is to that type.
-      if (folder === 'catalog' && resolved === 'analysis' && target.endsWith('values.js')) continue;
-      assert.ok((rank[resolved] ?? 0) <= (rank[folder] ?? 0), `${relative(root, file)} (${folder}) imports ${target} (${resolved})`);
+    const folder = folderOf(file);
+    for (const target of resolvedImports(file)) {
+      const to = folderOf(target);
+      if (to === folder) continue;
+      assert.ok((rank[to] ?? Infinity) <= (rank[folder] ?? -Infinity), `${relative(root, file)} (${folder}, rank ${rank[folder]}) imports ${relative(root, target)} (${to}, rank ${rank[to]})`);
+    }
+  }
+});
+
+test('no import cycles, between folders or between files', () => {
+  const folders = new Map<string, Set<string>>();
+  const modules = new Map<string, Set<string>>();
+  for (const file of files(source)) {
+    const from = folderOf(file);
+    for (const target of resolvedImports(file)) {
+      const to = folderOf(target);
+      if (to !== from) (folders.get(from) ?? folders.set(from, new Set()).get(from))?.add(to);
+      (modules.get(relative(source, file)) ?? modules.set(relative(source, file), new Set()).get(relative(source, file)))?.add(relative(source, target));
+    }
+  }
+  const folderCycle = findCycle(folders);
+  assert.equal(folderCycle, undefined, `the folders import each other: ${folderCycle?.join(' → ')}`);
+  const fileCycle = findCycle(modules);
+  assert.equal(fileCycle, undefined, `the files import each other: ${fileCycle?.join(' → ')}`);
+});
+
+/**
+ * The extension and the views reach the core through the protocol modules (language-server/src/protocol/).
+ * The few other modules they may import, and why:
+ */
+const allowedOutsideProtocol: Record<string, { readonly from: readonly ('extension' | 'media')[]; readonly why: string }> = {
+  'trainer/launch.ts': { from: ['extension'], why: 'starts the trainer process, the host side of protocol/trainer.ts, as the CLI does' },
+  'report/load-run.ts': { from: ['extension'], why: 'reads a saved run folder into the view message that shows it' },
+  'report/saved-folders.ts': { from: ['extension'], why: 'tells saved run and search folders from the folders that hold them' },
+  'tuning/load-search.ts': { from: ['extension'], why: 'reads a saved search folder into the view message that shows it' },
+  'training/data/progress-text.ts': { from: ['extension'], why: 'the wording of download and training progress, shared with the CLI' },
+  'tuning/search-progress.ts': { from: ['extension'], why: 'the wording of search progress, shared with the CLI' },
+  'tuning/space.ts': { from: ['extension'], why: 'describePoint: a searched point in words, as the CLI writes it' },
+  'training/quick.ts': { from: ['extension'], why: 'the limits of a quick run, which the run picker states' },
+  'tuning/objective.ts': { from: ['media'], why: 'compareScores: the order of scores, the same in the search and its view; imports nothing' },
+  'lsp/node-flags.ts': { from: ['extension'], why: 'the V8 flags the server starts with (to go with the young-generation sizing it serves)' },
+};
+
+test('extension/ and media/ import the core only through the protocol modules (and the few allowed modules)', () => {
+  for (const [part, dir] of [
+    ['extension', join(root, 'extension/src')],
+    ['media', join(root, 'media')],
+  ] as const) {
+    for (const file of files(dir)) {
+      for (const target of resolvedImports(file)) {
+        const path = relative(source, target);
+        if (path.startsWith('..')) continue;
+        if (path.startsWith('protocol/')) continue;
+        const allowed = allowedOutsideProtocol[path];
+        assert.ok(allowed?.from.includes(part), `${relative(root, file)} imports language-server/src/${path}: import the core through language-server/src/protocol/, or allow the module in test/architecture.test.ts with a reason`);
+      }
+    }
+  }
+});
+
+test('protocol modules hold types and tiny validators: at run time they import only modules that import nothing', () => {
+  // The views' browser bundles and the extension import them: a run-time import must not pull in Node.js or the analysis.
+  for (const file of files(join(source, 'protocol'))) {
+    for (const target of imports(file, false)) {
+      const path = target.startsWith('.') ? join(file, '..', target.replace(/\.js$/, '.ts')) : undefined;
+      assert.ok(path && imports(path).length === 0, `${relative(root, file)} imports ${target} at run time; a protocol module imports types, or constants from a module with no imports`);
     }
   }
 });
@@ -56,7 +174,7 @@ test('training reads tensors asynchronously: no synchronous read outside the was
   for (const file of files(source)) {
     const path = relative(source, file);
     // The code that holds tensors: the trainer and the tuner (fs.readSync elsewhere is not a tensor read).
-    if (!path.startsWith('training/') && !path.startsWith('tuning/')) continue;
+    if (!path.startsWith('training/') && !path.startsWith('tuning/') && !path.startsWith('trainer/')) continue;
     if (path.startsWith('training/backend/wasm')) continue;
     const text = readFileSync(file, 'utf8');
     for (const call of ['dataSync(', 'arraySync(', 'bufferSync(', 'readSync(']) assert.ok(!text.includes(call), `${relative(root, file)} calls ${call}`);

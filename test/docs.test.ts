@@ -17,7 +17,7 @@ import { summaryTable } from '../language-server/src/features/summary-table.js';
 import { reportUsage } from '../language-server/src/cli/report.js';
 import { trainUsage } from '../language-server/src/cli/train.js';
 import { tuneUsage } from '../language-server/src/cli/tune.js';
-import { backendPreferences } from '../language-server/src/training/protocol.js';
+import { backendPreferences } from '../language-server/src/protocol/trainer.js';
 import { layersMarkdown } from '../scripts/docs-layers.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../..');

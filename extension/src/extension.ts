@@ -7,22 +7,9 @@ import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
 import { classifyPicked } from '../../language-server/src/report/saved-folders.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 import { ServerCrashPolicy } from './server-crash-policy.js';
+import { kerasCodeRequest, modelAtRequest, summaryRequest } from '../../language-server/src/protocol/lsp-requests.js';
+import { sendCustomRequest } from './requests.js';
 import { RESTART_SERVER_COMMAND, ServerErrorHandler } from './server-error-handler.js';
-
-/** Requests the server answers beyond LSP (see language-server/src/lsp/server.ts). */
-const requests = {
-  summary: 'layerlab/summary',
-  modelAt: 'layerlab/modelAt',
-  kerasCode: 'layerlab/kerasCode',
-} as const;
-
-interface ModelTotals {
-  readonly name: string;
-  readonly params: number;
-  readonly nonTrainable: number;
-  readonly flops: number | null;
-  readonly complete: boolean;
-}
 
 let client: LanguageClient | undefined;
 const crashPolicy = new ServerCrashPolicy();
@@ -109,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     return { uri: editor.document.uri.toString(), position: editor.selection.active };
   };
 
-  const summaries = new SummaryDocuments(languageClient, requests.summary);
+  const summaries = new SummaryDocuments(languageClient);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
     vscode.workspace.onDidChangeTextDocument((e) => e.document.languageId === 'model' && summaries.sourceChanged(e.document.uri.toString())),
@@ -120,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
         void vscode.window.showInformationMessage('Layerlab: open a .model file to see its summary.');
         return;
       }
-      const summary = await languageClient.sendRequest<string | null>(requests.summary, { uri: target, ...(model ? { model } : {}) });
+      const summary = await sendCustomRequest(languageClient, summaryRequest, { uri: target, ...(model ? { model } : {}) });
       if (!summary) {
         void vscode.window.showWarningMessage('Layerlab: no model to summarise in this file.');
         return;
@@ -134,7 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
         void vscode.window.showInformationMessage('Layerlab: put the cursor in a model of a .model file.');
         return;
       }
-      const code = await languageClient.sendRequest<string | null>(requests.kerasCode, { uri: at.uri, position: at.position });
+      const code = await sendCustomRequest(languageClient, kerasCodeRequest, { uri: at.uri, position: at.position });
       if (!code) {
         void vscode.window.showWarningMessage('Layerlab: the cursor is not in a model.');
         return;
@@ -171,7 +158,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     pending = setTimeout(async () => {
       const at = modelUnderCursor();
       // Null also while the server is down (restarting, or stopped after crashes).
-      const totals = at && languageClient.isRunning() ? await languageClient.sendRequest<ModelTotals | null>(requests.modelAt, at).catch(() => null) : null;
+      const totals = at && languageClient.isRunning() ? await sendCustomRequest(languageClient, modelAtRequest, at).catch(() => null) : null;
       if (!totals) {
         status.hide();
         return;

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { summaryRequest } from '../../language-server/src/protocol/lsp-requests.js';
+import { sendCustomRequest } from './requests.js';
 
 /** The scheme of Layerlab's read-only summary documents. */
 export const SUMMARY_SCHEME = 'layerlab-summary';
@@ -14,10 +16,7 @@ export class SummaryDocuments implements vscode.TextDocumentContentProvider {
   readonly onDidChange = this.changed.event;
   private readonly open = new Set<string>();
 
-  constructor(
-    private readonly client: LanguageClient,
-    private readonly summaryRequest: string,
-  ) {}
+  constructor(private readonly client: LanguageClient) {}
 
   static uriFor(source: string, model: string | undefined): vscode.Uri {
     const name = source.split(/[\\/]/).pop() ?? 'model';
@@ -30,7 +29,7 @@ export class SummaryDocuments implements vscode.TextDocumentContentProvider {
     const source = params.get('source') ?? '';
     const model = params.get('model') ?? undefined;
     this.open.add(uri.toString());
-    const summary = await this.client.sendRequest<string | null>(this.summaryRequest, { uri: source, ...(model ? { model } : {}) });
+    const summary = await sendCustomRequest(this.client, summaryRequest, { uri: source, ...(model ? { model } : {}) });
     return summary ?? 'No model to summarise in this file.';
   }
 

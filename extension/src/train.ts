@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { launchTraining } from '../../language-server/src/training/launch.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import { launchTraining } from '../../language-server/src/trainer/launch.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { trainingView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';

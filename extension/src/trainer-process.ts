@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { TrainerProcessOptions } from '../../language-server/src/training/launch.js';
-import type { BackendPreference } from '../../language-server/src/training/protocol.js';
+import type { TrainerProcessOptions } from '../../language-server/src/trainer/launch.js';
+import type { BackendPreference } from '../../language-server/src/protocol/trainer.js';
 
 /** The .model document a Train or Tune command acts on (saved first), or undefined after telling the user why not. */
 export async function modelDocument(uri: string | undefined, block: 'train' | 'tune'): Promise<vscode.TextDocument | undefined> {

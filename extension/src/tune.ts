@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import { launchTuning } from '../../language-server/src/tuning/launch.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import { launchTuning } from '../../language-server/src/trainer/launch.js';
 import { describePoint } from '../../language-server/src/tuning/space.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { searchView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
+import { tuneResultsChangedNotification } from '../../language-server/src/protocol/lsp-requests.js';
+import { sendCustomNotification } from './requests.js';
 import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
 import { SearchProgress } from '../../language-server/src/tuning/search-progress.js';
 
 let output: vscode.OutputChannel | undefined;
 let running = false;
-
-/** Tells the language server that saved search results changed, so the best-value hints are read again. */
-const tuneResultsChanged = 'layerlab/tuneResultsChanged';
 
 /** The options passed with the command; undefined when none were (a lens or the palette: ask quick or full). */
 function optionsOf(value: unknown): { limit?: number; overwrite?: boolean; quick?: boolean } | undefined {
@@ -55,7 +54,7 @@ export async function tuneCommand(context: vscode.ExtensionContext, client: Lang
   }
   const channel = (output ??= vscode.window.createOutputChannel('Layerlab Search'));
   const view = ViewPanel.forFile(searchView, context, document.uri.fsPath, `Search: ${fileName}`, { stop: true, openRun: true });
-  const refreshHints = () => void client.sendNotification(tuneResultsChanged);
+  const refreshHints = () => void sendCustomNotification(client, tuneResultsChangedNotification);
   const progressText = new ProgressText();
   const searchProgress = new SearchProgress();
   running = true;

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { loadViewRun } from '../../language-server/src/report/load-run.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import { loadSearch } from '../../language-server/src/tuning/load-search.js';
-import type { TuneSummary } from '../../language-server/src/tuning/runner.js';
-import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun } from '../../language-server/src/training/view-protocol.js';
+import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun, type TuneSummary } from '../../language-server/src/protocol/views.js';
 
 /** What differs between the training view and the search view. */
 interface ViewKind<Item> {

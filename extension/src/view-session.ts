@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { TrainingFailure, type RunningTrainer } from '../../language-server/src/training/launch.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import { TrainingFailure, type RunningTrainer } from '../../language-server/src/trainer/launch.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import type { ViewPanel } from './view-panel.js';
 
 type Progress = vscode.Progress<{ message?: string; increment?: number }>;

@@ -1,4 +1,4 @@
-import { isHostToTuneView, type HostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import { isHostToTuneView, type HostToTuneView } from '../../language-server/src/protocol/views.js';
 import { button, el } from '../view/dom.js';
 import { fileBase } from '../view/export.js';
 import type { Host } from '../view/host.js';

@@ -1,5 +1,4 @@
-import type { Objective } from '../../language-server/src/tuning/objective.js';
-import type { PointValue } from '../../language-server/src/tuning/space.js';
+import type { Objective, PointValue } from '../../language-server/src/protocol/views.js';
 import { bestTrial, parameterNames, scoredTrials } from './ranking.js';
 import { scaleOf, type Scale } from './scales.js';
 import type { SearchEntry, TrialEntry } from './search-store.js';

@@ -1,4 +1,4 @@
-import type { PointValue } from '../../language-server/src/tuning/space.js';
+import type { PointValue } from '../../language-server/src/protocol/views.js';
 import { linearTicks, logTicks, tickLabel } from '../view/ticks.js';
 import type { SpaceAxis } from './search-space.js';
 

@@ -1,4 +1,4 @@
-import type { PointValue } from '../../language-server/src/tuning/space.js';
+import type { PointValue } from '../../language-server/src/protocol/views.js';
 
 /**
  * How one parameter was searched, as the host describes it next to a search

@@ -1,30 +1,13 @@
-import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import type { HostCapabilities, HostToTuneView } from '../../language-server/src/training/view-protocol.js';
-import type { Objective } from '../../language-server/src/tuning/objective.js';
-import type { TrialStart, TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
-import type { Point } from '../../language-server/src/tuning/space.js';
-import type { SearchRecord, TrialRecord } from '../../language-server/src/tuning/store.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import type { BatchLogs, EpochLogs, HostCapabilities, HostToTuneView, Objective, Point, SearchRecord, TrialRecord, TrialStart, TuneEvent, TuneSummary } from '../../language-server/src/protocol/views.js';
 import { applyHostFacts, backendStatus, datasetEvent, dataStatus, type HostFacts, type TrainerStatus } from '../view/store.js';
 import { spaceOf, type SpaceAxis } from './search-space.js';
 import { isTuneEvent, isTuneSummary } from './tune-events.js';
 
 /** One trial as the view shows it: from its record when it has one, else from the live events. */
-export interface TrialEntry {
-  readonly id: string;
+export interface TrialEntry extends Pick<TrialRecord, 'id' | 'point' | 'status' | 'reason' | 'epochs' | 'initialEpoch' | 'bracket' | 'round' | 'parentId' | 'params' | 'score' | 'bestEpoch'> {
   /** 1-based position among the search's trials. */
   readonly number: number;
-  readonly point: Point;
-  readonly status: TrialRecord['status'];
-  readonly reason?: string;
-  readonly epochs: number;
-  readonly initialEpoch: number;
-  readonly bracket?: number;
-  readonly round?: number;
-  readonly parentId?: string;
-  readonly params?: number;
-  readonly score?: number;
-  readonly bestEpoch?: number;
   /** Epoch logs, in epoch order: the record's, or those of the live trial so far. */
   readonly history: readonly EpochLogs[];
   readonly latestBatch?: BatchLogs;

@@ -1,6 +1,6 @@
+import type { PointValue } from '../../language-server/src/protocol/views.js';
 import { svg } from '../view/dom.js';
 import { describeScale, positionOf, ticksOf, type Scale } from './scales.js';
-import type { PointValue } from '../../language-server/src/tuning/space.js';
 
 /** A straight axis in plot coordinates: from `start` (position 0) to `end` (position 1). */
 export interface AxisLine {

@@ -1,4 +1,4 @@
-import type { EpochLogs } from '../../language-server/src/training/loop.js';
+import type { EpochLogs } from '../../language-server/src/protocol/views.js';
 import { chartFrame, type ExportFile } from '../view/chart-frame.js';
 import { el, LazyTable } from '../view/dom.js';
 import { fileBase } from '../view/export.js';

@@ -1,4 +1,4 @@
-import type { TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
+import type { TuneEvent, TuneSummary } from '../../language-server/src/protocol/views.js';
 import { datasetEvent } from '../view/store.js';
 
 /**

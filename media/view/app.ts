@@ -1,5 +1,4 @@
-import { isHostToView, type HostToView, type ViewRun } from '../../language-server/src/training/view-protocol.js';
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import { isHostToView, type HostToView, type ViewRun, type RunRecord } from '../../language-server/src/protocol/views.js';
 import { ComparisonPanel, type ComparedRun } from './comparison.js';
 import { ConfusionPanel } from './confusion.js';
 import { CurvesPanel } from './curves.js';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import type { RunRecord } from '../../language-server/src/protocol/views.js';
 import { chartFrame, type ExportFile } from './chart-frame.js';
 import { el, tableAlternative } from './dom.js';
 import { formatCompact, formatDecimal, formatInteger, formatPercent, formatPointDelta, formatSignedInteger } from './format.js';

@@ -1,5 +1,4 @@
-import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import type { BatchLogs, EpochLogs, RunRecord } from '../../language-server/src/protocol/views.js';
 
 type Column = (number | null)[];
 

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import type { RunRecord } from '../../language-server/src/protocol/views.js';
 
 /** File contents for the exports; handing them to the user is the host's job. */
 
@@ -14,7 +14,7 @@ export function recordJson(record: RunRecord): string {
   return JSON.stringify(record, null, 1) + '\n';
 }
 
-/** A name a host accepts (view-protocol allows word characters, dots, parentheses, spaces and dashes). */
+/** A name a host accepts (protocol/views.ts allows word characters, dots, parentheses, spaces and dashes). */
 export function fileBase(base: string): string {
   return base.replace(/[^\w.() -]+/g, '_').slice(0, 100) || 'export';
 }

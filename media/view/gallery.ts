@@ -1,4 +1,4 @@
-import type { Gallery, GallerySample } from '../../language-server/src/training/view-protocol.js';
+import type { Gallery, GallerySample } from '../../language-server/src/protocol/views.js';
 import { el } from './dom.js';
 import { formatInteger, formatPercent } from './format.js';
 import type { MatrixCell } from './state.js';

@@ -1,4 +1,4 @@
-import type { HostCapabilities, HostToView, ViewRun, ViewToHost } from '../../language-server/src/training/view-protocol.js';
+import type { HostCapabilities, HostToView, ViewRun, ViewToHost } from '../../language-server/src/protocol/views.js';
 
 /** What the view needs from where it runs: a VS Code webview, or the standalone HTML report. */
 export interface Host {

@@ -1,7 +1,5 @@
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import type { RunRecord } from '../../language-server/src/training/results.js';
-import type { SessionEvent } from '../../language-server/src/training/session.js';
-import type { HostCapabilities, HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import type { HostCapabilities, HostToView, RunRecord, SessionEvent, ViewRun } from '../../language-server/src/protocol/views.js';
 import { CurveData } from './curve-data.js';
 
 /** A model of the live session, keyed by its run folder (the ViewRun id once it finishes). */

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../language-server/src/training/results.js';
+import type { RunRecord } from '../../language-server/src/protocol/views.js';
 import { el } from './dom.js';
 import { formatCompact, formatDecimal, formatDuration, formatInteger, formatPercent, formatPointDelta } from './format.js';
 

@@ -13,7 +13,7 @@ import type { Expression, Statement } from '../../language-server/src/syntax/ast
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { buildTfModel, buildTfModelLayers, ModelBuildError, type TfGraphModule } from '../../language-server/src/training/build-model.js';
 import type { LineIndex } from '../../language-server/src/text/line-index.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 
 // ---------------------------------------------------------------- TensorFlow.js
 

@@ -20,7 +20,7 @@ import { builtInDatasets } from '../../language-server/src/catalog/datasets.js';
 import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { losses, optimizers, trainSettings } from '../../language-server/src/catalog/training.js';
 import type { ArgSpec, LayerSpec } from '../../language-server/src/catalog/types.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
 

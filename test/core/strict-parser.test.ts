@@ -8,7 +8,7 @@ import { lex, lexCompact } from '../../language-server/src/syntax/lexer.js';
 import { ModelParser } from '../../language-server/src/syntax/parser.js';
 import { parseStrict } from '../../language-server/src/syntax/strict-parser.js';
 import * as T from '../../language-server/src/syntax/tokens.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
 const chevrotainLexer = new Lexer(T.allTokens, { positionTracking: 'full' });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { DocumentSymbol, InlayHint, LogMessageParams, SemanticTokens, TextEdit } from 'vscode-languageserver-protocol';
-import { defaultRequestBudgets, requestBudgetsFrom } from '../../language-server/src/lsp/server.js';
+import { defaultRequestBudgets, requestBudgetsFrom } from '../../language-server/src/lsp/settings.js';
 import { LspClient } from './client.js';
 
 const uri = 'file:///budget.model';

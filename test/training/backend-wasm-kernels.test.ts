@@ -10,7 +10,7 @@ import { before, describe, it, type TestContext } from 'node:test';
 import type * as TfModule from '@tensorflow/tfjs';
 import { defaultLoaders } from '../../language-server/src/training/backend/resolve.js';
 import { ADDED_KERNELS, CORRECTED_KERNELS, REPLACED_KERNELS, registerWasmTrainingKernels } from '../../language-server/src/training/backend/wasm-kernels.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 
 type Tf = typeof TfModule;
 type Tensor = TfModule.Tensor;

@@ -18,7 +18,7 @@ import { BackendError, defaultLoaders, resolveBackend } from '../../language-ser
 import { layerThatCannotTrain, unsupportedLayerCheck } from '../../language-server/src/training/layer-support.js';
 import { loadWebGpuAdapter, type WebGpuAdapter } from '../../language-server/src/training/backend/webgpu.js';
 import { buildTfModel, type TfGraphModule } from '../../language-server/src/training/build-model.js';
-import { seededRandom, seedGlobalRandom } from '../../language-server/src/training/random.js';
+import { seededRandom, seedGlobalRandom } from '../../language-server/src/common/random.js';
 
 type Tf = typeof TfModule;
 const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as Tf;

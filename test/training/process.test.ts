@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchTraining, TrainingFailure } from '../../language-server/src/training/launch.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
+import { launchTraining, TrainingFailure } from '../../language-server/src/trainer/launch.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import type { RunRecord } from '../../language-server/src/training/results.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
-const trainerPath = join(root, 'out/language-server/src/training/trainer-main.js');
+const trainerPath = join(root, 'out/language-server/src/trainer/main.js');
 
 function project(source: string): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'layerlab-train-'));

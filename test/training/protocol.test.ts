@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { backendSettings } from '../../language-server/src/training/launch.js';
-import { backendPreferences, isToTrainer } from '../../language-server/src/training/protocol.js';
+import { backendSettings } from '../../language-server/src/trainer/launch.js';
+import { backendPreferences, isToTrainer } from '../../language-server/src/protocol/trainer.js';
 
 const request = { file: '/p/net.model', text: 'model m {}' };
 

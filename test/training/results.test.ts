@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { withLiveStatus } from '../../language-server/src/report/load-run.js';
-import { createRunDir, writeFileAtomic, WriteError, type RunRecord } from '../../language-server/src/training/results.js';
+import { createRunDir, type RunRecord } from '../../language-server/src/training/results.js';
+import { writeFileAtomic, WriteError } from '../../language-server/src/common/atomic-write.js';
 
 test('runs of one model started in the same second get folders of their own', () => {
   const base = mkdtempSync(join(tmpdir(), 'layerlab-runs-'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createSimdKernels, type FilterGradCall, type WasmMemory } from '../../language-server/src/training/backend/simd-kernels.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 import { maxPoolGradInto } from '../../language-server/src/training/backend/wasm-heap-kernels.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');

@@ -1,5 +1,5 @@
 import type { ImageDataset } from '../../language-server/src/training/data/types.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 
 /**
  * A small learnable image set: class c has a bright vertical band at column

@@ -1,6 +1,6 @@
 import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import type { HostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import type { HostToTuneView } from '../../language-server/src/protocol/views.js';
 import { initialHyperbandState } from '../../language-server/src/tuning/hyperband.js';
 import type { Objective } from '../../language-server/src/tuning/objective.js';
 import type { TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';

@@ -1,5 +1,5 @@
 import type { EpochLogs } from '../../language-server/src/training/loop.js';
-import type { HostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import type { HostToTuneView } from '../../language-server/src/protocol/views.js';
 import type { TuneEvent, TuneSummary } from '../../language-server/src/tuning/runner.js';
 import type { Axis, Point } from '../../language-server/src/tuning/space.js';
 import type { TrialRecord } from '../../language-server/src/tuning/store.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { HostToTuneView } from '../../language-server/src/training/view-protocol.js';
+import type { HostToTuneView } from '../../language-server/src/protocol/views.js';
 import { assertThemeBackground, luminance, pngOf, tuneView, useBrowser, waitForPostedFile, WebviewPage } from '../view/browser.js';
 import { artifactsDir } from './browser.js';
 import { bestRecord, completedIds, failedTrial, parameters, plan, records, summary, trialHistory, tuneStream } from './fixtures.js';

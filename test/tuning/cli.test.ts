@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli, type CliIo } from '../../language-server/src/cli/main.js';
+import { runCli } from '../../language-server/src/cli/main.js';
+import type { CliIo } from '../../language-server/src/cli/io.js';
 import type { TuneSummary } from '../../language-server/src/tuning/runner.js';
 import { bestValues } from '../../language-server/src/tuning/store.js';
 

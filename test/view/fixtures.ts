@@ -1,8 +1,8 @@
 import type { BatchLogs, EpochLogs } from '../../language-server/src/training/loop.js';
-import type { FromTrainer } from '../../language-server/src/training/protocol.js';
-import { seededRandom } from '../../language-server/src/training/random.js';
+import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
+import { seededRandom } from '../../language-server/src/common/random.js';
 import type { RunRecord } from '../../language-server/src/training/results.js';
-import type { Gallery, GalleryCell, HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
+import type { Gallery, GalleryCell, HostToView, ViewRun } from '../../language-server/src/protocol/views.js';
 
 export const fashionClassNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
+import type { HostToView, ViewRun } from '../../language-server/src/protocol/views.js';
 import { artifactsDir, useBrowser, WebviewPage } from './browser.js';
 import { makeRun, runOptions, trainerStream } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { renderReport } from '../../language-server/src/report/html-report.js';
-import type { HostToView, ViewRun } from '../../language-server/src/training/view-protocol.js';
+import type { HostToView, ViewRun } from '../../language-server/src/protocol/views.js';
 import { artifactsDir, assertThemeBackground, luminance, openReport, pixel, pngOf, trainingView, useBrowser, viewAssets, waitForElements, waitForGlobal, waitForPostedFile, WebviewPage } from './browser.js';
 import { fashionClassNames, galleryPixels, history, makeRun, runOptions, trainerStream } from './fixtures.js';
 

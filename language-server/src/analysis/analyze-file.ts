@@ -8,7 +8,7 @@ import { evaluate } from './expressions.js';
 import type { EvaluatedModel } from './model-types.js';
 import { searchDimension, searchSpaceRange, type SearchDimension, type SearchSpaceRange } from './search-space.js';
 import { checkTrainingSettings, lossOf, type TrainingSettings } from './training-checks.js';
-import { formatValue, type Value } from './values.js';
+import { formatValue, type Value } from '../catalog/values.js';
 import { builtInDatasets } from '../catalog/datasets.js';
 
 export interface ModelAnalysis {

@@ -3,7 +3,7 @@ import { activations } from '../catalog/common.js';
 import type { ArgSpec, ArgType, LayerArgs } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { describeKind, formatValue, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from './values.js';
+import { describeKind, formatValue, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 /**
  * A layer's arguments after matching them to its schema; values not given take Keras defaults.

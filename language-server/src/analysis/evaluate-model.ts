@@ -8,7 +8,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
 import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
-import { describeKind, symbolValue, type EvaluatedArgument, type Value } from './values.js';
+import { describeKind, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 export interface EvaluationOptions {
   readonly sink: DiagnosticSink;

@@ -1,7 +1,7 @@
 import type { Expression } from '../syntax/ast.js';
 import { didYouMean } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { errorValue, numberValue, symbolValue, type EvaluatedArgument, type Value } from './values.js';
+import { errorValue, numberValue, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 /** Names bound while evaluating: model parameters and their values. */
 export type Bindings = ReadonlyMap<string, Value>;

@@ -1,7 +1,7 @@
 import type { InputStatement, LayerStatement, ModelDeclaration, Range } from '../syntax/ast.js';
 import type { LayerSpec, Shape } from '../catalog/types.js';
 import type { ResolvedArgs } from './arguments.js';
-import type { Value } from './values.js';
+import type { Value } from '../catalog/values.js';
 
 export interface Repetition {
   readonly index: number;

@@ -4,7 +4,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { evaluate } from './expressions.js';
 import type { EvaluatedModel } from './model-types.js';
-import { describeKind, formatValue, type Value } from './values.js';
+import { describeKind, formatValue, type Value } from '../catalog/values.js';
 
 export interface SearchDimension {
   readonly name: string;

@@ -5,7 +5,7 @@ import type { Shape } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evaluate } from './expressions.js';
-import { describeKind, textOf, type Value } from './values.js';
+import { describeKind, textOf, type Value } from '../catalog/values.js';
 
 export interface ResolvedSetting {
   readonly setting: Setting;

@@ -1,4 +1,4 @@
-import type { Value } from '../analysis/values.js';
+import type { Value } from './values.js';
 import { LayerError, type ArgSpec, type ArgType, type LayerArgs, type Shape, type WeightSpec } from './types.js';
 
 export const num = (value: number): Value => ({ kind: 'number', value });

@@ -1,4 +1,4 @@
-import type { Value } from '../analysis/values.js';
+import type { Value } from './values.js';
 
 /** A tensor shape without the batch axis; `null` marks an axis of unknown length. */
 export type Shape = readonly (number | null)[];

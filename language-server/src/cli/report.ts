@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { renderReport } from '../report/html-report.js';
 import { loadViewRun } from '../report/load-run.js';
 import { renderTuneReport } from '../report/tune-report.js';
-import type { ViewRun } from '../training/view-protocol.js';
+import type { ViewRun } from '../protocol/views.js';
 import { loadSearch } from '../tuning/load-search.js';
 import type { TuneSummary } from '../tuning/runner.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 export const reportUsage = `Usage: layerlab report FOLDER... --out FILE.html
 

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchTraining, TrainingFailure } from '../training/launch.js';
-import type { FromTrainer } from '../training/protocol.js';
+import { launchTraining, TrainingFailure } from '../trainer/launch.js';
+import type { FromTrainer } from '../protocol/trainer.js';
 import type { RunRecord } from '../training/results.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import { outJson } from './json-stream.js';
 import { writeReport } from './report.js';
 import { QUICK } from '../training/quick.js';
@@ -23,11 +23,11 @@ export const trainUsage = `Usage: layerlab train FILE [--model NAME] [--quick] [
   --report FILE  write the training view (curves, confusion matrix, comparison) as one HTML file
   --json         print the run records as JSON`;
 
-/** The trainer next to this file: dist/trainer.cjs when bundled, training/trainer-main.js when compiled by tsc. */
+/** The trainer next to this file: dist/trainer.cjs when bundled, trainer/main.js when compiled by tsc. */
 export function trainerPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, 'trainer.cjs');
-  return existsSync(bundled) ? bundled : join(here, '..', 'training', 'trainer-main.js');
+  return existsSync(bundled) ? bundled : join(here, '..', 'trainer', 'main.js');
 }
 
 function bar(done: number, total: number, width = 24): string {

@@ -1,6 +1,6 @@
 import { readModelFile } from './read-model-file.js';
-import { backendPreferences, type BackendPreference } from '../training/protocol.js';
-import type { CliIo } from './main.js';
+import { backendPreferences, type BackendPreference } from '../protocol/trainer.js';
+import type { CliIo } from './io.js';
 
 /** What `train` and `tune` need before they start the trainer: the file, its text and the backend. */
 export interface TrainerInput {

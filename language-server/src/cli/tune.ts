@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FromTrainer } from '../training/protocol.js';
-import { launchTuning } from '../tuning/launch.js';
+import type { FromTrainer } from '../protocol/trainer.js';
+import { launchTuning } from '../trainer/launch.js';
 import type { TuneEvent, TuneSummary } from '../tuning/runner.js';
 import { describePoint } from '../tuning/space.js';
 import { rankTrials } from '../tuning/store.js';
 import { compareScores } from '../tuning/objective.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import { outJson } from './json-stream.js';
 import { QUICK } from '../training/quick.js';
 import { SearchProgress } from '../tuning/search-progress.js';

@@ -1,6 +1,6 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import { expectation } from '../analysis/arguments.js';
-import { formatValue } from '../analysis/values.js';
+import { formatValue } from '../catalog/values.js';
 import { activations } from '../catalog/common.js';
 import { builtInDatasets, datasetConstructors } from '../catalog/datasets.js';
 import { layerCatalog, findLayer } from '../catalog/layers.js';

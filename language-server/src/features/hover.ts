@@ -1,7 +1,7 @@
 import type { FileAnalysis, TuneAnalysis } from '../analysis/analyze-file.js';
 import type { LayerInstance } from '../analysis/model-types.js';
 import { expectation } from '../analysis/arguments.js';
-import { formatValue } from '../analysis/values.js';
+import { formatValue } from '../catalog/values.js';
 import { builtInDatasets } from '../catalog/datasets.js';
 import { findLayer } from '../catalog/layers.js';
 import { augmentation, callbacks, lossAliases, losses, optimizers, searchStrategies, trainSettings, type ObjectSpec } from '../catalog/training.js';

@@ -1,7 +1,7 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { ResolvedArgs } from '../analysis/arguments.js';
 import type { LayerInstance } from '../analysis/model-types.js';
-import type { Value } from '../analysis/values.js';
+import type { Value } from '../catalog/values.js';
 import type { LayerSpec } from '../catalog/types.js';
 
 const pythonKeywords = new Set(['and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'None', 'True', 'False', 'keras', 'layers', 'inputs', 'x']);

@@ -1,6 +1,6 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { SearchSpaceRange } from '../analysis/search-space.js';
-import { formatValue, type Value } from '../analysis/values.js';
+import { formatValue, type Value } from '../catalog/values.js';
 import { compact, readableBytes, withCommas } from './format.js';
 import { summaryRows } from './summary-table.js';
 

@@ -1,5 +1,5 @@
 import type { FileAnalysis } from '../analysis/analyze-file.js';
-import { formatValue } from '../analysis/values.js';
+import { formatValue } from '../catalog/values.js';
 import { baseArgs } from '../catalog/common.js';
 import { findLayer } from '../catalog/layers.js';
 import { augmentation, callbacks, losses, optimizers, searchStrategies } from '../catalog/training.js';

@@ -1,6 +1,6 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { Diagnostic } from '../analysis/diagnostics.js';
-import { formatValue, type Value } from '../analysis/values.js';
+import { formatValue, type Value } from '../catalog/values.js';
 import type { LineIndex } from '../text/line-index.js';
 
 /** The CLI's `--json` contract, read by tests and other tools. */

@@ -1,5 +1,5 @@
 import type { FileAnalysis, TuneAnalysis } from '../analysis/analyze-file.js';
-import { formatNumber } from '../analysis/values.js';
+import { formatNumber } from '../catalog/values.js';
 import type { Range, TrainDeclaration } from '../syntax/ast.js';
 import type { InlayHint } from './inlay-hints.js';
 import type { TextEdit } from './navigation.js';

@@ -8,7 +8,14 @@ import {
   InlayHintKind,
   MarkupKind,
   SymbolKind,
+  SemanticTokensBuilder,
   type CodeAction,
+  type CodeLens,
+  type Hover,
+  type Location,
+  type SemanticTokens,
+  type SignatureHelp,
+  type WorkspaceEdit,
   type CompletionItem,
   type Diagnostic,
   type DocumentSymbol,
@@ -19,7 +26,12 @@ import {
 } from 'vscode-languageserver';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import type { Diagnostic as CoreDiagnostic } from '../analysis/diagnostics.js';
+import type { Budget } from '../features/budget.js';
 import type { CodeAction as CoreCodeAction } from '../features/code-actions.js';
+import type { CodeLens as CoreCodeLens } from '../features/code-lens.js';
+import type { Hover as CoreHover } from '../features/hover.js';
+import { semanticTokenTypes, type SemanticToken } from '../features/semantic-tokens.js';
+import type { SignatureHelp as CoreSignatureHelp } from '../features/signature-help.js';
 import type { CompletionItem as CoreCompletionItem, CompletionKind } from '../features/completion.js';
 import type { InlayHint as CoreInlayHint } from '../features/inlay-hints.js';
 import type { TextEdit as CoreTextEdit } from '../features/navigation.js';
@@ -114,4 +126,53 @@ export function codeAction(analysis: FileAnalysis, uri: string, action: CoreCode
     isPreferred: action.preferred,
     edit: { changes: { [uri]: action.edits.map((e) => textEdit(analysis, e)) } },
   };
+}
+
+export function hover(analysis: FileAnalysis, result: CoreHover): Hover {
+  return { contents: { kind: 'markdown', value: result.contents }, range: range(analysis, result.range) };
+}
+
+export function signatureHelp(help: CoreSignatureHelp): SignatureHelp {
+  return {
+    signatures: [{ label: help.label, documentation: { kind: 'markdown', value: help.documentation }, parameters: help.parameters.map((p) => ({ label: [p.label[0], p.label[1]], documentation: p.documentation })) }],
+    activeSignature: 0,
+    activeParameter: help.activeParameter,
+  };
+}
+
+export function location(analysis: FileAnalysis, uri: string, r: CoreRange): Location {
+  return { uri, range: range(analysis, r) };
+}
+
+/** Edits of one document as a workspace edit. */
+export function workspaceEdit(analysis: FileAnalysis, uri: string, edits: readonly CoreTextEdit[]): WorkspaceEdit {
+  return { changes: { [uri]: edits.map((e) => textEdit(analysis, e)) } };
+}
+
+/** The `tune` block's "Apply best values (…)" refactoring. */
+export function applyBestValuesAction(analysis: FileAnalysis, uri: string, values: string, edits: readonly CoreTextEdit[]): CodeAction {
+  return { title: `Apply best values (${values})`, kind: 'refactor.rewrite', edit: workspaceEdit(analysis, uri, edits) };
+}
+
+export function codeLens(analysis: FileAnalysis, lens: CoreCodeLens): CodeLens {
+  return {
+    range: range(analysis, lens.range),
+    command: { title: lens.title, command: lens.command?.id ?? '', ...(lens.command ? { arguments: [...lens.command.arguments] } : {}) },
+  };
+}
+
+/** Semantic tokens, relative-encoded; each pushed token counts against `budget`, which stops the encoding when spent. */
+export function semanticTokens(analysis: FileAnalysis, tokens: readonly SemanticToken[], budget: Budget): SemanticTokens {
+  const builder = new SemanticTokensBuilder();
+  for (const token of tokens) {
+    if (!budget.take()) break;
+    const start = analysis.lines.positionAt(token.range.start);
+    builder.push(start.line, start.character, token.range.end - token.range.start, semanticTokenTypes.indexOf(token.type), token.declaration ? 1 : 0);
+  }
+  return builder.build();
+}
+
+/** Semantic tokens of a document the server does not have. */
+export function noSemanticTokens(): SemanticTokens {
+  return new SemanticTokensBuilder().build();
 }

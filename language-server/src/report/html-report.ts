@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ViewRun } from '../training/view-protocol.js';
+import type { ViewRun } from '../protocol/views.js';
 
 export interface ReportOptions {
   readonly title: string;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { RunRecord } from '../training/results.js';
-import type { Gallery, ViewRun } from '../training/view-protocol.js';
+import type { Gallery, ViewRun } from '../protocol/views.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 

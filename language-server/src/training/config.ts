@@ -1,6 +1,6 @@
 import type { TrainingSettings } from '../analysis/training-checks.js';
 import { lossOf } from '../analysis/training-checks.js';
-import { textOf, type Value } from '../analysis/values.js';
+import { textOf, type Value } from '../catalog/values.js';
 import { callbacks, optimizers, type ObjectSpec } from '../catalog/training.js';
 
 /** Everything the trainer needs from a `train` block, as plain JSON (it crosses a process boundary). */

@@ -1,5 +1,28 @@
-import type { Gallery, GalleryCell } from './view-protocol.js';
 import type { ImageSplit } from './data/types.js';
+
+/** Test images of one confusion-matrix cell, for the gallery. */
+export interface GalleryCell {
+  readonly trueClass: number;
+  readonly predictedClass: number;
+  /** How many test samples fall in this cell (the samples below are the first of them). */
+  readonly count: number;
+  readonly samples: readonly GallerySample[];
+}
+
+export interface GallerySample {
+  /** Index in the test split. */
+  readonly index: number;
+  readonly confidence: number;
+  /** Pixels, row-major, `channels` bytes per pixel (0–255), base64. */
+  readonly pixels: string;
+}
+
+export interface Gallery {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  readonly cells: readonly GalleryCell[];
+}
 
 /** Enough test images per confusion-matrix cell to see a pattern, few enough to keep run folders and reports small. */
 export const gallerySamplesPerCell = 12;

@@ -2,7 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { AugmentConfig, TrainingConfig } from './config.js';
 import type { ImageDataset, ImageSplit } from './data/types.js';
 import { classReport, type ClassReport } from './metrics.js';
-import { seededRandom, shuffledIndices } from './random.js';
+import { seededRandom, shuffledIndices } from '../common/random.js';
 
 type Tf = typeof tfjs;
 

@@ -1,8 +1,9 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TrainingConfig } from './config.js';
 import type { BatchLogs, EpochLogs, TestResults, StopReason } from './loop.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 
 /** Everything about one training run, saved as `run.json` in its folder. */
 export interface RunRecord {
@@ -37,41 +38,8 @@ export interface RunRecord {
   readonly overfitting?: { readonly trainAccuracy: number; readonly validationAccuracy: number; readonly gap: number };
   /** Weights of the model as trained (the best epoch's when they were restored), in TensorFlow.js format. */
   readonly weights?: string;
-  /** Test images per confusion-matrix cell (`gallery.json`, a view-protocol `Gallery`), for the training view. */
+  /** Test images per confusion-matrix cell (`gallery.json`, a training/gallery.ts `Gallery`), for the training view. */
   readonly gallery?: string;
-}
-
-/** A file that could not be written, in words a user can act on (a full disk, a read-only folder). */
-export class WriteError extends Error {
-  constructor(
-    readonly path: string,
-    readonly code: string | undefined,
-    cause: unknown,
-  ) {
-    const why: Record<string, string> = {
-      ENOSPC: 'the disk is full; free some space and run it again',
-      EDQUOT: 'the disk quota is used up; free some space and run it again',
-      EROFS: 'the file system is read-only',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-    };
-    super(`could not write ${path}: ${(code && why[code]) ?? (cause instanceof Error ? cause.message : String(cause))}`, { cause });
-  }
-}
-
-/**
- * Writes a file so that readers see the old or the new content, never half of one; when the
- * write fails (a full disk), the temporary file is removed and a {@link WriteError} thrown.
- */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new WriteError(path, (error as NodeJS.ErrnoException).code, error);
-  }
 }
 
 export function writeRecord(dir: string, record: RunRecord): void {

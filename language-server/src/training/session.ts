@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeText, type ModelAnalysis, type TrainingAnalysis } from '../analysis/analyze-file.js';
 import { buildTfModel, type TfGraphModule } from './build-model.js';
-import { seedGlobalRandom } from './random.js';
+import { seedGlobalRandom } from '../common/random.js';
 import { trainingConfig, type DatasetSpec, type TrainingConfig } from './config.js';
 import type { ImageDataset, ProgressListener } from './data/types.js';
 import { limitDataset } from './data/subset.js';
@@ -11,7 +11,8 @@ import { QUICK, quickLimit } from './quick.js';
 import { outputMismatch } from './output-check.js';
 import { splitCounts, train, type TrainingEvent } from './loop.js';
 import { buildGallery } from './gallery.js';
-import { createRunDir, saveWeights, testSection, writeFileAtomic, writeRecord, type RunRecord } from './results.js';
+import { createRunDir, saveWeights, testSection, writeRecord, type RunRecord } from './results.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 
 export interface TrainingBackend {
   readonly name: string;

@@ -4,7 +4,7 @@ import { DiagnosticSink } from '../analysis/diagnostics.js';
 import type { EvaluatedModel } from '../analysis/model-types.js';
 import type { SearchDimension } from '../analysis/search-space.js';
 import type { ResolvedSetting, TrainingSettings } from '../analysis/training-checks.js';
-import type { Value } from '../analysis/values.js';
+import type { Value } from '../catalog/values.js';
 import type { Setting } from '../syntax/ast.js';
 import type { LineIndex } from '../text/line-index.js';
 import { durationSeconds } from '../catalog/training.js';

@@ -1,8 +1,8 @@
 import type { SearchDimension } from '../analysis/search-space.js';
 import { DiagnosticSink } from '../analysis/diagnostics.js';
 import { evaluate } from '../analysis/expressions.js';
-import type { Value } from '../analysis/values.js';
-import { seededRandom } from '../training/random.js';
+import type { Value } from '../catalog/values.js';
+import { seededRandom } from '../common/random.js';
 
 /** One value of a search axis as it is stored and shown: `relu` and `'relu'` both become the text relu. */
 export type PointValue = number | boolean | string;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochLogs, StopReason } from '../training/loop.js';
-import { writeFileAtomic } from '../training/results.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 import { compareScores, type Direction } from './objective.js';
 import type { Point, PointValue } from './space.js';
 import type { OracleState, Strategy } from './strategy.js';

@@ -1,5 +1,5 @@
 import type { TrainingSettings } from '../analysis/training-checks.js';
-import type { Value } from '../analysis/values.js';
+import type { Value } from '../catalog/values.js';
 import { searchStrategies } from '../catalog/training.js';
 import { GridSearchOracle, initialGridSearchState, type GridSearchState } from './grid-search.js';
 import { HyperbandOracle, initialHyperbandState, type HyperbandState } from './hyperband.js';

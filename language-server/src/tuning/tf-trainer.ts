@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTfModel, type TfGraphModule } from '../training/build-model.js';
-import { seedGlobalRandom } from '../training/random.js';
+import { seedGlobalRandom } from '../common/random.js';
 import type { DatasetSpec } from '../training/config.js';
 import type { ImageDataset, ProgressListener } from '../training/data/types.js';
 import { limitDataset } from '../training/data/subset.js';

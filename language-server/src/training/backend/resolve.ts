@@ -24,10 +24,10 @@ export { isNotInstalled } from './modules.js';
 
 export type { Tf } from './wasm-kernels.js';
 
-import type { BackendPreference } from '../protocol.js';
+import type { BackendPreference } from './preferences.js';
 import { adapterLabel, loadWebGpuAdapter, NoAdapterError, softwareAdapter, WEBGPU_PACKAGE, type WebGpuAdapter } from './webgpu.js';
 
-export type { BackendPreference } from '../protocol.js';
+export type { BackendPreference } from './preferences.js';
 export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 export interface ResolvedBackend {

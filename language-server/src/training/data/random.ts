@@ -1,4 +1,4 @@
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../../common/random.js';
 
 /** The project's seeded PRNG (mulberry32), under the name the data code uses. */
 export const mulberry32 = seededRandom;

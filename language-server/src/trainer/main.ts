@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
-import { resolveTrainingBackend } from './backend/index.js';
-import { loadDataset } from './data/load.js';
-import { isToTrainer, type FromTrainer } from './protocol.js';
-import { largestMacsPerSample, runSession, SessionError } from './session.js';
-import { unsupportedLayerCheck } from './layer-support.js';
-import { DatasetError, type ProgressListener } from './data/types.js';
-import type { DatasetSpec } from './config.js';
-import { ModelBuildError } from './build-model.js';
-import { WriteError } from './results.js';
+import { resolveTrainingBackend } from '../training/backend/index.js';
+import { loadDataset } from '../training/data/load.js';
+import { isToTrainer, type FromTrainer } from '../protocol/trainer.js';
+import { largestMacsPerSample, runSession, SessionError } from '../training/session.js';
+import { unsupportedLayerCheck } from '../training/layer-support.js';
+import { DatasetError, type ProgressListener } from '../training/data/types.js';
+import type { DatasetSpec } from '../training/config.js';
+import { ModelBuildError } from '../training/build-model.js';
+import { WriteError } from '../common/atomic-write.js';
 import { runTuning, TuneError } from '../tuning/runner.js';
 import { tfTrialTrainer } from '../tuning/tf-trainer.js';
 

@@ -2,12 +2,14 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TuneAnalysis } from '../analysis/analyze-file.js';
-import type { TuneBest, TuneResultLookup } from '../features/tune-results.js';
-import { bestValues, tuneDir } from '../tuning/store.js';
+import { bestValues, tuneDir, type BestValues } from './store.js';
+
+/** A search's saved result for a `tune` block (what features/tune-results.ts takes as its `TuneResultLookup`). */
+export type BestValuesLookup = (tune: TuneAnalysis) => BestValues | undefined;
 
 interface Cached {
   readonly stamp: string;
-  readonly best: TuneBest | undefined;
+  readonly best: BestValues | undefined;
 }
 
 /**
@@ -18,7 +20,7 @@ interface Cached {
 export class TuneResultCache {
   private readonly cache = new Map<string, Cached>();
 
-  lookupFor(uri: string): TuneResultLookup {
+  lookupFor(uri: string): BestValuesLookup {
     if (!uri.startsWith('file:')) return () => undefined;
     const baseDir = dirname(fileURLToPath(uri));
     return (tune: TuneAnalysis) => {
@@ -34,7 +36,7 @@ export class TuneResultCache {
     this.cache.clear();
   }
 
-  private read(dir: string): TuneBest | undefined {
+  private read(dir: string): BestValues | undefined {
     const stamp = stampOf(dir);
     if (stamp === undefined) return undefined;
     const cached = this.cache.get(dir);

@@ -1,11 +1,9 @@
-import type { RunRecord } from './results.js';
-import type { SessionEvent, SessionRequest } from './session.js';
+import type { RunRecord } from '../training/results.js';
+import type { SessionEvent, SessionRequest } from '../training/session.js';
 import type { TuneEvent, TuneRequest, TuneSummary } from '../tuning/runner.js';
+import { backendPreferences, type BackendPreference } from '../training/backend/preferences.js';
 
-/** Where training runs: the setting `layerlab.training.backend` and `--backend`. */
-export const backendPreferences = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
-
-export type BackendPreference = (typeof backendPreferences)[number];
+export { backendPreferences, type BackendPreference } from '../training/backend/preferences.js';
 
 /** Where the trainer runs: the backend, where native packages are, and the wasm backend's threads (0 or absent: every logical core). */
 export interface BackendSettings {

@@ -1,11 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { RunRecord } from './results.js';
-import { isFromTrainer, type BackendPreference, type BackendSettings, type FromTrainer, type ToTrainer } from './protocol.js';
-import type { SessionRequest } from './session.js';
+import type { RunRecord } from '../training/results.js';
+import { isFromTrainer, type BackendPreference, type BackendSettings, type FromTrainer, type ToTrainer } from '../protocol/trainer.js';
+import type { SessionRequest } from '../training/session.js';
+import type { TuneRequest, TuneSummary } from '../tuning/runner.js';
 
 /** How to start the trainer process, whatever it is asked to do. */
 export interface TrainerProcessOptions {
-  /** The trainer's entry script (dist/trainer.cjs, or the compiled trainer-main.js in development). */
+  /** The trainer's entry script (dist/trainer.cjs, or the compiled trainer/main.js in development). */
   readonly trainerPath: string;
   readonly backend: BackendPreference;
   readonly nativeModulesPath?: string;
@@ -125,4 +126,25 @@ export function backendSettings(options: TrainerProcessOptions): BackendSettings
 export function launchTraining(options: LaunchOptions): RunningTraining {
   const start: ToTrainer = { type: 'start', request: options.request, ...backendSettings(options) };
   return launchTrainer<TrainingResult>(options, start, (message) => (message.type === 'done' ? { records: message.records, cancelled: message.cancelled } : undefined), { records: [], cancelled: true });
+}
+
+export interface LaunchTuningOptions extends TrainerProcessOptions {
+  readonly request: TuneRequest;
+}
+
+export interface TuningResult {
+  readonly summaries: readonly TuneSummary[];
+  readonly cancelled: boolean;
+}
+
+export type RunningTuning = RunningTrainer<TuningResult>;
+
+/**
+ * Runs a search in the trainer process, so the caller never loads TensorFlow.js.
+ * Finished trials are saved by the trainer as they end; a crash or a cancel
+ * loses at most the trial in progress, which runs again on resume.
+ */
+export function launchTuning(options: LaunchTuningOptions): RunningTuning {
+  const start: ToTrainer = { type: 'tune', request: options.request, ...backendSettings(options) };
+  return launchTrainer<TuningResult>(options, start, (message) => (message.type === 'tune-done' ? { summaries: message.summaries, cancelled: message.cancelled } : undefined), { summaries: [], cancelled: true });
 }

@@ -1,5 +1,6 @@
-import type { FromTrainer } from './protocol.js';
-import type { RunRecord } from './results.js';
+import type { FromTrainer } from './trainer.js';
+import type { Gallery } from '../training/gallery.js';
+import type { RunRecord } from '../training/results.js';
 import type { TuneSummary } from '../tuning/runner.js';
 
 /**
@@ -8,29 +9,18 @@ import type { TuneSummary } from '../tuning/runner.js';
  * Type-only imports: this file is bundled into the browser code too.
  */
 
-/** Test images of one confusion-matrix cell, for the gallery. */
-export interface GalleryCell {
-  readonly trueClass: number;
-  readonly predictedClass: number;
-  /** How many test samples fall in this cell (the samples below are the first of them). */
-  readonly count: number;
-  readonly samples: readonly GallerySample[];
-}
-
-export interface GallerySample {
-  /** Index in the test split. */
-  readonly index: number;
-  readonly confidence: number;
-  /** Pixels, row-major, `channels` bytes per pixel (0–255), base64. */
-  readonly pixels: string;
-}
-
-export interface Gallery {
-  readonly width: number;
-  readonly height: number;
-  readonly channels: 1 | 3;
-  readonly cells: readonly GalleryCell[];
-}
+/*
+ * The records and events the views show, defined where they are made and
+ * re-exported here: the views import them from this module only.
+ */
+export type { Gallery, GalleryCell, GallerySample } from '../training/gallery.js';
+export type { BatchLogs, EpochLogs } from '../training/loop.js';
+export type { RunRecord } from '../training/results.js';
+export type { SessionEvent } from '../training/session.js';
+export type { Objective } from '../tuning/objective.js';
+export type { TrialStart, TuneEvent, TuneSummary } from '../tuning/runner.js';
+export type { Point, PointValue } from '../tuning/space.js';
+export type { SearchRecord, TrialRecord } from '../tuning/store.js';
 
 /** A finished (or interrupted) run as the view shows it; `id` is its run folder. */
 export interface ViewRun {
