@@ -10,6 +10,8 @@
 //   LAYERLAB_E2E_ARTIFACTS    screenshots and code-server's log (default: $TMPDIR/layerlab-e2e-artifacts)
 //   LAYERLAB_E2E_VERBOSE=1    pass on the browser console
 //   LAYERLAB_E2E_KEEP=1       keep the scratch folder (profile, logs)
+//   LAYERLAB_E2E_RESTRICTED=1 workspace trust on and the workspace not trusted (Restricted Mode);
+//                             code-server's log is then code-server-restricted.log
 //   CHROMIUM_PATH             the browser (default: Debian's chromium)
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ const verbose = process.env['LAYERLAB_E2E_VERBOSE'] === '1';
 /** Harmless workbench messages (offline marketplace, connection set-up), shown only with LAYERLAB_E2E_VERBOSE=1. */
 const knownNoise = [/ENOTFOUND/, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^ChatSessionStore/];
 const timeoutS = Number(process.env['LAYERLAB_E2E_TIMEOUT_S'] ?? 300);
+const restricted = process.env['LAYERLAB_E2E_RESTRICTED'] === '1';
 
 /** Everything started so far, stopped in reverse order, once. */
 const cleanups = /** @type {Array<() => Promise<void>>} */ ([]);
@@ -76,14 +79,15 @@ async function main() {
     userDataDir: args.userDataDir ?? join(scratch, 'user-data'),
     extensionsDir: args.extensionsDir ?? join(scratch, 'extensions'),
     env: { LAYERLAB_E2E_SNAPSHOT_URL: bridge.url, LAYERLAB_E2E_ARTIFACTS: artifactsDir },
+    restricted,
   });
   killers.push(server.killNow);
   cleanups.push(async () => {
     await server.stop();
-    copyFileSync(server.logPath, join(artifactsDir, 'code-server.log'));
+    copyFileSync(server.logPath, join(artifactsDir, restricted ? 'code-server-restricted.log' : 'code-server.log'));
   });
   await server.waitUntilReady(60_000);
-  say(`code-server ready on http://127.0.0.1:${server.port}/ (its log ends up in ${artifactsDir})`);
+  say(`code-server ready on http://127.0.0.1:${server.port}/${restricted ? ' in Restricted Mode (workspace trust on, workspace not trusted)' : ''} (its log ends up in ${artifactsDir})`);
 
   const url = workbenchUrl(server.port, args);
   const workbench = await openWorkbench({

@@ -30,7 +30,7 @@ function freePort() {
 }
 
 /** Settings that keep the workbench quiet: no welcome page, no trust prompt, no update or telemetry traffic. */
-const userSettings = {
+const quietSettings = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
@@ -43,6 +43,19 @@ const userSettings = {
   'editor.inlayHints.enabled': 'on',
   // The fixture lies inside this repository; no prompt to open it over the screenshots.
   'git.openRepositoryInParentFolders': 'never',
+};
+
+/**
+ * Restricted Mode: workspace trust on, and the workspace (a fresh profile)
+ * not trusted, without the modal startup prompt that would wait for a click.
+ */
+const restrictedSettings = {
+  ...quietSettings,
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.banner': 'always',
 };
 
 /**
@@ -63,13 +76,14 @@ function logTail(logPath, lines) {
  * @param {string} options.userDataDir
  * @param {string} options.extensionsDir
  * @param {NodeJS.ProcessEnv} options.env extra environment (reaches the extension host)
+ * @param {boolean} [options.restricted] workspace trust enabled and the workspace not trusted (Restricted Mode); else trust is off, so everything is trusted
  * @returns {Promise<CodeServer>} as soon as it is spawned, so the caller can stop it whatever happens next
  */
-export async function startCodeServer({ entry, scratch, userDataDir, extensionsDir, env }) {
+export async function startCodeServer({ entry, scratch, userDataDir, extensionsDir, env, restricted = false }) {
   const port = await freePort();
   const dirs = { config: join(scratch, 'xdg-config'), data: join(scratch, 'xdg-data'), tmp: join(scratch, 'tmp') };
   for (const dir of [...Object.values(dirs), userDataDir, extensionsDir, join(userDataDir, 'User')]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(restricted ? restrictedSettings : quietSettings, null, 2));
 
   const logPath = join(scratch, 'code-server.log');
   const log = createWriteStream(logPath);
@@ -81,7 +95,7 @@ export async function startCodeServer({ entry, scratch, userDataDir, extensionsD
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
   ];
   // detached: a process group of its own, so stop() reaches the extension host and the language server too.

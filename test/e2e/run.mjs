@@ -4,6 +4,13 @@
 // Chromium): `npm run test:e2e`, which builds dist/ first, runs the extension from
 // this checkout; `npm run test:e2e:vsix` (CI) packages the VSIX and runs the
 // extension from its contents, exactly the files a user installs.
+//
+// Two passes, each in a fresh code-server and browser: the main suite
+// (test/e2e/suite/, workspace trust off) and Restricted Mode
+// (test/e2e/suite-restricted/: trust on, the workspace not trusted, opened
+// through test/e2e/restricted.code-workspace). Both run, whatever the first
+// gives; the exit status is 1 when either fails. `--pass main` or
+// `--pass restricted` runs one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +24,20 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const driver = join(root, 'scripts', 'e2e', 'code-server-driver.mjs');
 const artifactsDir = process.env['LAYERLAB_E2E_ARTIFACTS'] ?? join(root, 'test', 'e2e', 'artifacts');
 const timeoutS = Number(process.env['LAYERLAB_E2E_TIMEOUT_S'] ?? 300);
+
+/**
+ * @typedef {object} Pass
+ * @property {string} name
+ * @property {string} suite the folder whose index.cjs the extension host loads
+ * @property {string} target the folder or .code-workspace the workbench opens
+ * @property {Record<string, string>} env for the driver (and through code-server, the extension host)
+ */
+/** @type {Pass[]} */
+const passes = [
+  { name: 'main', suite: join(root, 'test', 'e2e', 'suite'), target: join(root, 'test', 'e2e', 'workspace'), env: { LAYERLAB_E2E_RESTRICTED: '0' } },
+  // The same fixtures; the workspace file adds workspace settings, one of them restricted.
+  { name: 'restricted', suite: join(root, 'test', 'e2e', 'suite-restricted'), target: join(root, 'test', 'e2e', 'restricted.code-workspace'), env: { LAYERLAB_E2E_RESTRICTED: '1' } },
+];
 
 /**
  * Unzips a VSIX into a scratch folder; its `extension/` folder is what VS Code installs.
@@ -46,31 +67,47 @@ async function main() {
 
   mkdirSync(artifactsDir, { recursive: true });
   // Only what a run writes: the folder may be one the user named.
-  for (const name of readdirSync(artifactsDir)) if (name.endsWith('.png') || name === 'code-server.log') rmSync(join(artifactsDir, name), { force: true });
+  for (const name of readdirSync(artifactsDir)) if (name.endsWith('.png') || /^code-server.*\.log$/.test(name)) rmSync(join(artifactsDir, name), { force: true });
+
+  const passArg = process.argv.indexOf('--pass');
+  const only = passArg > 0 ? process.argv[passArg + 1] : undefined;
+  const selected = passes.filter((pass) => only === undefined || pass.name === only);
+  if (selected.length === 0) throw new Error(`--pass ${only ?? ''}: expected one of ${passes.map((pass) => pass.name).join(', ')}`);
 
   const started = Date.now();
-  // Backstop only: the driver enforces the limit and cleans up; it also stops when this process is gone.
+  // Backstop only: the driver enforces the limit of each pass and cleans up; it also stops when this process is gone.
   setTimeout(() => {
-    console.error(`end-to-end run still going 60 s after its ${timeoutS} s limit; giving up`);
+    console.error(`end-to-end run still going 60 s after its ${selected.length} × ${timeoutS} s limit; giving up`);
     process.exit(1);
-  }, (timeoutS + 60) * 1000).unref();
+  }, (selected.length * timeoutS + 60) * 1000).unref();
+  /** @type {string[]} */
+  const results = [];
+  let failed = false;
   try {
-    await runTests({
-      vscodeExecutablePath: driver,
-      extensionDevelopmentPath: extensionPath,
-      extensionTestsPath: join(root, 'test', 'e2e', 'suite', 'index.cjs'),
-      launchArgs: [join(root, 'test', 'e2e', 'workspace')],
-      // The driver makes its own profile in a scratch folder; no .vscode-test/ in the repository.
-      reuseMachineInstall: true,
-      extensionTestsEnv: { LAYERLAB_E2E_ARTIFACTS: artifactsDir, LAYERLAB_E2E_TIMEOUT_S: String(timeoutS) },
-    });
-    return 0;
-  } catch (error) {
-    console.error(`end-to-end tests failed: ${error instanceof Error ? error.message : error}`);
-    return 1;
+    for (const pass of selected) {
+      const passStarted = Date.now();
+      console.error(`end-to-end pass ${pass.name}: ${pass.suite}`);
+      try {
+        await runTests({
+          vscodeExecutablePath: driver,
+          extensionDevelopmentPath: extensionPath,
+          extensionTestsPath: join(pass.suite, 'index.cjs'),
+          launchArgs: [pass.target],
+          // The driver makes its own profile in a scratch folder; no .vscode-test/ in the repository.
+          reuseMachineInstall: true,
+          extensionTestsEnv: { LAYERLAB_E2E_ARTIFACTS: artifactsDir, LAYERLAB_E2E_TIMEOUT_S: String(timeoutS), ...pass.env },
+        });
+        results.push(`${pass.name} passed (${((Date.now() - passStarted) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        failed = true;
+        console.error(`end-to-end pass ${pass.name} failed: ${error instanceof Error ? error.message : error}`);
+        results.push(`${pass.name} FAILED (${((Date.now() - passStarted) / 1000).toFixed(1)} s)`);
+      }
+    }
+    return failed ? 1 : 0;
   } finally {
     if (unpacked) rmSync(unpacked.scratch, { recursive: true, force: true });
-    console.error(`end-to-end run${vsix ? ` of ${vsix}` : ''}: ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and code-server.log in ${artifactsDir}`);
+    console.error(`end-to-end run${vsix ? ` of ${vsix}` : ''}: ${results.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s in all; screenshots and code-server logs in ${artifactsDir}`);
   }
 }
 
