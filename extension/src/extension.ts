@@ -71,7 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
     documentSelector: [{ language: 'model' }],
     synchronize: { configurationSection: 'layerlab' },
     // Train and Tune lenses only where training may run: not in Restricted Mode (see package.json capabilities).
-    initializationOptions: () => ({ trainAvailable: vscode.workspace.isTrusted }),
+    // clientCommands: this extension registers the Layerlab commands itself, trusted or not, so the server
+    // must not advertise them (its client would register them first, and activation would fail).
+    initializationOptions: () => ({ trainAvailable: vscode.workspace.isTrusted, clientCommands: true }),
   };
   const languageClient = new LanguageClient('layerlab', 'Layerlab', serverOptions, clientOptions);
   client = languageClient;

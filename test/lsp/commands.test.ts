@@ -71,6 +71,20 @@ test("the VS Code extension's own commands are not advertised to it (its client 
   }
 });
 
+test('nor in Restricted Mode, where it cannot train (trainAvailable false, clientCommands true): Summary lenses only', async () => {
+  const restricted = await LspClient.start({ entry, initializationOptions: { trainAvailable: false, clientCommands: true } });
+  try {
+    assert.deepEqual(advertised(restricted), []);
+    const uri = 'file:///tmp/restricted.model';
+    await restricted.open(uri, text);
+    await restricted.diagnosticsFor(uri, 1);
+    const ids = (await restricted.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.command?.command).filter(Boolean);
+    assert.deepEqual([...new Set(ids)], ['layerlab.showSummary']);
+  } finally {
+    await restricted.stop();
+  }
+});
+
 test('typing ( in a call brings signature help and no completion list; asking for completion lists the arguments', async () => {
   const uri = 'file:///tmp/signature.model';
   const source = 'model m {\n  input (28, 28, 1)\n  Conv2D(\n}\n';

@@ -43,7 +43,7 @@ test('Restricted Mode: the extension declares limited support, and the folder of
   assert.deepEqual(untrusted?.restrictedConfigurations, ['layerlab.training.nativeModulesPath']);
   // The extension offers Train and Tune lenses only in a trusted workspace, and its commands refuse otherwise.
   const extension = readFileSync(join(fileURLToPath(import.meta.url), '../../../../extension/src/extension.ts'), 'utf8');
-  assert.match(extension, /trainAvailable: vscode\.workspace\.isTrusted/);
+  assert.match(extension, /trainAvailable: vscode\.workspace\.isTrusted, clientCommands: true/);
   const trainerProcess = readFileSync(join(fileURLToPath(import.meta.url), '../../../../extension/src/trainer-process.ts'), 'utf8');
   assert.match(trainerProcess, /if \(!vscode\.workspace\.isTrusted\)/);
 });

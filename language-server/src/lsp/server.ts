@@ -13,9 +13,10 @@ import * as proto from './to-proto.js';
 /**
  * The commands the server runs itself (`workspace/executeCommand`), for clients other than Layerlab's VS Code
  * extension. The extension registers `layerlab.showSummary`, `layerlab.train` and `layerlab.tune` as its own
- * VS Code commands (extension/src/extension.ts); it says so with `initializationOptions.trainAvailable`. It must
- * not be offered them here: its language client registers every advertised command as a VS Code command when it
- * starts, and the extension's own registration of the same id would then fail.
+ * VS Code commands (extension/src/extension.ts); it says so with `initializationOptions.clientCommands`, also in
+ * Restricted Mode, where `trainAvailable` is false (a client that can train runs the commands too). It must not be
+ * offered them here: its language client registers every advertised command as a VS Code command when it starts,
+ * and the extension's own registration of the same id would then fail, and with it the extension's activation.
  */
 export function serverCommands(clientRunsLayerlabCommands: boolean): string[] {
   return clientRunsLayerlabCommands ? [] : [commands.showSummary];
@@ -25,7 +26,7 @@ function initializeResult(settings: Settings): InitializeResult {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      executeCommandProvider: { commands: serverCommands(settings.trainAvailable) },
+      executeCommandProvider: { commands: serverCommands(settings.clientCommands) },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['(', ',', '=', ' '] },
       signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
@@ -44,10 +45,11 @@ function initializeResult(settings: Settings): InitializeResult {
   };
 }
 
-/** The settings a client gives in `initialize`: whether it runs Train and Tune itself, and request budgets. */
+/** The settings a client gives in `initialize`: whether it can train, whether it runs the Layerlab commands itself, and request budgets. */
 function initialSettings(settings: Settings, params: InitializeParams): Settings {
-  const options = params.initializationOptions as { trainAvailable?: boolean; requestBudgets?: unknown } | undefined;
-  return { ...settings, trainAvailable: options?.trainAvailable === true, budgets: requestBudgetsFrom(options?.requestBudgets) };
+  const options = params.initializationOptions as { trainAvailable?: boolean; clientCommands?: boolean; requestBudgets?: unknown } | undefined;
+  const trainAvailable = options?.trainAvailable === true;
+  return { ...settings, trainAvailable, clientCommands: trainAvailable || options?.clientCommands === true, budgets: requestBudgetsFrom(options?.requestBudgets) };
 }
 
 /**
@@ -122,7 +124,7 @@ class OpenDocuments {
  */
 export function startServer(connection: Connection): void {
   const documents = new OpenDocuments(connection);
-  let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false, budgets: defaultRequestBudgets };
+  let settings: Settings = { inlayHints: defaultInlayHintsConfig, trainAvailable: false, clientCommands: false, budgets: defaultRequestBudgets };
   let capabilities: ClientCapabilities = {};
   const context: ServerContext = {
     connection,

@@ -40,6 +40,8 @@ function trainerPids() {
 /** @param {vscode.Uri} uri @param {(titles: string[]) => boolean} done @returns {Promise<string[]>} the titles of the code lenses once `done` holds */
 function lensTitles(uri, done) {
   return waitFor(`the code lenses of ${uri.path}`, async () => {
+    // Loaded first: the provider command rejects a document the workbench has not opened.
+    await vscode.workspace.openTextDocument(uri);
     /** @type {vscode.CodeLens[]} */
     const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 10);
     const titles = lenses.map((lens) => lens.command?.title ?? '');
@@ -82,14 +84,21 @@ suite('Restricted Mode (workspace not trusted)', function () {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
-  test('the workspace is not trusted, and the extension is active in it', () => {
+  test('the workspace is not trusted, and the extension is active in it, with its commands', async () => {
     // Fails when the pass runs trusted (code-server with --disable-workspace-trust, trust disabled in the
     // user settings, or a profile that trusts the folder): every check below would then test nothing.
     assert.equal(vscode.workspace.isTrusted, false, 'vscode.workspace.isTrusted');
     // Fails when the manifest stops supporting untrusted workspaces (supported: false, or no
     // capabilities.untrustedWorkspaces): VS Code then leaves the extension disabled in Restricted Mode.
     // (openFixture has already waited for it to activate.)
-    assert.equal(vscode.extensions.getExtension('layerlab.layerlab')?.isActive, true, 'the extension is active');
+    const extension = vscode.extensions.getExtension('layerlab.layerlab');
+    assert.equal(extension?.isActive, true, 'the extension is active');
+    // isActive is also true after activate() threw. Fails when activation broke off in Restricted Mode, as it
+    // did when the server, told trainAvailable: false, advertised layerlab.showSummary, which the language
+    // client then registered before the extension could (initializationOptions.clientCommands fixed it).
+    assert.equal(typeof extension?.exports?.views, 'function', 'activate() returned the API');
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['layerlab.showSummary', 'layerlab.train', 'layerlab.tune']) assert.ok(commands.includes(id), `${id} is registered`);
   });
 
   test('language features work: hover, inlay hints and diagnostics of cnn.model', async () => {
@@ -128,10 +137,15 @@ suite('Restricted Mode (workspace not trusted)', function () {
   });
 
   test('screenshot: the editor with its inlay hints, and the Restricted Mode indicator', async () => {
-    await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.One });
+    editor = await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(3, 4, 3, 4);
     // Fails when the workbench is not in Restricted Mode (it shows no indicator then).
     const indicator = await snapshot({ name: 'restricted-mode', selector: '.statusbar-item', expectText: 'Restricted Mode' });
-    assert.ok(indicator.texts.map(words).includes('Restricted Mode'), `status bar (${indicator.screenshot}): ${indicator.texts.map(words).join(' | ')}`);
+    const items = indicator.texts.map(words);
+    assert.ok(items.includes('Restricted Mode'), `status bar (${indicator.screenshot}): ${items.join(' | ')}`);
+    // The extension's own status bar item, set up after the server started: fails when activation broke off.
+    const totals = await snapshot({ name: 'restricted-mode', selector: '.statusbar-item', expectText: 'cnn: 54,410 params' });
+    assert.ok(totals.texts.map(words).some((text) => text.includes('cnn: 54,410 params · 498K FLOPs')), `status bar (${totals.screenshot}): ${totals.texts.map(words).join(' | ')}`);
     // Taken last, so restricted-mode.png shows the hints drawn (and the indicator, still there).
     const { screenshot, texts } = await snapshot({ name: 'restricted-mode', selector: '.monaco-editor .view-line', expectText: '320 params' });
     assert.ok(texts.map(words).some((line) => line.endsWith('→ 26×26×32 · 320 params')), `the Conv2D line with its hint (${screenshot}):\n${texts.map(words).join('\n')}`);
