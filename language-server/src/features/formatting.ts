@@ -2,6 +2,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
+import { walkStatements } from '../syntax/walk.js';
 import { BudgetSpent, type Budget } from './budget.js';
 
 /**
@@ -160,10 +161,9 @@ function tokenEnd(token: IToken): number {
 }
 
 function collectStatements(statements: readonly Statement[], starts: Set<number>): void {
-  for (const statement of statements) {
+  walkStatements(statements, (statement) => {
     starts.add(statement.range.start);
-    if (statement.kind === 'repeat' || statement.kind === 'if') collectStatements(statement.body, starts);
-  }
+  });
 }
 
 /** The settings and search parameters of a block, in source order. */
