@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expression, ModelDeclaration, Statement } from '../../language-server/src/syntax/ast.js';
 import { parseModelText } from '../../language-server/src/syntax/parse.js';
-import { allStatements, blockHead, isBlock, statementExpression, walkExpression, walkModelStatements, walkStatements } from '../../language-server/src/syntax/walk.js';
+import { allStatements, blockHead, forEachDeclarationExpression, isBlock, statementExpression, walkExpression, walkModelStatements, walkStatements } from '../../language-server/src/syntax/walk.js';
 
 const text = `model m(n = 2, deep = true) {
   a = input (8, 8, 1)
@@ -67,4 +67,15 @@ test('expressions: each node before its parts, left to right', () => {
   const all: string[] = [];
   assert.equal(walkExpression(add.call, (e) => (e.kind === 'paren' ? 'stop' : void (e.kind === 'name' && all.push(e.name)))), false);
   assert.deepEqual(all, ['a']);
+});
+
+test('the outermost expressions of each declaration, in source order', () => {
+  const source = 'model b(x = f(y=1)) { input (4,)\n Dense(x) }\nmodel v = b(x = 2)\ntune b {\n  x in [1, 2]\n  optimizer = Adam(learning_rate=0.1)\n  y in 1..9 step 2\n}\n';
+  const parsed = parseModelText(source).ast.declarations;
+  const seen = parsed.map((d) => {
+    const out: string[] = [];
+    forEachDeclarationExpression(d, (e) => void out.push(source.slice(e.range.start, e.range.end)));
+    return out;
+  });
+  assert.deepEqual(seen, [['f(y=1)', '(4,)', 'Dense(x)'], ['2'], ['1', '2', 'Adam(learning_rate=0.1)', '1', '9', '2']]);
 });

@@ -2,7 +2,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
-import { walkStatements } from '../syntax/walk.js';
+import { forEachDeclarationExpression, walkExpression, walkStatements } from '../syntax/walk.js';
 import { BudgetSpent, type Budget } from './budget.js';
 
 /**
@@ -216,8 +216,8 @@ interface Structure {
   readonly pads: ReadonlyMap<number, number>;
   /** Per token: the index of its matching bracket, or -1. */
   readonly match: readonly number[];
-  /** Token indices of the `=` that are spaced (labels, model parameters, variants, settings), not keyword arguments. */
-  readonly spacedEquals: ReadonlySet<number>;
+  /** Token indices of the `=` of keyword arguments in calls (`activation=relu`), which are not spaced; other `=` are (labels, model parameters, variants, settings). */
+  readonly keywordEquals: ReadonlySet<number>;
   /** Token indices of the `{` of blocks that stay on one line. */
   readonly oneLineBlocks: ReadonlySet<number>;
 }
@@ -244,7 +244,7 @@ function structureOf(text: string, parsed: ParseResult, options: FormattingOptio
   const indexAt = new Map<number, number>();
   tokens.forEach((t, i) => indexAt.set(t.startOffset, i));
   const { statementStarts, declarationStarts } = startsOf(parsed.ast);
-  const { match, braceDepth, spacedEquals } = brackets(tokens);
+  const { match, braceDepth } = brackets(tokens);
   return {
     text,
     tokens,
@@ -254,7 +254,7 @@ function structureOf(text: string, parsed: ParseResult, options: FormattingOptio
     declarationEnds: declarationEndsOf(tokens, indexAt, declarationStarts),
     pads: alignment(parsed.ast, text, tokens, indexAt),
     match,
-    spacedEquals,
+    keywordEquals: keywordEqualsOf(parsed.ast, tokens, indexAt),
     oneLineBlocks: oneLineBlocksOf(text, tokens, match, braceDepth, statementStarts),
   };
 }
@@ -282,33 +282,45 @@ function declarationEndsOf(tokens: readonly IToken[], indexAt: ReadonlyMap<numbe
   return declarationEnds;
 }
 
-/** What the brackets tell: matching pairs, block depth, which `=` are keyword arguments. */
-function brackets(tokens: readonly IToken[]): { match: number[]; braceDepth: number[]; spacedEquals: Set<number> } {
+/** The `=` of each keyword argument of a call (not of a variant's arguments, which are spaced as model parameters). */
+function keywordEqualsOf(ast: ModelFile, tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>): Set<number> {
+  const keywordEquals = new Set<number>();
+  for (const declaration of ast.declarations) {
+    forEachDeclarationExpression(declaration, (root) => {
+      walkExpression(root, (e) => {
+        if (e.kind !== 'call') return;
+        for (const a of e.args) {
+          const name = a.name ? indexAt.get(a.name.range.start) : undefined;
+          if (name !== undefined && tokens[name + 1]?.tokenType === T.Equals) keywordEquals.add(name + 1);
+        }
+      });
+    });
+  }
+  return keywordEquals;
+}
+
+/** What the brackets tell: matching pairs and block depth. */
+function brackets(tokens: readonly IToken[]): { match: number[]; braceDepth: number[] } {
   const match: number[] = tokens.map(() => -1);
   const braceDepth: number[] = tokens.map(() => 0);
-  const spacedEquals = new Set<number>();
-  const stack: { index: number; spacedEquals: boolean }[] = [];
+  const stack: number[] = [];
   let braces = 0;
   tokens.forEach((t, i) => {
     braceDepth[i] = braces;
-    const top = stack[stack.length - 1];
     if (openers.has(t.tokenType)) {
-      // The parentheses of a model header (parameters, or the variant's call) hold `name = value`.
-      stack.push({ index: i, spacedEquals: t.tokenType === T.LParen && stack.length === 0 });
+      stack.push(i);
       if (t.tokenType === T.LBrace) braces++;
     } else if (closers.has(t.tokenType)) {
-      stack.pop();
-      if (top) {
-        match[i] = top.index;
-        match[top.index] = i;
+      const open = stack.pop();
+      if (open !== undefined) {
+        match[i] = open;
+        match[open] = i;
       }
       if (t.tokenType === T.RBrace) braces--;
       braceDepth[i] = braces;
-    } else if (t.tokenType === T.Equals && (!top || tokens[top.index]?.tokenType === T.LBrace || top.spacedEquals)) {
-      spacedEquals.add(i);
     }
   });
-  return { match, braceDepth, spacedEquals };
+  return { match, braceDepth };
 }
 
 /** A block stays on one line when it was written on one line and holds at most one statement. */
@@ -476,8 +488,8 @@ class LayoutWriter {
     if (b === T.RParen || b === T.RBracket) return '';
     if (a === T.Comma) return ' ';
     if (a === T.DotDot || b === T.DotDot) return '';
-    if (b === T.Equals && !this.s.spacedEquals.has(y)) return '';
-    if (a === T.Equals && !this.s.spacedEquals.has(x)) return '';
+    if (b === T.Equals && this.s.keywordEquals.has(y)) return '';
+    if (a === T.Equals && this.s.keywordEquals.has(x)) return '';
     if (b === T.Equals || b === T.In) return ' '.repeat(this.s.pads.get(at(this.s.tokens, y).startOffset) ?? 1);
     if (this.isUnaryMinus(x)) return '';
     if (b === T.LParen && a === T.Identifier) return '';

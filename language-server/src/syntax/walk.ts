@@ -1,4 +1,4 @@
-import type { Declaration, Expression, IfStatement, RepeatStatement, Statement } from './ast.js';
+import type { Declaration, Expression, IfStatement, RepeatStatement, SearchParameter, Statement } from './ast.js';
 
 /**
  * One walker over the tree for the features that look through it: statements in source order with the
@@ -99,4 +99,32 @@ export function walkExpression(expression: Expression, visit: (expression: Expre
     if (going) going = walkExpression(part, visit);
   });
   return going;
+}
+
+/** The expressions of a search parameter's domain: `low..high step s`, or the values of `[a, b, c]`. */
+function domainExpressions(parameter: SearchParameter): Expression[] {
+  const domain = parameter.domain;
+  if (domain.kind === 'choice') return [...domain.values];
+  return domain.step ? [domain.low, domain.high, domain.step] : [domain.low, domain.high];
+}
+
+/**
+ * Calls `visit` on each outermost expression of a declaration, in source order: a model's parameter defaults,
+ * its variant's argument values and the expressions of its statements (nested ones included); a block's setting
+ * values and search domains.
+ */
+export function forEachDeclarationExpression(declaration: Declaration, visit: (expression: Expression) => void): void {
+  if (declaration.kind === 'model') {
+    for (const p of declaration.parameters) if (p.defaultValue) visit(p.defaultValue);
+    for (const a of declaration.variantOf?.args ?? []) visit(a.value);
+    walkStatements(declaration.body ?? [], (s) => {
+      const e = statementExpression(s);
+      if (e) visit(e);
+    });
+    return;
+  }
+  const entries: { start: number; expressions: Expression[] }[] = declaration.settings.map((s) => ({ start: s.range.start, expressions: [s.value] }));
+  if (declaration.kind === 'tune') for (const p of declaration.searchParameters) entries.push({ start: p.range.start, expressions: domainExpressions(p) });
+  entries.sort((a, b) => a.start - b.start);
+  for (const entry of entries) entry.expressions.forEach(visit);
 }
