@@ -226,7 +226,7 @@ function computeLayout(text: string, options: FormattingOptions, { parsed = pars
   if (parsed.errors.length > 0) return undefined;
   if (budget && !budget.take()) throw new BudgetSpent(budget);
   const structure = structureOf(text, parsed, options);
-  const items = itemsOf(parsed, droppedCommas(structure.tokens, structure.match));
+  const items = itemsOf(parsed, droppedCommas(parsed.ast, structure.tokens));
   const writer = new LayoutWriter(structure, items);
   const gaps: Gap[] = [];
   items.forEach((item, i) => {
@@ -338,22 +338,23 @@ function oneLineBlocksOf(text: string, tokens: readonly IToken[], match: readonl
   return oneLineBlocks;
 }
 
-/** Trailing commas, which are dropped, except the one that makes `(x,)` a tuple. */
-function droppedCommas(tokens: readonly IToken[], match: readonly number[]): Set<number> {
+/** Trailing commas (before `)` or `]`), which are dropped, except the one that makes `(x,)` a tuple. */
+function droppedCommas(ast: ModelFile, tokens: readonly IToken[]): Set<number> {
+  // Where each one-element tuple ends: just after its `)`.
+  const oneTuples = new Set<number>();
+  for (const declaration of ast.declarations) {
+    forEachDeclarationExpression(declaration, (root) => {
+      walkExpression(root, (e) => {
+        if (e.kind === 'tuple' && e.items.length === 1) oneTuples.add(e.range.end);
+      });
+    });
+  }
   const dropped = new Set<number>();
   tokens.forEach((t, i) => {
     if (t.tokenType !== T.Comma) return;
     const next = tokens[i + 1];
     if (!next || (next.tokenType !== T.RParen && next.tokenType !== T.RBracket)) return;
-    const open = match[i + 1] ?? -1;
-    if (next.tokenType === T.RParen && open >= 0 && tokens[open - 1]?.tokenType !== T.Identifier) {
-      let commas = 0;
-      for (let k = open + 1; k < i + 1; k++) {
-        if (openers.has(at(tokens, k).tokenType)) k = Math.max(k, match[k] ?? k);
-        else if (tokens[k]?.tokenType === T.Comma) commas++;
-      }
-      if (commas === 1) return;
-    }
+    if (next.tokenType === T.RParen && oneTuples.has(tokenEnd(next))) return;
     dropped.add(i);
   });
   return dropped;
