@@ -11,6 +11,11 @@ import { BudgetSpent, type Budget } from './budget.js';
  * same token sequence as the input, except that a trailing comma before `)` or
  * `]` is dropped unless it marks a 1-tuple (`(5,)`).
  *
+ * The parsed tree says where statements, settings and declarations start,
+ * which `=` belong to keyword arguments and which commas make a 1-tuple
+ * (structureOf); a walk over the tokens and comments (LayoutWriter) then
+ * decides the whitespace before each, by the rules below.
+ *
  * Layout:
  * - one statement, setting or declaration per line; `{` on its header's line,
  *   `}` on its own line, except that a block written on one line with at most
