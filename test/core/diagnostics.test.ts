@@ -195,3 +195,16 @@ test('a model trained on a data set must give one value per class: an output of 
   // A model that no block trains may end as it likes.
   assert.deepEqual(analyzeText('model m {\n  input mnist\n  Dense(10)\n}\n').diagnostics.filter((d) => d.code === 'output-rank'), []);
 });
+
+test('the code travels with the layer\'s error, not read from its message', () => {
+  const code = (body: string): string[] => diagnose(`model m {\n${body}\n}`).filter((d) => d.severity === 'error').map((d) => d.code);
+  // A kernel or pool that no longer fits: spatial-too-small, also from inside a wrapper.
+  assert.deepEqual(code(' input (2, 2, 1)\n Conv2D(4, 3)'), ['spatial-too-small']);
+  assert.deepEqual(code(' input (2, 2, 1)\n MaxPooling2D(3)'), ['spatial-too-small']);
+  assert.deepEqual(code(' input (4, 2, 2, 1)\n TimeDistributed(Conv2D(4, 3))'), ['spatial-too-small']);
+  // "must be smaller than the stride" is an argument's shape problem, not a spatial size that reached zero.
+  assert.deepEqual(code(' input (7, 7, 8)\n Conv2DTranspose(16, 3, strides=2, output_padding=2)'), ['shape']);
+  // Other layer errors: shape, or merge on a merge layer.
+  assert.deepEqual(code(' input (6, 4)\n Reshape((5, 5))'), ['shape']);
+  assert.deepEqual(code(' input (8, 8, 3)\n a = Conv2D(4, 3, padding=same)\n Conv2D(4, 3)\n Add(a)'), ['merge']);
+});

@@ -1,4 +1,4 @@
-import type { ModelDeclaration, Range, TrainDeclaration, TuneDeclaration } from '../syntax/ast.js';
+import type { Declaration, Identifier, ModelDeclaration, Range, TrainDeclaration, TuneDeclaration, VariantOf } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import { LineIndex } from '../text/line-index.js';
 import { didYouMean, suggest } from './did-you-mean.js';
@@ -72,82 +72,128 @@ export function analyzeText(text: string): FileAnalysis {
   }
 }
 
+/** The analysis proper, in its steps: models (variants after their bases), then `train` and `tune` blocks, then output widths. */
 function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink: DiagnosticSink): FileAnalysis {
   const declarations = parse.ast.declarations;
+  const modelAnalyser = new ModelAnalyser(text, lines, declaredModels(declarations, lines, sink), sink);
+  const models = modelAnalyser.analyseAll();
+  const trainings: TrainingAnalysis[] = [];
+  const tunes: TuneAnalysis[] = [];
+  for (const d of declarations) {
+    if (d.kind === 'train') trainings.push(analyseTraining(d, modelAnalyser.analyses, sink));
+    else if (d.kind === 'tune') tunes.push(analyseTune(d, modelAnalyser.analyses, sink));
+  }
+  checkUntrainedOutputs(models, [...trainings, ...tunes], sink);
+  return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
+}
+
+/** The model declarations by name; a second model of the same name is an error and left out. */
+function declaredModels(declarations: readonly Declaration[], lines: LineIndex, sink: DiagnosticSink): Map<string, ModelDeclaration> {
   const modelDeclarations = new Map<string, ModelDeclaration>();
   for (const d of declarations) {
     if (d.kind !== 'model') continue;
+    const first = modelDeclarations.get(d.name.name);
     if (modelDeclarations.has(d.name.name)) {
-      const first = modelDeclarations.get(d.name.name);
       sink.error('model', `a model named \`${d.name.name}\` is already declared on line ${first ? lines.positionAt(first.name.range.start).line + 1 : '?'}; rename one`, d.name.range);
       continue;
     }
     modelDeclarations.set(d.name.name, d);
   }
+  return modelDeclarations;
+}
 
-  const analyses = new Map<string, ModelAnalysis>();
-  const resolving = new Set<string>();
-  const analyse = (declaration: ModelDeclaration): ModelAnalysis => {
-    const done = analyses.get(declaration.name.name);
+/** Analyses each model once, a variant's base before the variant; reports cycles of variants. */
+class ModelAnalyser {
+  readonly analyses = new Map<string, ModelAnalysis>();
+  private readonly resolving = new Set<string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+    private readonly declarations: ReadonlyMap<string, ModelDeclaration>,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  /** Every declared model, in declaration order. */
+  analyseAll(): ModelAnalysis[] {
+    for (const declaration of this.declarations.values()) this.analyse(declaration);
+    return [...this.declarations.values()].map((d) => this.analyses.get(d.name.name)).filter((m): m is ModelAnalysis => m !== undefined);
+  }
+
+  private analyse(declaration: ModelDeclaration): ModelAnalysis {
+    const done = this.analyses.get(declaration.name.name);
     if (done && done.declaration === declaration) return done;
-    resolving.add(declaration.name.name);
-    const result = declaration.variantOf ? analyseVariant(declaration) : analyseBody(declaration);
-    resolving.delete(declaration.name.name);
-    analyses.set(declaration.name.name, result);
+    this.resolving.add(declaration.name.name);
+    const result = declaration.variantOf ? this.analyseVariant(declaration, declaration.variantOf) : this.analyseBody(declaration);
+    this.resolving.delete(declaration.name.name);
+    this.analyses.set(declaration.name.name, result);
     return result;
-  };
+  }
 
-  const defaultsOf = (declaration: ModelDeclaration, report: boolean): Map<string, Value> | undefined => {
+  /** The parameters' default values; undefined (after reporting it) when one has none. */
+  private defaultsOf(declaration: ModelDeclaration): Map<string, Value> | undefined {
     const bindings = new Map<string, Value>();
     let complete = true;
-    const quiet = new DiagnosticSink();
     for (const parameter of declaration.parameters) {
       if (bindings.has(parameter.name.name)) {
-        if (report) sink.error('model', `the parameter \`${parameter.name.name}\` is declared twice`, parameter.name.range);
+        this.sink.error('model', `the parameter \`${parameter.name.name}\` is declared twice`, parameter.name.range);
         continue;
       }
       if (!parameter.defaultValue) {
-        if (report) sink.error('model', `the parameter \`${parameter.name.name}\` needs a default value, e.g. \`${parameter.name.name} = 32\`; variants can override it`, parameter.name.range);
+        this.sink.error('model', `the parameter \`${parameter.name.name}\` needs a default value, e.g. \`${parameter.name.name} = 32\`; variants can override it`, parameter.name.range);
         complete = false;
         continue;
       }
-      bindings.set(parameter.name.name, evaluate(parameter.defaultValue, bindings, report ? sink : quiet));
+      bindings.set(parameter.name.name, evaluate(parameter.defaultValue, bindings, this.sink));
     }
     return complete ? bindings : undefined;
-  };
+  }
 
-  const analyseBody = (declaration: ModelDeclaration): ModelAnalysis => {
-    const defaults = defaultsOf(declaration, true);
+  private analyseBody(declaration: ModelDeclaration): ModelAnalysis {
+    const defaults = this.defaultsOf(declaration);
     const evaluateWith = (overrides: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
       const bindings = new Map(defaults ?? []);
       for (const [k, v] of overrides) bindings.set(k, v);
       return evaluateModel(declaration.name.name, declaration, declaration, bindings, { sink: target, context: '', reportWarnings: false });
     };
     if (!defaults) return { name: declaration.name.name, declaration, body: declaration, evaluateWith };
-    const evaluated = evaluateModel(declaration.name.name, declaration, declaration, defaults, { sink, context: '', reportWarnings: true });
+    const evaluated = evaluateModel(declaration.name.name, declaration, declaration, defaults, { sink: this.sink, context: '', reportWarnings: true });
     return { name: declaration.name.name, declaration, body: declaration, evaluated, evaluateWith };
-  };
+  }
 
-  const analyseVariant = (declaration: ModelDeclaration): ModelAnalysis => {
-    const variant = declaration.variantOf;
+  private analyseVariant(declaration: ModelDeclaration, variant: VariantOf): ModelAnalysis {
+    const sink = this.sink;
     const name = declaration.name.name;
-    if (!variant) return { name, declaration };
     if (declaration.parameters.length > 0) {
       sink.error('variant', `a variant takes its parameters from \`${variant.base.name}\`; remove the parameter list after \`${name}\``, declaration.parameters[0]?.range ?? declaration.name.range);
     }
     const baseName = variant.base.name;
-    const baseDeclaration = modelDeclarations.get(baseName);
+    const baseDeclaration = this.declarations.get(baseName);
     if (!baseDeclaration) {
-      sink.error('variant', `no model named \`${baseName}\`${didYouMean(baseName, modelDeclarations.keys())}`, variant.base.range, { replacements: suggest(baseName, modelDeclarations.keys()) });
+      sink.error('variant', `no model named \`${baseName}\`${didYouMean(baseName, this.declarations.keys())}`, variant.base.range, { replacements: suggest(baseName, this.declarations.keys()) });
       return { name, declaration, variantOf: baseName };
     }
-    if (resolving.has(baseName)) {
+    if (this.resolving.has(baseName)) {
       sink.error('variant', `\`${name}\` is a variant of itself through \`${baseName}\`; break the cycle`, variant.base.range);
       return { name, declaration, variantOf: baseName };
     }
-    const base = analyse(baseDeclaration);
+    const base = this.analyse(baseDeclaration);
     const body = base.body;
     if (!body) return { name, declaration, variantOf: baseName };
+    const parameterNames = body.parameters.map((p) => p.name.name);
+    const overrides = this.variantValues(variant, base, body);
+    const evaluateWith = (more: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
+      const bindings = new Map(overrides);
+      for (const [k, v] of more) bindings.set(k, v);
+      return base.evaluateWith ? base.evaluateWith(bindings, target) : evaluateModel(name, declaration, body, bindings, { sink: target, context: '', reportWarnings: false });
+    };
+    if (!base.evaluated && ![...parameterNames].every((p) => overrides.has(p))) return { name, declaration, body, variantOf: baseName, evaluateWith };
+    const evaluated = this.evaluateVariant(declaration, variant, body, overrides);
+    return { name, declaration, body, variantOf: baseName, evaluated, evaluateWith };
+  }
+
+  /** The parameter values of a variant: its base's, then the variant's arguments (by name or position). */
+  private variantValues(variant: VariantOf, base: ModelAnalysis, body: ModelDeclaration): Map<string, Value> {
     const parameterNames = body.parameters.map((p) => p.name.name);
     const overrides = new Map<string, Value>();
     // A variant of a variant starts from its base's values.
@@ -156,99 +202,109 @@ function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink:
     for (const a of variant.args) {
       const parameter = a.name ? a.name.name : parameterNames[position++];
       if (!parameter || !parameterNames.includes(parameter)) {
-        if (a.name) sink.error('variant', `\`${body.name.name}\` has no parameter \`${a.name.name}\`${didYouMean(a.name.name, parameterNames)}`, a.name.range, { replacements: suggest(a.name.name, parameterNames) });
-        else sink.error('variant', `\`${body.name.name}\` takes ${parameterNames.length} parameter${parameterNames.length === 1 ? '' : 's'}; this value has none to go to`, a.value.range);
+        if (a.name) this.sink.error('variant', `\`${body.name.name}\` has no parameter \`${a.name.name}\`${didYouMean(a.name.name, parameterNames)}`, a.name.range, { replacements: suggest(a.name.name, parameterNames) });
+        else this.sink.error('variant', `\`${body.name.name}\` takes ${parameterNames.length} parameter${parameterNames.length === 1 ? '' : 's'}; this value has none to go to`, a.value.range);
         continue;
       }
-      overrides.set(parameter, evaluate(a.value, new Map(), sink));
+      overrides.set(parameter, evaluate(a.value, new Map(), this.sink));
     }
-    const evaluateWith = (more: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
-      const bindings = new Map(overrides);
-      for (const [k, v] of more) bindings.set(k, v);
-      return base.evaluateWith ? base.evaluateWith(bindings, target) : evaluateModel(name, declaration, body, bindings, { sink: target, context: '', reportWarnings: false });
-    };
-    if (!base.evaluated && ![...parameterNames].every((p) => overrides.has(p))) return { name, declaration, body, variantOf: baseName, evaluateWith };
-    // Errors that only the variant's values cause are reported on the variant, naming the line in the base.
-    const variantSink = new DiagnosticSink();
-    const evaluated = evaluateModel(name, declaration, body, overrides, { sink: variantSink, context: '', reportWarnings: false });
-    const baseMessages = new Set(sink.items.map((d) => `${d.range.start}:${d.message}`));
-    for (const d of variantSink.items) {
-      if (d.severity !== 'error' || baseMessages.has(`${d.range.start}:${d.message}`)) continue;
-      const line = lines.positionAt(d.range.start).line + 1;
-      const values = variant.args.map((a) => `${a.name ? `${a.name.name} = ` : ''}${text.slice(a.value.range.start, a.value.range.end)}`).join(', ');
-      sink.error(d.code, `with ${values}, line ${line} of \`${baseName}\` fails: ${d.message}`, declaration.name.range);
-    }
-    return { name, declaration, body, variantOf: baseName, evaluated, evaluateWith };
-  };
-
-  for (const declaration of modelDeclarations.values()) analyse(declaration);
-  const models = [...modelDeclarations.values()].map((d) => analyses.get(d.name.name)).filter((m): m is ModelAnalysis => m !== undefined);
-
-  const modelsNamed = (names: readonly { name: string; range: Range }[]): ModelAnalysis[] => {
-    const found: ModelAnalysis[] = [];
-    for (const n of names) {
-      const model = analyses.get(n.name);
-      if (!model) {
-        sink.error('train', `no model named \`${n.name}\`${didYouMean(n.name, analyses.keys())}`, n.range, { replacements: suggest(n.name, analyses.keys()) });
-        continue;
-      }
-      found.push(model);
-    }
-    return found;
-  };
-
-  const trainings: TrainingAnalysis[] = [];
-  const tunes: TuneAnalysis[] = [];
-  for (const d of declarations) {
-    if (d.kind === 'train') {
-      const trained = modelsNamed(d.models.map((m) => ({ name: m.name, range: m.range })));
-      const settings = checkTrainingSettings(d, sink);
-      for (const model of trained) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
-      trainings.push({ declaration: d, models: trained, settings });
-    } else if (d.kind === 'tune') {
-      const tuned = modelsNamed(d.models.map((m) => ({ name: m.name, range: m.range })));
-      const settings = checkTrainingSettings(d, sink);
-      for (const model of tuned) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
-      const parameterNames = new Set(tuned.flatMap((m) => (m.body?.parameters ?? []).map((p) => p.name.name)));
-      const dimensions: SearchDimension[] = [];
-      const seen = new Set<string>();
-      for (const parameter of d.searchParameters) {
-        if (seen.has(parameter.name.name)) {
-          sink.error('search-space', `\`${parameter.name.name}\` is searched twice`, parameter.name.range);
-          continue;
-        }
-        seen.add(parameter.name.name);
-        const dimension = searchDimension(parameter, parameterNames, sink);
-        if (dimension) dimensions.push(dimension);
-      }
-      const ranges = new Map<string, SearchSpaceRange>();
-      for (const model of tuned) {
-        const evaluateWith = model.evaluateWith;
-        if (!evaluateWith) continue;
-        const range = searchSpaceRange(dimensions, new Map(), (bindings, target) => evaluateWith(bindings, target));
-        if (!range) continue;
-        ranges.set(model.name, range);
-        if (range.firstInvalid) {
-          const at = Object.entries(range.firstInvalid.at).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ');
-          sink.warning(
-            'search-space',
-            `${range.invalidPoints} of ${range.evaluatedPoints} points checked give an invalid \`${model.name}\`; e.g. at ${at || 'the defaults'}: ${range.firstInvalid.message}`,
-            d.keyword,
-          );
-        }
-      }
-      tunes.push({ declaration: d, models: tuned, settings, dimensions, ranges });
-    }
+    return overrides;
   }
 
+  /** Evaluates the base's body with the variant's values. Errors that only these values cause are reported on the variant, naming the line in the base. */
+  private evaluateVariant(declaration: ModelDeclaration, variant: VariantOf, body: ModelDeclaration, overrides: ReadonlyMap<string, Value>): EvaluatedModel {
+    const variantSink = new DiagnosticSink();
+    const evaluated = evaluateModel(declaration.name.name, declaration, body, overrides, { sink: variantSink, context: '', reportWarnings: false });
+    const baseMessages = new Set(this.sink.items.map((d) => `${d.range.start}:${d.message}`));
+    for (const d of variantSink.items) {
+      if (d.severity !== 'error' || baseMessages.has(`${d.range.start}:${d.message}`)) continue;
+      const line = this.lines.positionAt(d.range.start).line + 1;
+      const values = variant.args.map((a) => `${a.name ? `${a.name.name} = ` : ''}${this.text.slice(a.value.range.start, a.value.range.end)}`).join(', ');
+      this.sink.error(d.code, `with ${values}, line ${line} of \`${variant.base.name}\` fails: ${d.message}`, declaration.name.range);
+    }
+    return evaluated;
+  }
+}
+
+/** The models a `train` or `tune` block names; an unknown name is an error. */
+function modelsNamed(names: readonly Identifier[], analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): ModelAnalysis[] {
+  const found: ModelAnalysis[] = [];
+  for (const n of names) {
+    const model = analyses.get(n.name);
+    if (!model) {
+      sink.error('train', `no model named \`${n.name}\`${didYouMean(n.name, analyses.keys())}`, n.range, { replacements: suggest(n.name, analyses.keys()) });
+      continue;
+    }
+    found.push(model);
+  }
+  return found;
+}
+
+/** A block's models and settings, each model checked against the settings (data set shape, output, loss). */
+function trainedModels(d: TrainDeclaration | TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): { models: ModelAnalysis[]; settings: TrainingSettings } {
+  const models = modelsNamed(d.models, analyses, sink);
+  const settings = checkTrainingSettings(d, sink);
+  for (const model of models) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
+  return { models, settings };
+}
+
+function analyseTraining(d: TrainDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): TrainingAnalysis {
+  return { declaration: d, ...trainedModels(d, analyses, sink) };
+}
+
+function analyseTune(d: TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): TuneAnalysis {
+  const { models, settings } = trainedModels(d, analyses, sink);
+  const parameterNames = new Set(models.flatMap((m) => (m.body?.parameters ?? []).map((p) => p.name.name)));
+  const dimensions = searchDimensions(d, parameterNames, sink);
+  const ranges = searchRanges(models, dimensions, d.keyword, sink);
+  return { declaration: d, models, settings, dimensions, ranges };
+}
+
+/** The dimensions of a search space; a parameter searched twice is an error. */
+function searchDimensions(d: TuneDeclaration, parameterNames: ReadonlySet<string>, sink: DiagnosticSink): SearchDimension[] {
+  const dimensions: SearchDimension[] = [];
+  const seen = new Set<string>();
+  for (const parameter of d.searchParameters) {
+    if (seen.has(parameter.name.name)) {
+      sink.error('search-space', `\`${parameter.name.name}\` is searched twice`, parameter.name.range);
+      continue;
+    }
+    seen.add(parameter.name.name);
+    const dimension = searchDimension(parameter, parameterNames, sink);
+    if (dimension) dimensions.push(dimension);
+  }
+  return dimensions;
+}
+
+/** Per model: the range of its total parameters over the space, with a warning when some points give an invalid model. */
+function searchRanges(models: readonly ModelAnalysis[], dimensions: readonly SearchDimension[], keyword: Range, sink: DiagnosticSink): Map<string, SearchSpaceRange> {
+  const ranges = new Map<string, SearchSpaceRange>();
+  for (const model of models) {
+    const evaluateWith = model.evaluateWith;
+    if (!evaluateWith) continue;
+    const range = searchSpaceRange(dimensions, new Map(), (bindings, target) => evaluateWith(bindings, target));
+    if (!range) continue;
+    ranges.set(model.name, range);
+    if (range.firstInvalid) {
+      const at = Object.entries(range.firstInvalid.at).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ');
+      sink.warning(
+        'search-space',
+        `${range.invalidPoints} of ${range.evaluatedPoints} points checked give an invalid \`${model.name}\`; e.g. at ${at || 'the defaults'}: ${range.firstInvalid.message}`,
+        keyword,
+      );
+    }
+  }
+  return ranges;
+}
+
+/** A model on a built-in data set that no block trains on a data set: its output width against the data set's classes. */
+function checkUntrainedOutputs(models: readonly ModelAnalysis[], blocks: readonly { models: readonly ModelAnalysis[]; settings: TrainingSettings }[], sink: DiagnosticSink): void {
   for (const model of models) {
     const dataset = model.evaluated?.input?.dataset;
-    const trainedSomewhere = [...trainings, ...tunes].some((t) => t.models.includes(model) && t.settings.dataset);
+    const trainedSomewhere = blocks.some((t) => t.models.includes(model) && t.settings.dataset);
     const classes = dataset ? builtInDatasets.get(dataset)?.classes : undefined;
     if (dataset && classes !== undefined && !trainedSomewhere && model.evaluated) checkOutputWidth(model.evaluated, dataset, classes, sink);
   }
-
-  return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
 }
 
 /** The analysis of a file too large to analyse: one diagnostic at its start. */

@@ -5,7 +5,7 @@ import { findLayer, layerCatalog } from '../catalog/layers.js';
 import { LayerError, type InnerLayer, type LayerOutcome, type LayerSpec, type Shape, type TfModule } from '../catalog/types.js';
 import { maxSize, resolveArguments, type ResolvedArgs } from './arguments.js';
 import { didYouMean, suggest } from './did-you-mean.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import type { DiagnosticCode, DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
 import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
 import { describeKind, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
@@ -363,7 +363,7 @@ class ModelEvaluator {
       const layerError = error instanceof LayerError ? error : undefined;
       const message = layerError ? layerError.message : `internal error while analysing ${spec.name}: ${String(error)}; please report it`;
       const at = (layerError?.argument && args.rangeOf(layerError.argument)) || rangeOfCall(call);
-      const code = message.includes(' smaller than the ') ? 'spatial-too-small' : spec.merge ? 'merge' : 'shape';
+      const code: DiagnosticCode = layerError?.code ?? (spec.merge ? 'merge' : 'shape');
       this.error(code, this.withRepetition(spec.name, message, current, code === 'spatial-too-small'), at);
       return this.poison(statement, inputs);
     }

@@ -177,6 +177,8 @@ export function slide(
     const dilated = effective.some((e, i) => e !== kernel[i]) ? ` (dilated to ${times(effective)})` : '';
     throw new LayerError(
       `${layer}: its input is ${times(sizes)}, smaller than the ${times(kernel)} ${what}${dilated}, so the output would be empty; use padding=same, a smaller ${what}, or fewer downsampling layers before it`,
+      undefined,
+      'spatial-too-small',
     );
   }
   return out;

@@ -78,10 +78,19 @@ export class LayerError extends Error {
     message: string,
     /** The argument the message is about, so the diagnostic lands on it. */
     readonly argument?: string,
+    /**
+     * What kind of problem it is, when it is more than a plain shape error: `spatial-too-small` when a kernel or
+     * pool no longer fits its input (the analysis adds the sizes along the way and quick fixes offer padding=same, …).
+     * Unset, the analysis reports `shape` (`merge` for merge layers).
+     */
+    readonly code?: LayerErrorCode,
   ) {
     super(message);
   }
 }
+
+/** The diagnostic codes a layer's own check can choose (a subset of the analysis's `DiagnosticCode`). */
+export type LayerErrorCode = 'spatial-too-small';
 
 export interface InferContext {
   readonly args: LayerArgs;

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../analysis/diagnostics.js';
 import { findLayer } from '../catalog/layers.js';
 import type { LayerSpec } from '../catalog/types.js';
 import type { Argument, CallExpression, Declaration, Expression, LayerStatement, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
+import { allStatements, walkModelStatements } from '../syntax/walk.js';
 import { instancesOf, modelOf } from './locate.js';
 import type { TextEdit } from './navigation.js';
 
@@ -20,28 +21,19 @@ function overlaps(a: Range, b: Range): boolean {
 
 function callsIn(declarations: readonly Declaration[]): CallExpression[] {
   const calls: CallExpression[] = [];
-  const statements = (list: readonly Statement[]) => {
-    for (const s of list) {
-      if (s.kind === 'layer') calls.push(s.call);
-      if (s.kind === 'repeat' || s.kind === 'if') statements(s.body);
-    }
-  };
   for (const d of declarations) {
-    if (d.kind === 'model') statements(d.body ?? []);
+    if (d.kind === 'model') calls.push(...layerStatements(d.body ?? []).map((s) => s.call));
     else for (const s of d.settings) if (s.value.kind === 'call') calls.push(s.value);
   }
   return calls;
 }
 
 function statementAt(declarations: readonly Declaration[], range: Range): Statement | undefined {
+  // The innermost: a block's body comes after the block.
   let found: Statement | undefined;
-  const walk = (list: readonly Statement[]) => {
-    for (const s of list) {
-      if (s.range.start <= range.start && range.end <= s.range.end) found = s;
-      if (s.kind === 'repeat' || s.kind === 'if') walk(s.body);
-    }
-  };
-  for (const d of declarations) if (d.kind === 'model') walk(d.body ?? []);
+  walkModelStatements(declarations, (s) => {
+    if (s.range.start <= range.start && range.end <= s.range.end) found = s;
+  });
   return found;
 }
 
@@ -142,12 +134,8 @@ class Trial {
   }
 }
 
-function layerStatements(statements: readonly Statement[], into: LayerStatement[] = []): LayerStatement[] {
-  for (const s of statements) {
-    if (s.kind === 'layer') into.push(s);
-    if (s.kind === 'repeat' || s.kind === 'if') layerStatements(s.body, into);
-  }
-  return into;
+function layerStatements(statements: readonly Statement[]): LayerStatement[] {
+  return allStatements(statements).filter((s): s is LayerStatement => s.kind === 'layer');
 }
 
 /**

@@ -8,7 +8,8 @@ import { augmentation, callbacks, lossAliases, losses, metricNames, optimizers, 
 import type { ArgSpec, LayerSpec, Shape } from '../catalog/types.js';
 import type { Statement } from '../syntax/ast.js';
 import * as T from '../syntax/tokens.js';
-import { instancesOf } from './locate.js';
+import { isBlock, walkStatements } from '../syntax/walk.js';
+import { instancesOf, labelsOf } from './locate.js';
 import { tokenContext, type TokenContext } from './token-context.js';
 
 export type CompletionKind = 'layer' | 'keyword' | 'argument' | 'value' | 'label' | 'dataset' | 'model' | 'setting' | 'parameter' | 'object';
@@ -61,14 +62,6 @@ function objectItem(object: ObjectSpec, kind: CompletionKind = 'object'): Comple
   return { label: object.name, kind, detail: `${object.name}(${Object.entries(object.args).map(([k, v]) => `${k}=${v}`).join(', ')})`, documentation: object.doc, insertText: `${object.name}($1)$0`, snippet: true };
 }
 
-function labelsIn(statements: readonly Statement[], into: Set<string>): Set<string> {
-  for (const s of statements) {
-    if ((s.kind === 'layer' || s.kind === 'input') && s.label) into.add(s.label.name);
-    if (s.kind === 'repeat' || s.kind === 'if') labelsIn(s.body, into);
-  }
-  return into;
-}
-
 /** Whether a layer takes an input of `rank` axes (batch axis not counted). */
 function accepts(spec: LayerSpec, rank: number): boolean {
   const wanted = spec.inputRank;
@@ -87,14 +80,10 @@ function ranked(item: CompletionItem, fits: boolean | undefined): CompletionItem
 function shapeBefore(model: ModelAnalysis, offset: number): Shape | undefined {
   const evaluated = model.evaluated;
   let last: Statement | undefined;
-  const walk = (statements: readonly Statement[]) => {
-    for (const s of statements) {
-      if (s.range.start >= offset) return;
-      if (s.kind === 'repeat' || s.kind === 'if') walk(s.body);
-      else if (s.range.end <= offset) last = s;
-    }
-  };
-  walk(model.declaration.body ?? []);
+  walkStatements(model.declaration.body ?? [], (s) => {
+    if (s.range.start >= offset) return 'stop';
+    if (!isBlock(s) && s.range.end <= offset) last = s;
+  });
   if (!evaluated || !last) return undefined;
   switch (last.kind) {
     case 'input':
@@ -158,7 +147,7 @@ function callCompletions(context: TokenContext, analysis: FileAnalysis): Complet
         snippet: false,
         sortText: String(i).padStart(3, '0'),
       }));
-    if (spec.merge && model?.body?.body) for (const label of labelsIn(model.body.body, new Set())) items.unshift({ ...plain(label, 'label', 'labelled tensor to merge'), sortText: '000' });
+    if (spec.merge && model?.body?.body) for (const label of labelsOf(model.body.body)) items.unshift({ ...plain(label, 'label', 'labelled tensor to merge'), sortText: '000' });
     if (spec.wrapper && call.argumentIndex === 0) items.unshift(...argumentValueItems({ name: 'layer', type: { kind: 'layer' }, doc: '' }, model));
     if (!afterEquals) {
       const positional = spec.args[call.argumentIndex];
@@ -248,7 +237,7 @@ export function complete(analysis: FileAnalysis, offset: number, triggerCharacte
 
   if (context.block === 'model' || context.block === 'repeat' || context.block === 'if') {
     const model = currentModel(analysis, context);
-    if (previous?.tokenType === T.From) return result([...labelsIn(model?.body?.body ?? [], new Set())].map((l) => plain(l, 'label', 'labelled tensor')));
+    if (previous?.tokenType === T.From) return result([...labelsOf(model?.body?.body ?? [])].map((l) => plain(l, 'label', 'labelled tensor')));
     if (previous?.tokenType === T.Input) return result([...builtInDatasets.values()].map((d) => plain(d.name, 'dataset', `(${d.shape.join(', ')})`, d.doc)));
     if (previous && (previous.tokenType === T.Repeat || previous.tokenType === T.If)) return result(parameterItems(model));
     const rank = model ? shapeBefore(model, context.prefixStart)?.length : undefined;

@@ -2,6 +2,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
+import { forEachDeclarationExpression, walkExpression, walkStatements } from '../syntax/walk.js';
 import { BudgetSpent, type Budget } from './budget.js';
 
 /**
@@ -9,6 +10,11 @@ import { BudgetSpent, type Budget } from './budget.js';
  * rewrites the whitespace between tokens (and comments), so the result has the
  * same token sequence as the input, except that a trailing comma before `)` or
  * `]` is dropped unless it marks a 1-tuple (`(5,)`).
+ *
+ * The parsed tree says where statements, settings and declarations start,
+ * which `=` belong to keyword arguments and which commas make a 1-tuple
+ * (structureOf); a walk over the tokens and comments (LayoutWriter) then
+ * decides the whitespace before each, by the rules below.
  *
  * Layout:
  * - one statement, setting or declaration per line; `{` on its header's line,
@@ -160,10 +166,9 @@ function tokenEnd(token: IToken): number {
 }
 
 function collectStatements(statements: readonly Statement[], starts: Set<number>): void {
-  for (const statement of statements) {
+  walkStatements(statements, (statement) => {
     starts.add(statement.range.start);
-    if (statement.kind === 'repeat' || statement.kind === 'if') collectStatements(statement.body, starts);
-  }
+  });
 }
 
 /** The settings and search parameters of a block, in source order. */
@@ -201,68 +206,130 @@ function alignment(ast: ModelFile, text: string, tokens: readonly IToken[], inde
   return pads;
 }
 
+/** What the layout needs to know about the tokens, worked out before the walk. */
+interface Structure {
+  readonly text: string;
+  readonly tokens: readonly IToken[];
+  /** The line break of the file (its first one) and one level of indentation. */
+  readonly eol: string;
+  readonly unit: string;
+  /** Offsets where a statement, setting, search parameter or declaration starts (from the AST). */
+  readonly statementStarts: ReadonlySet<number>;
+  /** Token indices of each declaration's last token. */
+  readonly declarationEnds: ReadonlySet<number>;
+  /** Spaces before the `=` / `in` of each aligned setting, by that token's offset. */
+  readonly pads: ReadonlyMap<number, number>;
+  /** Per token: the index of its matching bracket, or -1. */
+  readonly match: readonly number[];
+  /** Token indices of the `=` of keyword arguments in calls (`activation=relu`), which are not spaced; other `=` are (labels, model parameters, variants, settings). */
+  readonly keywordEquals: ReadonlySet<number>;
+  /** Token indices of the `{` of blocks that stay on one line. */
+  readonly oneLineBlocks: ReadonlySet<number>;
+}
+
 function computeLayout(text: string, options: FormattingOptions, { parsed = parseModelText(text), budget }: FormattingContext = {}): Layout | undefined {
   if (parsed.errors.length > 0) return undefined;
   if (budget && !budget.take()) throw new BudgetSpent(budget);
-  const tokens = parsed.tokens;
-  const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
-  const unit = options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t';
-  const indent = (level: number): string => unit.repeat(Math.max(0, level));
+  const structure = structureOf(text, parsed, options);
+  const items = itemsOf(parsed, droppedCommas(parsed.ast, structure.tokens));
+  const writer = new LayoutWriter(structure, items);
+  const gaps: Gap[] = [];
+  items.forEach((item, i) => {
+    if (budget && !budget.take()) throw new BudgetSpent(budget);
+    gaps.push(writer.gapBefore(i));
+    writer.advance(item);
+  });
+  const last = items[items.length - 1];
+  gaps.push({ start: last ? last.end : 0, end: text.length, text: last ? structure.eol : '' });
+  return { items, gaps };
+}
 
-  // --- What the AST tells: where statements and declarations start.
+function structureOf(text: string, parsed: ParseResult, options: FormattingOptions): Structure {
+  const tokens = parsed.tokens;
+  const indexAt = new Map<number, number>();
+  tokens.forEach((t, i) => indexAt.set(t.startOffset, i));
+  const { statementStarts, declarationStarts } = startsOf(parsed.ast);
+  const { match, braceDepth } = brackets(tokens);
+  return {
+    text,
+    tokens,
+    eol: /\r\n|\r|\n/.exec(text)?.[0] ?? '\n',
+    unit: options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t',
+    statementStarts,
+    declarationEnds: declarationEndsOf(tokens, indexAt, declarationStarts),
+    pads: alignment(parsed.ast, text, tokens, indexAt),
+    match,
+    keywordEquals: keywordEqualsOf(parsed.ast, tokens, indexAt),
+    oneLineBlocks: oneLineBlocksOf(text, tokens, match, braceDepth, statementStarts),
+  };
+}
+
+/** What the AST tells: where statements (settings, search parameters) and declarations start. */
+function startsOf(ast: ModelFile): { statementStarts: Set<number>; declarationStarts: number[] } {
   const statementStarts = new Set<number>();
   const declarationStarts: number[] = [];
-  for (const declaration of parsed.ast.declarations) {
+  for (const declaration of ast.declarations) {
     statementStarts.add(declaration.range.start);
     declarationStarts.push(declaration.range.start);
     if (declaration.kind === 'model') collectStatements(declaration.body ?? [], statementStarts);
     for (const entry of entriesOf(declaration)) statementStarts.add(entry.start);
   }
-  const indexAt = new Map<number, number>();
-  tokens.forEach((t, i) => indexAt.set(t.startOffset, i));
-  const pads = alignment(parsed.ast, text, tokens, indexAt);
-  // The last token of each declaration: the one before the next declaration, and the file's last.
+  return { statementStarts, declarationStarts };
+}
+
+/** The last token of each declaration: the one before the next declaration, and the file's last. */
+function declarationEndsOf(tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>, declarationStarts: readonly number[]): Set<number> {
   const declarationEnds = new Set<number>(tokens.length > 0 ? [tokens.length - 1] : []);
   for (const start of declarationStarts) {
     const index = indexAt.get(start);
     if (index !== undefined && index > 0) declarationEnds.add(index - 1);
   }
+  return declarationEnds;
+}
 
-  // --- What the brackets tell: matching pairs, block depth, which `=` are keyword arguments.
-  const match: number[] = tokens.map(() => -1);
-  const braceDepth: number[] = tokens.map(() => 0);
-  const spacedEquals = new Set<number>();
-  {
-    const stack: { index: number; spacedEquals: boolean }[] = [];
-    let braces = 0;
-    tokens.forEach((t, i) => {
-      braceDepth[i] = braces;
-      const top = stack[stack.length - 1];
-      if (openers.has(t.tokenType)) {
-        // The parentheses of a model header (parameters, or the variant's call) hold `name = value`.
-        stack.push({ index: i, spacedEquals: t.tokenType === T.LParen && stack.length === 0 });
-        if (t.tokenType === T.LBrace) braces++;
-      } else if (closers.has(t.tokenType)) {
-        stack.pop();
-        if (top) {
-          match[i] = top.index;
-          match[top.index] = i;
+/** The `=` of each keyword argument of a call (not of a variant's arguments, which are spaced as model parameters). */
+function keywordEqualsOf(ast: ModelFile, tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>): Set<number> {
+  const keywordEquals = new Set<number>();
+  for (const declaration of ast.declarations) {
+    forEachDeclarationExpression(declaration, (root) => {
+      walkExpression(root, (e) => {
+        if (e.kind !== 'call') return;
+        for (const a of e.args) {
+          const name = a.name ? indexAt.get(a.name.range.start) : undefined;
+          if (name !== undefined && tokens[name + 1]?.tokenType === T.Equals) keywordEquals.add(name + 1);
         }
-        if (t.tokenType === T.RBrace) braces--;
-        braceDepth[i] = braces;
-      } else if (t.tokenType === T.Equals && (!top || tokens[top.index]?.tokenType === T.LBrace || top.spacedEquals)) {
-        spacedEquals.add(i);
-      }
+      });
     });
   }
-  const isStart = (i: number): boolean => statementStarts.has(at(tokens, i).startOffset);
-  const is = (i: number, type: TokenType): boolean => tokens[i]?.tokenType === type;
-  const isUnaryMinus = (i: number): boolean => {
-    const previous = tokens[i - 1];
-    return is(i, T.Minus) && (previous === undefined || !operandEnds.has(previous.tokenType));
-  };
+  return keywordEquals;
+}
 
-  // A block stays on one line when it was written on one line and holds at most one statement.
+/** What the brackets tell: matching pairs and block depth. */
+function brackets(tokens: readonly IToken[]): { match: number[]; braceDepth: number[] } {
+  const match: number[] = tokens.map(() => -1);
+  const braceDepth: number[] = tokens.map(() => 0);
+  const stack: number[] = [];
+  let braces = 0;
+  tokens.forEach((t, i) => {
+    braceDepth[i] = braces;
+    if (openers.has(t.tokenType)) {
+      stack.push(i);
+      if (t.tokenType === T.LBrace) braces++;
+    } else if (closers.has(t.tokenType)) {
+      const open = stack.pop();
+      if (open !== undefined) {
+        match[i] = open;
+        match[open] = i;
+      }
+      if (t.tokenType === T.RBrace) braces--;
+      braceDepth[i] = braces;
+    }
+  });
+  return { match, braceDepth };
+}
+
+/** A block stays on one line when it was written on one line and holds at most one statement. */
+function oneLineBlocksOf(text: string, tokens: readonly IToken[], match: readonly number[], braceDepth: readonly number[], statementStarts: ReadonlySet<number>): Set<number> {
   const oneLineBlocks = new Set<number>();
   tokens.forEach((t, i) => {
     if (t.tokenType !== T.LBrace) return;
@@ -270,153 +337,193 @@ function computeLayout(text: string, options: FormattingOptions, { parsed = pars
     if (close < 0) return;
     if (hasLineBreak(text.slice(t.startOffset, tokenEnd(at(tokens, close))))) return;
     let statements = 0;
-    for (let k = i + 1; k < close; k++) if (braceDepth[k] === (braceDepth[i] ?? 0) + 1 && isStart(k)) statements++;
+    for (let k = i + 1; k < close; k++) if (braceDepth[k] === (braceDepth[i] ?? 0) + 1 && statementStarts.has(at(tokens, k).startOffset)) statements++;
     if (statements <= 1) oneLineBlocks.add(i);
   });
+  return oneLineBlocks;
+}
 
-  // A trailing comma is dropped, except the one that makes `(x,)` a tuple.
+/** Trailing commas (before `)` or `]`), which are dropped, except the one that makes `(x,)` a tuple. */
+function droppedCommas(ast: ModelFile, tokens: readonly IToken[]): Set<number> {
+  // Where each one-element tuple ends: just after its `)`.
+  const oneTuples = new Set<number>();
+  for (const declaration of ast.declarations) {
+    forEachDeclarationExpression(declaration, (root) => {
+      walkExpression(root, (e) => {
+        if (e.kind === 'tuple' && e.items.length === 1) oneTuples.add(e.range.end);
+      });
+    });
+  }
   const dropped = new Set<number>();
   tokens.forEach((t, i) => {
     if (t.tokenType !== T.Comma) return;
     const next = tokens[i + 1];
     if (!next || (next.tokenType !== T.RParen && next.tokenType !== T.RBracket)) return;
-    const open = match[i + 1] ?? -1;
-    if (next.tokenType === T.RParen && open >= 0 && !is(open - 1, T.Identifier)) {
-      let commas = 0;
-      for (let k = open + 1; k < i + 1; k++) {
-        if (openers.has(at(tokens, k).tokenType)) k = Math.max(k, match[k] ?? k);
-        else if (is(k, T.Comma)) commas++;
-      }
-      if (commas === 1) return;
-    }
+    if (next.tokenType === T.RParen && oneTuples.has(tokenEnd(next))) return;
     dropped.add(i);
   });
+  return dropped;
+}
 
-  // --- Items: tokens and comments in source order.
+/** Tokens (but the dropped commas) and comments, in source order. */
+function itemsOf(parsed: ParseResult, dropped: ReadonlySet<number>): Item[] {
   const items: Item[] = [];
-  tokens.forEach((t, i) => {
+  parsed.tokens.forEach((t, i) => {
     if (!dropped.has(i)) items.push({ start: t.startOffset, end: tokenEnd(t), token: i });
   });
   for (const c of parsed.comments) items.push({ start: c.startOffset, end: c.startOffset + c.image.replace(/\s+$/, '').length, token: -1 });
-  items.sort((a, b) => a.start - b.start);
-  const nextToken: number[] = new Array<number>(items.length).fill(-1);
-  for (let i = items.length - 1, next = -1; i >= 0; i--) {
-    nextToken[i] = next;
-    const item = at(items, i);
-    if (item.token >= 0) next = item.token;
+  return items.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The walk over the items: decides the whitespace before each one from the open brackets and blocks
+ * (`frames`), the indentation of the current line and where the last line break was.
+ */
+class LayoutWriter {
+  private readonly frames: Frame[] = [];
+  private lineLevel = 0;
+  private lines = 0;
+  private lastToken = -1;
+  private commentLineSinceToken = false;
+  /** Per item: the index of the next token after it, or -1. */
+  private readonly nextToken: number[];
+
+  constructor(
+    private readonly s: Structure,
+    private readonly items: readonly Item[],
+  ) {
+    this.nextToken = new Array<number>(items.length).fill(-1);
+    for (let i = items.length - 1, next = -1; i >= 0; i--) {
+      this.nextToken[i] = next;
+      const item = at(items, i);
+      if (item.token >= 0) next = item.token;
+    }
   }
 
-  // --- The walk.
-  const frames: Frame[] = [];
-  let lineLevel = 0;
-  let lines = 0;
-  let lastToken = -1;
-  let commentLineSinceToken = false;
-  const contentLevel = (): number => {
-    const top = frames[frames.length - 1];
-    return top ? top.base + 1 : 0;
-  };
-  /** The indent of a line that starts with token `i`. */
-  const levelFor = (i: number): number => {
-    const top = frames[frames.length - 1];
-    if (closers.has(at(tokens, i).tokenType)) return top ? top.base : 0;
-    if (top && !top.block) return top.base + 1;
-    // A `{` that a comment pushed off its header's line still lines up with the header.
-    return isStart(i) || is(i, T.LBrace) ? contentLevel() : contentLevel() + 1;
-  };
-  const commentLevel = (next: number): number => {
-    if (next < 0 || closers.has(at(tokens, next).tokenType)) return contentLevel();
-    return levelFor(next);
-  };
-  const newline = (old: string, level: number, previous: Item, item: Item): string => {
-    let blank = lineBreaks(old) >= 2;
-    if (previous.token >= 0 && openers.has(at(tokens, previous.token).tokenType)) blank = false;
-    if (item.token >= 0 && closers.has(at(tokens, item.token).tokenType)) blank = false;
-    if (frames.length === 0 && declarationEnds.has(lastToken) && !commentLineSinceToken) blank = true;
-    lineLevel = level;
-    lines++;
-    return eol + (blank ? eol : '') + indent(level);
-  };
-  const spaceBetween = (x: number, y: number): string => {
-    const a = at(tokens, x).tokenType;
-    const b = at(tokens, y).tokenType;
-    if (b === T.Comma) return '';
-    if (a === T.LParen || a === T.LBracket) return '';
-    if (b === T.RParen || b === T.RBracket) return '';
-    if (a === T.Comma) return ' ';
-    if (a === T.DotDot || b === T.DotDot) return '';
-    if (b === T.Equals && !spacedEquals.has(y)) return '';
-    if (a === T.Equals && !spacedEquals.has(x)) return '';
-    if (b === T.Equals || b === T.In) return ' '.repeat(pads.get(at(tokens, y).startOffset) ?? 1);
-    if (isUnaryMinus(x)) return '';
-    if (b === T.LParen && a === T.Identifier) return '';
-    return ' ';
-  };
-  /** A forced separator (`'\n'`, `' '` or `''`) between adjacent tokens, or undefined when the user's line break may stay. */
-  const forced = (x: number, y: number): string | undefined => {
-    const a = at(tokens, x).tokenType;
-    const b = at(tokens, y).tokenType;
-    if (isStart(y)) return a === T.LBrace && oneLineBlocks.has(x) ? ' ' : '\n';
-    if (b === T.LBrace) return ' ';
-    if (a === T.LBrace) return oneLineBlocks.has(x) ? (b === T.RBrace ? '' : ' ') : '\n';
-    if (b === T.RBrace) return oneLineBlocks.has(match[y] ?? -1) ? ' ' : '\n';
-    return undefined;
-  };
-
-  /**
-   * Inside brackets, a line break the user wrote after `(`, `[` or `,` is kept, and
-   * one before `)` or `]` when the brackets already span lines; others are joined.
-   */
-  const breakAllowed = (x: number, y: number): boolean => {
-    const top = frames[frames.length - 1];
-    if (!top || top.block) return false;
-    const a = at(tokens, x).tokenType;
-    const b = at(tokens, y).tokenType;
-    if (b === T.RParen || b === T.RBracket) return lines > top.lines;
-    return a === T.LParen || a === T.LBracket || a === T.Comma;
-  };
-
-  const gaps: Gap[] = [];
-  items.forEach((item, i) => {
-    if (budget && !budget.take()) throw new BudgetSpent(budget);
-    const previous = items[i - 1];
+  /** The whitespace before item `i`. */
+  gapBefore(i: number): Gap {
+    const item = at(this.items, i);
+    const previous = this.items[i - 1];
     const start = previous ? previous.end : 0;
-    const old = text.slice(start, item.start);
+    const old = this.s.text.slice(start, item.start);
     let gap: string;
     if (!previous) {
       gap = '';
-      lineLevel = 0;
-      commentLineSinceToken = item.token < 0;
+      this.lineLevel = 0;
+      this.commentLineSinceToken = item.token < 0;
     } else if (item.token < 0) {
       if (!hasLineBreak(old)) {
         // A trailing comment keeps the spacing before it.
         gap = /[ \t\f]*$/.exec(old)?.[0] || ' ';
       } else {
-        gap = newline(old, commentLevel(nextToken[i] ?? -1), previous, item);
-        commentLineSinceToken = true;
+        gap = this.newline(old, this.commentLevel(this.nextToken[i] ?? -1), previous, item);
+        this.commentLineSinceToken = true;
       }
     } else if (previous.token < 0) {
-      gap = newline(old, levelFor(item.token), previous, item);
+      gap = this.newline(old, this.levelFor(item.token), previous, item);
     } else {
-      const separator = forced(previous.token, item.token);
-      const keepBreak = separator === undefined && hasLineBreak(old) && breakAllowed(previous.token, item.token);
-      if (separator === '\n' || keepBreak) gap = newline(old, levelFor(item.token), previous, item);
-      else gap = separator ?? spaceBetween(previous.token, item.token);
+      const separator = this.forced(previous.token, item.token);
+      const keepBreak = separator === undefined && hasLineBreak(old) && this.breakAllowed(previous.token, item.token);
+      if (separator === '\n' || keepBreak) gap = this.newline(old, this.levelFor(item.token), previous, item);
+      else gap = separator ?? this.spaceBetween(previous.token, item.token);
     }
-    gaps.push({ start, end: item.start, text: gap });
+    return { start, end: item.start, text: gap };
+  }
 
+  /** After item's gap: opens or closes its bracket. */
+  advance(item: Item): void {
     if (item.token < 0) return;
-    const t = at(tokens, item.token);
+    const t = at(this.s.tokens, item.token);
     if (openers.has(t.tokenType)) {
       const block = t.tokenType === T.LBrace;
-      frames.push({ block, base: block ? contentLevel() : lineLevel, lines });
+      this.frames.push({ block, base: block ? this.contentLevel() : this.lineLevel, lines: this.lines });
     } else if (closers.has(t.tokenType)) {
-      frames.pop();
+      this.frames.pop();
     }
-    lastToken = item.token;
-    commentLineSinceToken = false;
-  });
-  const last = items[items.length - 1];
-  gaps.push({ start: last ? last.end : 0, end: text.length, text: last ? eol : '' });
-  return { items, gaps };
+    this.lastToken = item.token;
+    this.commentLineSinceToken = false;
+  }
+
+  private type(i: number): TokenType | undefined {
+    return this.s.tokens[i]?.tokenType;
+  }
+
+  private isStart(i: number): boolean {
+    return this.s.statementStarts.has(at(this.s.tokens, i).startOffset);
+  }
+
+  private isUnaryMinus(i: number): boolean {
+    const previous = this.s.tokens[i - 1];
+    return this.type(i) === T.Minus && (previous === undefined || !operandEnds.has(previous.tokenType));
+  }
+
+  private contentLevel(): number {
+    const top = this.frames[this.frames.length - 1];
+    return top ? top.base + 1 : 0;
+  }
+
+  /** The indent of a line that starts with token `i`. */
+  private levelFor(i: number): number {
+    const top = this.frames[this.frames.length - 1];
+    if (closers.has(at(this.s.tokens, i).tokenType)) return top ? top.base : 0;
+    if (top && !top.block) return top.base + 1;
+    // A `{` that a comment pushed off its header's line still lines up with the header.
+    return this.isStart(i) || this.type(i) === T.LBrace ? this.contentLevel() : this.contentLevel() + 1;
+  }
+
+  private commentLevel(next: number): number {
+    if (next < 0 || closers.has(at(this.s.tokens, next).tokenType)) return this.contentLevel();
+    return this.levelFor(next);
+  }
+
+  private newline(old: string, level: number, previous: Item, item: Item): string {
+    let blank = lineBreaks(old) >= 2;
+    if (previous.token >= 0 && openers.has(at(this.s.tokens, previous.token).tokenType)) blank = false;
+    if (item.token >= 0 && closers.has(at(this.s.tokens, item.token).tokenType)) blank = false;
+    if (this.frames.length === 0 && this.s.declarationEnds.has(this.lastToken) && !this.commentLineSinceToken) blank = true;
+    this.lineLevel = level;
+    this.lines++;
+    return this.s.eol + (blank ? this.s.eol : '') + this.s.unit.repeat(Math.max(0, level));
+  }
+
+  private spaceBetween(x: number, y: number): string {
+    const a = at(this.s.tokens, x).tokenType;
+    const b = at(this.s.tokens, y).tokenType;
+    if (b === T.Comma) return '';
+    if (a === T.LParen || a === T.LBracket) return '';
+    if (b === T.RParen || b === T.RBracket) return '';
+    if (a === T.Comma) return ' ';
+    if (a === T.DotDot || b === T.DotDot) return '';
+    if (b === T.Equals && this.s.keywordEquals.has(y)) return '';
+    if (a === T.Equals && this.s.keywordEquals.has(x)) return '';
+    if (b === T.Equals || b === T.In) return ' '.repeat(this.s.pads.get(at(this.s.tokens, y).startOffset) ?? 1);
+    if (this.isUnaryMinus(x)) return '';
+    if (b === T.LParen && a === T.Identifier) return '';
+    return ' ';
+  }
+
+  /** A forced separator (`'\n'`, `' '` or `''`) between adjacent tokens, or undefined when the user's line break may stay. */
+  private forced(x: number, y: number): string | undefined {
+    const a = at(this.s.tokens, x).tokenType;
+    const b = at(this.s.tokens, y).tokenType;
+    const oneLine = this.s.oneLineBlocks;
+    if (this.isStart(y)) return a === T.LBrace && oneLine.has(x) ? ' ' : '\n';
+    if (b === T.LBrace) return ' ';
+    if (a === T.LBrace) return oneLine.has(x) ? (b === T.RBrace ? '' : ' ') : '\n';
+    if (b === T.RBrace) return oneLine.has(this.s.match[y] ?? -1) ? ' ' : '\n';
+    return undefined;
+  }
+
+  /**
+   * Inside brackets, a line break the user wrote after `(`, `[` or `,` is kept, and
+   * one before `)` or `]` when the brackets already span lines; others are joined.
+   */
+  private breakAllowed(x: number, y: number): boolean {
+    const top = this.frames[this.frames.length - 1];
+    if (!top || top.block) return false;
+    const a = at(this.s.tokens, x).tokenType;
+    const b = at(this.s.tokens, y).tokenType;
+    if (b === T.RParen || b === T.RBracket) return this.lines > top.lines;
+    return a === T.LParen || a === T.LBracket || a === T.Comma;
+  }
 }

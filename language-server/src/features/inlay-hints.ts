@@ -2,6 +2,7 @@ import type { Budget } from './budget.js';
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { LayerInstance, Repetition } from '../analysis/model-types.js';
 import type { Range, Statement } from '../syntax/ast.js';
+import { blockHead, isBlock, walkStatements } from '../syntax/walk.js';
 import { compactShape, withCommas } from './format.js';
 import { instancesOf } from './locate.js';
 
@@ -82,19 +83,20 @@ function afterComment(text: string, offset: number, block: boolean): number {
 }
 
 function collect(statements: readonly Statement[], model: ModelAnalysis, text: string, config: InlayHintsConfig, range: Range, out: InlayHint[], budget?: Budget): void {
-  for (const s of statements) {
-    if (s.range.end < range.start || s.range.start > range.end) continue;
-    if (budget && !budget.take()) return;
+  // A statement outside the range is left out with its body; once the budget refuses, no more hints.
+  walkStatements(statements, (s) => {
+    if (s.range.end < range.start || s.range.start > range.end) return 'skip';
+    if (budget && !budget.take()) return 'stop';
     if (s.kind === 'layer') {
       const hint = layerHint(instancesOf(model, s), config);
       if (hint) out.push({ offset: afterComment(text, s.range.end, false), ...hint });
     } else if (s.kind === 'input') {
       const input = model.evaluated?.input;
       if (input && input.statement === s && config.shapes && input.shape.length) out.push({ offset: afterComment(text, s.range.end, false), label: `→ ${compactShape(input.shape)}` });
-    } else if (s.kind === 'repeat' || s.kind === 'if') {
+    } else if (isBlock(s)) {
       const inside = (model.evaluated?.layers ?? []).filter((l) => l.statement.range.start >= s.range.start && l.statement.range.end <= s.range.end);
       const last = inside[inside.length - 1];
-      const blockStart = afterComment(text, s.kind === 'repeat' ? s.count.range.end : s.condition.range.end, true);
+      const blockStart = afterComment(text, blockHead(s).range.end, true);
       if (last) {
         const total = inside.reduce((n, l) => n + l.params, 0);
         // The `repeat`s around the block, and a `repeat` itself: the block's body runs once per combination of their indices.
@@ -110,9 +112,8 @@ function collect(statements: readonly Statement[], model: ModelAnalysis, text: s
       } else if (s.kind === 'if') {
         out.push({ offset: blockStart, label: '→ skipped' });
       }
-      collect(s.body, model, text, config, range, out, budget);
     }
-  }
+  });
 }
 
 /**

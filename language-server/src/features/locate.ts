@@ -14,6 +14,7 @@ import type {
   TrainDeclaration,
   TuneDeclaration,
 } from '../syntax/ast.js';
+import { walkStatements } from '../syntax/walk.js';
 
 /** What sits under the cursor, in terms the features understand. */
 export type Located =
@@ -95,11 +96,11 @@ function locateInCall(call: CallExpression, offset: number, model: ModelAnalysis
   return undefined;
 }
 
-function labelsOf(statements: readonly Statement[], into: Set<string>): Set<string> {
-  for (const s of statements) {
+/** The labels defined in a model body, nested blocks included, in source order. */
+export function labelsOf(statements: readonly Statement[], into: Set<string> = new Set()): Set<string> {
+  walkStatements(statements, (s) => {
     if ((s.kind === 'layer' || s.kind === 'input') && s.label) into.add(s.label.name);
-    if (s.kind === 'repeat' || s.kind === 'if') labelsOf(s.body, into);
-  }
+  });
   return into;
 }
 

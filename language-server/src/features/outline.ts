@@ -1,5 +1,6 @@
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import type { Range, Statement } from '../syntax/ast.js';
+import { blockHead, isBlock, walkStatements } from '../syntax/walk.js';
 import type { Budget } from './budget.js';
 import { compactShape } from './format.js';
 import { instancesOf } from './locate.js';
@@ -51,10 +52,10 @@ export function outline(analysis: FileAnalysis, budget?: Budget): OutlineItem[] 
             });
           } else if (s.kind === 'input') {
             into.push({ name: s.label ? `${s.label.name} = input` : 'input', detail: model?.evaluated?.input ? compactShape(model.evaluated.input.shape) : '', kind: 'input', range: s.range, selection: s.keyword, children: [] });
-          } else if (s.kind === 'repeat' || s.kind === 'if') {
+          } else if (isBlock(s)) {
             const inner: OutlineItem[] = [];
             walk(s.body, inner);
-            const head = analysis.text.slice(s.range.start, (s.kind === 'repeat' ? s.count : s.condition).range.end);
+            const head = analysis.text.slice(s.range.start, blockHead(s).range.end);
             into.push({ name: head, detail: '', kind: 'block', range: s.range, selection: s.keyword, children: inner });
           }
         }
@@ -86,17 +87,13 @@ export function foldingRanges(analysis: FileAnalysis): FoldingRange[] {
     const end = line(Math.max(range.start, range.end - 1));
     if (end > start) ranges.push({ startLine: start, endLine: end });
   };
-  const walk = (statements: readonly Statement[]) => {
-    for (const s of statements) {
-      if (s.kind === 'repeat' || s.kind === 'if') {
-        add(s.range);
-        walk(s.body);
-      }
-    }
-  };
   for (const d of analysis.parse.ast.declarations) {
     add(d.range);
-    if (d.kind === 'model') walk(d.body ?? []);
+    if (d.kind === 'model') {
+      walkStatements(d.body ?? [], (s) => {
+        if (isBlock(s)) add(s.range);
+      });
+    }
   }
   let runStart = -1;
   let runEnd = -1;

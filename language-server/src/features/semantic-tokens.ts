@@ -2,6 +2,7 @@ import type { Budget } from './budget.js';
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import { findLayer } from '../catalog/layers.js';
 import type { Expression, Range, Statement } from '../syntax/ast.js';
+import { statementExpression, walkExpression, walkStatements } from '../syntax/walk.js';
 import { occurrences } from './symbol-index.js';
 
 /** The token types Layerlab emits, in legend order. */
@@ -29,48 +30,20 @@ export function semanticTokens(analysis: FileAnalysis, budget?: Budget): Semanti
     out.push({ range, type, declaration });
   };
   for (const o of occurrences(analysis)) push(o.range, o.kind === 'model' ? 'type' : o.kind === 'label' ? 'variable' : 'parameter', o.definition);
-  const expression = (e: Expression): void => {
-    switch (e.kind) {
-      case 'call':
+  // Each token is pushed once (`taken`) and the list sorted at the end, so the order of the walk does not matter.
+  const expression = (root: Expression): void => {
+    walkExpression(root, (e) => {
+      if (e.kind === 'call') {
         push(e.callee.range, findLayer(e.callee.name) ? 'class' : 'function');
-        for (const a of e.args) {
-          if (a.name) push(a.name.range, 'property');
-          expression(a.value);
-        }
-        return;
-      case 'name':
-        push(e.range, 'enumMember');
-        return;
-      case 'tuple':
-      case 'list':
-        e.items.forEach(expression);
-        return;
-      case 'paren':
-        expression(e.inner);
-        return;
-      case 'negate':
-        expression(e.operand);
-        return;
-      case 'binary':
-        expression(e.left);
-        expression(e.right);
-        return;
-      default:
-        return;
-    }
+        for (const a of e.args) if (a.name) push(a.name.range, 'property');
+      } else if (e.kind === 'name') push(e.range, 'enumMember');
+    });
   };
   const statements = (list: readonly Statement[]): void => {
-    for (const s of list) {
-      if (s.kind === 'layer') expression(s.call);
-      else if (s.kind === 'input') expression(s.value);
-      else if (s.kind === 'repeat') {
-        expression(s.count);
-        statements(s.body);
-      } else if (s.kind === 'if') {
-        expression(s.condition);
-        statements(s.body);
-      }
-    }
+    walkStatements(list, (s) => {
+      const e = statementExpression(s);
+      if (e) expression(e);
+    });
   };
   // With a budget, whole declarations are coloured until the time is spent; the tokens end there.
   let end = Number.POSITIVE_INFINITY;

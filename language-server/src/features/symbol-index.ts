@@ -1,6 +1,7 @@
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import type { Expression, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
 import { findLayer } from '../catalog/layers.js';
+import { blockHead, walkExpression, walkStatements } from '../syntax/walk.js';
 import { contains } from './locate.js';
 
 export type SymbolKind = 'model' | 'label' | 'parameter';
@@ -20,30 +21,9 @@ const labelKey = (model: string, name: string) => `label:${model}:${name}`;
 const parameterKey = (model: string, name: string) => `parameter:${model}:${name}`;
 
 function expressionNames(expression: Expression, visit: (name: string, range: Range) => void): void {
-  switch (expression.kind) {
-    case 'name':
-      visit(expression.name, expression.range);
-      return;
-    case 'call':
-      expression.args.forEach((a) => expressionNames(a.value, visit));
-      return;
-    case 'tuple':
-    case 'list':
-      expression.items.forEach((i) => expressionNames(i, visit));
-      return;
-    case 'paren':
-      expressionNames(expression.inner, visit);
-      return;
-    case 'negate':
-      expressionNames(expression.operand, visit);
-      return;
-    case 'binary':
-      expressionNames(expression.left, visit);
-      expressionNames(expression.right, visit);
-      return;
-    default:
-      return;
-  }
+  walkExpression(expression, (e) => {
+    if (e.kind === 'name') visit(e.name, e.range);
+  });
 }
 
 function bodyOccurrences(model: ModelDeclaration, statements: readonly Statement[], parameters: ReadonlySet<string>, out: Occurrence[]): void {
@@ -51,7 +31,7 @@ function bodyOccurrences(model: ModelDeclaration, statements: readonly Statement
   const useName = (n: string, range: Range) => {
     if (parameters.has(n)) out.push({ kind: 'parameter', key: parameterKey(name, n), name: n, range, definition: false });
   };
-  for (const s of statements) {
+  walkStatements(statements, (s) => {
     switch (s.kind) {
       case 'input':
         if (s.label) out.push({ kind: 'label', key: labelKey(name, s.label.name), name: s.label.name, range: s.label.range, definition: true });
@@ -71,15 +51,12 @@ function bodyOccurrences(model: ModelDeclaration, statements: readonly Statement
         out.push({ kind: 'label', key: labelKey(name, s.target.name), name: s.target.name, range: s.target.range, definition: false });
         break;
       case 'repeat':
-        expressionNames(s.count, useName);
-        bodyOccurrences(model, s.body, parameters, out);
-        break;
       case 'if':
-        expressionNames(s.condition, useName);
-        bodyOccurrences(model, s.body, parameters, out);
+        // The walk goes on into the body.
+        expressionNames(blockHead(s), useName);
         break;
     }
-  }
+  });
 }
 
 /** Every definition and use of models, labels and parameters in the file. */

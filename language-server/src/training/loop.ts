@@ -3,27 +3,17 @@ import type { AugmentConfig, TrainingConfig } from './config.js';
 import type { ImageDataset, ImageSplit } from './data/types.js';
 import { classReport, type ClassReport } from './metrics.js';
 import { seededRandom, shuffledIndices } from '../common/random.js';
+import { CallbackList, TrainingContext, type TrainingCallback } from './callbacks/callback.js';
+import { BestEpoch, EarlyStopping, type BestEpochTracker } from './callbacks/early-stopping.js';
+import { History, Progress } from './callbacks/progress.js';
+import { ReduceLROnPlateau } from './callbacks/reduce-lr-on-plateau.js';
+import { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
+
+import type { BatchLogs, EpochLogs, StopReason, TrainingEvent } from './events.js';
+
+export type { BatchLogs, EpochLogs, StopReason, TrainingEvent } from './events.js';
 
 type Tf = typeof tfjs;
-
-export interface EpochLogs {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly val_loss: number;
-  readonly val_accuracy: number;
-  readonly learning_rate: number;
-  readonly seconds: number;
-}
-
-export interface BatchLogs {
-  readonly epoch: number;
-  readonly batch: number;
-  readonly batches: number;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly samplesPerSecond: number;
-}
 
 export interface TestResults {
   readonly loss: number;
@@ -33,13 +23,6 @@ export interface TestResults {
   readonly confidence: number[];
   readonly predicted: number[];
 }
-
-export type TrainingEvent =
-  | { readonly type: 'batch'; readonly logs: BatchLogs }
-  | { readonly type: 'epoch'; readonly logs: EpochLogs; readonly best: boolean }
-  | { readonly type: 'message'; readonly text: string };
-
-export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
 
 export interface TrainingOutcome {
   readonly history: readonly EpochLogs[];
@@ -153,16 +136,6 @@ export function augmentBatch(tf: Tf, x: tfjs.Tensor4D, augment: AugmentConfig, r
   });
 }
 
-function improved(value: number, best: number | undefined, mode: 'min' | 'max', minDelta: number): boolean {
-  if (best === undefined) return true;
-  return mode === 'min' ? value < best - minDelta : value > best + minDelta;
-}
-
-function logValue(logs: EpochLogs, monitor: string): number {
-  const value = (logs as unknown as Record<string, number>)[monitor === 'acc' ? 'accuracy' : monitor === 'val_acc' ? 'val_accuracy' : monitor];
-  return value ?? Number.NaN;
-}
-
 /** Images per split as the loop takes them: `validation` of the training images held out, or the test set. */
 export function splitCounts(train: number, test: number, config: TrainingConfig): { train: number; validation: number; test: number } {
   if (config.validation.kind === 'test') return { train, validation: test, test };
@@ -170,209 +143,191 @@ export function splitCounts(train: number, test: number, config: TrainingConfig)
   return { train: train - validation, validation, test };
 }
 
-/**
- * Trains `model` (compiled here) on the data set with the block's settings:
- * seeded shuffling, augmentation in the data path, early stopping with best
- * weights, learning-rate reduction, NaN detection, cancellation between batches.
- */
-export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDataset, config: TrainingConfig, options: TrainingOptions = {}): Promise<TrainingOutcome> {
-  const started = performance.now();
+/** The fit and validation images as tensors (Keras' validation_split: the last fraction of the training data, taken before shuffling). */
+interface Splits {
+  readonly fit: Split;
+  readonly fitLabels: tfjs.Tensor;
+  readonly validation: Split;
+  readonly validationLabels: tfjs.Tensor | undefined;
+  readonly testCount: number;
+  /** The pixels of `count` images from `start` of a split, as the model's input. */
+  readonly images: (split: ImageSplit, start: number, count: number) => tfjs.Tensor;
+  readonly oneHot: (labels: Uint8Array) => tfjs.Tensor;
+}
+
+function prepareSplits(tf: Tf, model: tfjs.LayersModel, dataset: ImageDataset, config: TrainingConfig, limit: number | undefined): Splits {
   const classes = dataset.classNames.length;
   const imageSize = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1);
-  const limit = options.limit;
   const trainCount = Math.min(dataset.train.count, limit ?? Infinity);
   const testCount = Math.min(dataset.test.count, limit ?? Infinity);
   const heldOut = config.validation.kind === 'fraction' ? splitCounts(trainCount, testCount, config).validation : 0;
   const fitCount = trainCount - heldOut;
   if (fitCount <= 0) throw new Error(`no training samples left: ${trainCount} samples and validation = ${config.validation.kind === 'fraction' ? config.validation.fraction : 'test'}`);
+  const images = (split: ImageSplit, start: number, count: number) => toTensor(tf, split, start, count, imageSize, inputShape);
+  const oneHot = (labels: Uint8Array) => tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat());
 
-  // Keras' validation_split: the last fraction of the training data, taken before shuffling.
-  const fit: Split = { x: toTensor(tf, dataset.train, 0, fitCount, imageSize, inputShape), labels: dataset.train.labels.subarray(0, fitCount), count: fitCount };
+  const fit: Split = { x: images(dataset.train, 0, fitCount), labels: dataset.train.labels.subarray(0, fitCount), count: fitCount };
   const validation: Split =
     config.validation.kind === 'test'
-      ? { x: toTensor(tf, dataset.test, 0, testCount, imageSize, inputShape), labels: dataset.test.labels.subarray(0, testCount), count: testCount }
-      : { x: toTensor(tf, dataset.train, fitCount, heldOut, imageSize, inputShape), labels: dataset.train.labels.subarray(fitCount, trainCount), count: heldOut };
-  const oneHot = (labels: Uint8Array) => tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat());
+      ? { x: images(dataset.test, 0, testCount), labels: dataset.test.labels.subarray(0, testCount), count: testCount }
+      : { x: images(dataset.train, fitCount, heldOut), labels: dataset.train.labels.subarray(fitCount, trainCount), count: heldOut };
   const fitLabels = oneHot(fit.labels);
   const validationLabels = validation.count ? oneHot(validation.labels) : undefined;
+  return { fit, fitLabels, validation, validationLabels, testCount, images, oneHot };
+}
 
+/** Loss and accuracy of `model` on `x`, read asynchronously. */
+async function evaluateOn(model: tfjs.LayersModel, x: tfjs.Tensor, y: tfjs.Tensor, batchSize: number): Promise<[number, number]> {
+  const result = model.evaluate(x, y, { batchSize: Math.max(batchSize, 256) });
+  const [loss, accuracy] = Array.isArray(result) ? result : [result];
+  const values = [await (loss?.data() ?? Promise.resolve([Number.NaN])), await (accuracy?.data() ?? Promise.resolve([Number.NaN]))];
+  (Array.isArray(result) ? result : [result]).forEach((t) => t.dispose());
+  return [values[0]?.[0] ?? Number.NaN, values[1]?.[0] ?? Number.NaN];
+}
+
+/** The callbacks of a run, in the order they are called: NaN guard, history, best epoch (early stopping), progress, learning-rate reduction. */
+function callbacksFor(config: TrainingConfig, options: TrainingOptions): { list: CallbackList; history: History; tracker: BestEpochTracker } {
+  const history = new History();
+  const tracker: BestEpochTracker = config.earlyStopping ? new EarlyStopping(config.earlyStopping) : new BestEpoch();
+  const callbacks: TrainingCallback[] = [new TerminateOnNaN(), history, tracker, new Progress(history, options.batchEventIntervalMs ?? 100, options.onEpochSaved)];
+  if (config.reduceLr) callbacks.push(new ReduceLROnPlateau(config.reduceLr));
+  return { list: new CallbackList(callbacks), history, tracker };
+}
+
+/** Samples and seconds spent on batches so far: throughput counts the whole batch (gathering, augmentation and the step). */
+interface Throughput {
+  samples: number;
+  seconds: number;
+}
+
+/**
+ * One epoch: the batches in a (seeded) shuffled order, each gathered, augmented and trained on, then the
+ * validation. Returns the epoch's logs, or undefined when it was cancelled or a callback stopped training mid-epoch.
+ */
+async function runEpoch(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  splits: Splits,
+  config: TrainingConfig,
+  epoch: number,
+  random: () => number,
+  run: { readonly callbacks: CallbackList; readonly context: TrainingContext; readonly throughput: Throughput; readonly signal: AbortSignal | undefined },
+): Promise<EpochLogs | undefined> {
+  const { fit, fitLabels } = splits;
+  const { callbacks, context, throughput } = run;
+  const epochStart = performance.now();
+  const batches = Math.ceil(fit.count / config.batchSize);
+  const order = config.shuffle ? shuffledIndices(fit.count, random) : Int32Array.from({ length: fit.count }, (_, i) => i);
+  let lossSum = 0;
+  let accuracySum = 0;
+  let seen = 0;
+  for (let b = 0; b < batches; b++) {
+    if (run.signal?.aborted) {
+      context.stop('cancelled', `cancelled during epoch ${epoch}`);
+      return undefined;
+    }
+    const batchStart = performance.now();
+    const from = b * config.batchSize;
+    const size = Math.min(config.batchSize, fit.count - from);
+    const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
+    let x = tf.gather(fit.x, indices);
+    const y = tf.gather(fitLabels, indices);
+    indices.dispose();
+    if (config.augment && x.rank === 4) {
+      const augmented = augmentBatch(tf, x as tfjs.Tensor4D, config.augment, random);
+      x.dispose();
+      x = augmented;
+    }
+    const result = await model.trainOnBatch(x, y);
+    throughput.seconds += (performance.now() - batchStart) / 1000;
+    x.dispose();
+    y.dispose();
+    const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
+    const lossValue = loss ?? Number.NaN;
+    const logs: BatchLogs = { epoch, batch: b + 1, batches, loss: lossValue, accuracy: accuracy ?? Number.NaN, samplesPerSecond: (throughput.samples + size) / Math.max(throughput.seconds, 1e-9) };
+    callbacks.onBatchEnd(logs, context);
+    if (context.stopTraining) return undefined;
+    lossSum += lossValue * size;
+    accuracySum += (accuracy ?? 0) * size;
+    seen += size;
+    throughput.samples += size;
+    // Let a cancel message in between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const [valLoss, valAccuracy] = splits.validationLabels ? await evaluateOn(model, splits.validation.x, splits.validationLabels, config.batchSize) : [Number.NaN, Number.NaN];
+  return { epoch, loss: lossSum / seen, accuracy: accuracySum / seen, val_loss: valLoss, val_accuracy: valAccuracy, learning_rate: context.learningRate, seconds: (performance.now() - epochStart) / 1000 };
+}
+
+/** The test set's loss, accuracy, per-class report and predictions (the validation tensors when validation is the test set). */
+async function testModel(model: tfjs.LayersModel, dataset: ImageDataset, config: TrainingConfig, splits: Splits): Promise<TestResults> {
+  const testCount = splits.testCount;
+  const x = config.validation.kind === 'test' ? splits.validation.x : splits.images(dataset.test, 0, testCount);
+  const y = config.validation.kind === 'test' && splits.validationLabels ? splits.validationLabels : splits.oneHot(dataset.test.labels.subarray(0, testCount));
+  const [loss, accuracy] = await evaluateOn(model, x, y, config.batchSize);
+  const predictions = model.predict(x, { batchSize: 256 }) as tfjs.Tensor;
+  const predicted = Array.from(await predictions.argMax(-1).data());
+  const confidence = Array.from(await predictions.max(-1).data());
+  predictions.dispose();
+  if (config.validation.kind !== 'test') {
+    x.dispose();
+    y.dispose();
+  }
+  return { loss, accuracy, report: classReport(dataset.test.labels.subarray(0, testCount), predicted, dataset.classNames.length), confidence, predicted };
+}
+
+/**
+ * Trains `model` (compiled here) on the data set with the block's settings:
+ * seeded shuffling, augmentation in the data path, cancellation between batches, and Keras-style
+ * callbacks (training/callbacks): NaN detection, early stopping with best weights, learning-rate
+ * reduction, progress events.
+ */
+export async function train(tf: Tf, model: tfjs.LayersModel, dataset: ImageDataset, config: TrainingConfig, options: TrainingOptions = {}): Promise<TrainingOutcome> {
+  const started = performance.now();
+  const splits = prepareSplits(tf, model, dataset, config, options.limit);
   const opt = optimizer(tf, config);
   model.compile({ optimizer: opt, loss: lossFunction(tf, config), metrics: ['categoricalAccuracy'] });
 
   const random = seededRandom(config.seed);
-  const history: EpochLogs[] = [];
-  const batchLog: BatchLogs[] = [];
-  let stopReason: StopReason = 'completed';
-  let stopMessage: string | undefined;
-  let bestValue: number | undefined;
-  let bestEpoch: number | undefined;
-  let bestWeights: tfjs.Tensor[] | undefined;
-  let waited = 0;
-  let lrBest: number | undefined;
-  let lrWaited = 0;
-  let cooldown = 0;
-  let samples = 0;
-  let trainingSeconds = 0;
-  const batches = Math.ceil(fit.count / config.batchSize);
-  const interval = options.batchEventIntervalMs ?? 100;
-  let lastEvent = 0;
-
-  const evaluate = async (x: tfjs.Tensor, y: tfjs.Tensor): Promise<[number, number]> => {
-    const result = model.evaluate(x, y, { batchSize: Math.max(config.batchSize, 256) });
-    const [loss, accuracy] = Array.isArray(result) ? result : [result];
-    const values = [await (loss?.data() ?? Promise.resolve([Number.NaN])), await (accuracy?.data() ?? Promise.resolve([Number.NaN]))];
-    (Array.isArray(result) ? result : [result]).forEach((t) => t.dispose());
-    return [values[0]?.[0] ?? Number.NaN, values[1]?.[0] ?? Number.NaN];
-  };
-
+  const context = new TrainingContext(model, opt, (event) => options.onEvent?.(event));
+  const { list: callbacks, history, tracker } = callbacksFor(config, options);
+  const throughput: Throughput = { samples: 0, seconds: 0 };
   try {
-    epochs: for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= config.epochs; epoch++) {
-      const epochStart = performance.now();
-      const order = config.shuffle ? shuffledIndices(fit.count, random) : Int32Array.from({ length: fit.count }, (_, i) => i);
-      let lossSum = 0;
-      let accuracySum = 0;
-      let seen = 0;
-      for (let b = 0; b < batches; b++) {
-        if (options.signal?.aborted) {
-          stopReason = 'cancelled';
-          stopMessage = `cancelled during epoch ${epoch}`;
-          break epochs;
-        }
-        // Throughput counts the whole batch: gathering, augmentation and the step.
-        const batchStart = performance.now();
-        const from = b * config.batchSize;
-        const size = Math.min(config.batchSize, fit.count - from);
-        const indices = tf.tensor1d(order.subarray(from, from + size), 'int32');
-        let x = tf.gather(fit.x, indices);
-        const y = tf.gather(fitLabels, indices);
-        indices.dispose();
-        if (config.augment && x.rank === 4) {
-          const augmented = augmentBatch(tf, x as tfjs.Tensor4D, config.augment, random);
-          x.dispose();
-          x = augmented;
-        }
-        const result = await model.trainOnBatch(x, y);
-        trainingSeconds += (performance.now() - batchStart) / 1000;
-        x.dispose();
-        y.dispose();
-        const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
-        const lossValue = loss ?? Number.NaN;
-        if (!Number.isFinite(lossValue)) {
-          stopReason = 'diverged';
-          stopMessage = `the loss became ${lossValue} in epoch ${epoch}, batch ${b + 1}: training diverged; lower the learning rate (now ${opt.getConfig()['learningRate'] ?? '?'}), check the data scaling, or add BatchNormalization`;
-          break epochs;
-        }
-        lossSum += lossValue * size;
-        accuracySum += (accuracy ?? 0) * size;
-        seen += size;
-        samples += size;
-        const logs: BatchLogs = { epoch, batch: b + 1, batches, loss: lossValue, accuracy: accuracy ?? Number.NaN, samplesPerSecond: samples / Math.max(trainingSeconds, 1e-9) };
-        batchLog.push(logs);
-        const now = performance.now();
-        if (now - lastEvent >= interval || b === batches - 1) {
-          lastEvent = now;
-          options.onEvent?.({ type: 'batch', logs });
-        }
-        // Let a cancel message in between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const [valLoss, valAccuracy] = validationLabels ? await evaluate(validation.x, validationLabels) : [Number.NaN, Number.NaN];
-      const learningRate = Number((opt as unknown as { learningRate: number }).learningRate);
-      const logs: EpochLogs = { epoch, loss: lossSum / seen, accuracy: accuracySum / seen, val_loss: valLoss, val_accuracy: valAccuracy, learning_rate: learningRate, seconds: (performance.now() - epochStart) / 1000 };
-      history.push(logs);
-
-      let best = false;
-      const early = config.earlyStopping;
-      if (early) {
-        const value = logValue(logs, early.monitor);
-        if (epoch > early.startFromEpoch && Number.isFinite(value)) {
-          if (improved(value, bestValue, early.mode, early.minDelta)) {
-            bestValue = value;
-            bestEpoch = epoch;
-            best = true;
-            waited = 0;
-            if (early.restoreBestWeights) {
-              bestWeights?.forEach((w) => w.dispose());
-              bestWeights = model.getWeights().map((w) => w.clone());
-            }
-          } else waited++;
-        }
-      } else {
-        const value = Number.isFinite(logs.val_loss) ? logs.val_loss : logs.loss;
-        if (improved(value, bestValue, 'min', 0)) {
-          bestValue = value;
-          bestEpoch = epoch;
-          best = true;
-        }
-      }
-      options.onEvent?.({ type: 'epoch', logs, best });
-      await options.onEpochSaved?.(history);
-
-      const reduce = config.reduceLr;
-      if (reduce) {
-        const value = logValue(logs, reduce.monitor);
-        if (cooldown > 0) cooldown--;
-        if (improved(value, lrBest, reduce.mode, reduce.minDelta)) {
-          lrBest = value;
-          lrWaited = 0;
-        } else if (cooldown === 0 && ++lrWaited >= reduce.patience) {
-          const next = Math.max(learningRate * reduce.factor, reduce.minLr);
-          if (next < learningRate) {
-            (opt as unknown as { learningRate: number }).learningRate = next;
-            options.onEvent?.({ type: 'message', text: `epoch ${epoch}: learning rate reduced to ${next}` });
-          }
-          cooldown = reduce.cooldown;
-          lrWaited = 0;
-        }
-      }
-      // Keras: stop once `wait` reaches `patience` epochs without improvement.
-      if (early && !best && waited >= early.patience && epoch > 1) {
-        stopReason = 'early-stopped';
-        stopMessage = `early stopping after epoch ${epoch}: ${early.monitor} did not improve by more than ${early.minDelta} for ${waited} epoch${waited === 1 ? '' : 's'} (best ${bestValue?.toFixed(4)} at epoch ${bestEpoch})`;
-        break;
-      }
+    callbacks.onTrainBegin(context);
+    for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= config.epochs; epoch++) {
+      callbacks.onEpochBegin(epoch, context);
+      const logs = await runEpoch(tf, model, splits, config, epoch, random, { callbacks, context, throughput, signal: options.signal });
+      if (!logs) break;
+      await callbacks.onEpochEnd({ logs, best: false }, context);
+      if (context.stopTraining) break;
     }
-    // Keras restores the best weights only when it stops early; Layerlab also does when training runs to the end.
-    if (bestWeights && config.earlyStopping?.restoreBestWeights && stopReason !== 'cancelled') model.setWeights(bestWeights);
+    callbacks.onTrainEnd(context);
 
-    let test: TestResults | undefined;
-    if (stopReason !== 'cancelled' && stopReason !== 'diverged' && testCount > 0) {
-      const x = config.validation.kind === 'test' ? validation.x : toTensor(tf, dataset.test, 0, testCount, imageSize, inputShape);
-      const y = config.validation.kind === 'test' && validationLabels ? validationLabels : oneHot(dataset.test.labels.subarray(0, testCount));
-      const [loss, accuracy] = await evaluate(x, y);
-      const predictions = model.predict(x, { batchSize: 256 }) as tfjs.Tensor;
-      const predicted = Array.from(await predictions.argMax(-1).data());
-      const confidence = Array.from(await predictions.max(-1).data());
-      predictions.dispose();
-      if (config.validation.kind !== 'test') {
-        x.dispose();
-        y.dispose();
-      }
-      test = { loss, accuracy, report: classReport(dataset.test.labels.subarray(0, testCount), predicted, classes), confidence, predicted };
-    }
-    const last = history[history.length - 1];
+    const stopReason = context.stopReason;
+    const test = stopReason !== 'cancelled' && stopReason !== 'diverged' && splits.testCount > 0 ? await testModel(model, dataset, config, splits) : undefined;
+    const last = history.epochs[history.epochs.length - 1];
     const gap = last ? last.accuracy - last.val_accuracy : Number.NaN;
+    const bestEpoch = tracker.bestEpoch;
     return {
-      history,
-      batches: batchLog,
+      history: history.epochs,
+      batches: history.batches,
       stopReason,
-      ...(stopMessage ? { stopMessage } : {}),
+      ...(context.stopMessage ? { stopMessage: context.stopMessage } : {}),
       ...(bestEpoch !== undefined ? { bestEpoch } : {}),
       ...(test ? { test } : {}),
-      samplesPerSecond: samples / Math.max(trainingSeconds, 1e-9),
+      samplesPerSecond: throughput.samples / Math.max(throughput.seconds, 1e-9),
       seconds: (performance.now() - started) / 1000,
-      trainSamples: fit.count,
-      validationSamples: validation.count,
-      testSamples: testCount,
+      trainSamples: splits.fit.count,
+      validationSamples: splits.validation.count,
+      testSamples: splits.testCount,
       ...(last && Number.isFinite(gap) && gap > 0.1 ? { overfitting: { trainAccuracy: last.accuracy, validationAccuracy: last.val_accuracy, gap } } : {}),
     };
   } finally {
-    fit.x.dispose();
-    fitLabels.dispose();
-    validation.x.dispose();
-    validationLabels?.dispose();
-    bestWeights?.forEach((w) => w.dispose());
+    splits.fit.x.dispose();
+    splits.fitLabels.dispose();
+    splits.validation.x.dispose();
+    splits.validationLabels?.dispose();
+    callbacks.dispose();
     opt.dispose();
   }
 }
