@@ -30,7 +30,8 @@ export function tokenRange(t: IToken): A.Range {
   // tokens chevrotain creates, are heap numbers; stored in a range, they would make V8 box the offsets
   // of every range from then on.
   if (!(t.startOffset >= 0)) return nowhere;
-  return { start: t.startOffset, end: t.endOffset !== undefined && Number.isFinite(t.endOffset) ? t.endOffset + 1 : t.startOffset + t.image.length };
+  // The lexer tracks offsets only: a token's end is where its image ends.
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 /** The token, unless error recovery inserted it (such tokens have NaN offsets). */
@@ -100,9 +101,7 @@ class ParseState {
     const last = this.consumed[this.consumed.length - 1];
     if (!first || !last) return { start: fallback, end: fallback };
     const start = first.startOffset;
-    const endInclusive = last.endOffset;
-    const end = endInclusive !== undefined && Number.isFinite(endInclusive) ? endInclusive + 1 : start;
-    return { start, end: Math.max(start, end) };
+    return { start, end: Math.max(start, last.startOffset + last.image.length) };
   }
 
   missing(offset: number): A.MissingExpression {
@@ -133,8 +132,7 @@ const recordingPlaceholder: A.MissingExpression = { kind: 'missing', range: nowh
  * Results are built in plain code rather than in `ACTION`s (a closure per call
  * on the hottest paths); while the grammar is recorded they return placeholders.
  *
- * Files without syntax errors are parsed by `strict-parser.ts`, which follows
- * this grammar by hand: a change to the grammar must be made there too.
+ * It is the only parser: valid files and files with errors alike.
  */
 export class ModelParser extends EmbeddedActionsParser {
   private readonly state = new ParseState();
