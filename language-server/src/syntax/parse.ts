@@ -39,14 +39,37 @@ export function parseModelText(text: string): ParseResult {
   });
   const allTokens = lexed.tokens;
   const tokens = withinNestingLimit(allTokens, errors);
-  const p = sharedParser();
-  const ast = p.parse(tokens, text.length);
-  const parseErrors = p.errors;
-  if (parseErrors.length > 0) {
+  const parsed = sharedParser().parse(tokens, text.length);
+  if (parsed.errors.length > 0) {
     const lines = new LineIndex(text);
-    for (const error of parseErrors) errors.push(describeParseError(error, allTokens, text, lines));
+    for (const error of parsed.errors) errors.push(describeParseError(error, allTokens, text, lines));
   }
-  return { ast, errors, tokens, comments: lexed.comments };
+  return new Parsed(text, parsed.ast, errors, tokens.length, lexed.comments);
+}
+
+/**
+ * The tokens are not kept with the tree: the analysis keeps a parse for as long as the document
+ * is open, and only completion, signature help and formatting read them. Those lex the text again
+ * on first use (well under a millisecond for 1,000 layers), cut where the parse was cut.
+ */
+class Parsed implements ParseResult {
+  private lexedTokens: readonly IToken[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly ast: ModelFile,
+    readonly errors: readonly SyntaxError[],
+    private readonly tokenCount: number,
+    readonly comments: readonly IToken[],
+  ) {}
+
+  get tokens(): readonly IToken[] {
+    if (!this.lexedTokens) {
+      const tokens = lexModelText(this.text).tokens;
+      this.lexedTokens = tokens.length > this.tokenCount ? tokens.slice(0, this.tokenCount) : tokens;
+    }
+    return this.lexedTokens;
+  }
 }
 
 /** Deeper than any real model; keeps the recursive-descent parser and the analysis far from the stack limit. */

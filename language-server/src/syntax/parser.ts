@@ -24,6 +24,7 @@ const structuredMessages: IParserErrorMessageProvider = {
 };
 
 const nowhere: A.Range = { start: 0, end: 0 };
+const noTokens: IToken[] = [];
 
 export function tokenRange(t: IToken): A.Range {
   // Only the placeholder token of grammar recording lies outside the text. Its offsets, like those of all
@@ -147,14 +148,16 @@ export class ModelParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** Parses a token stream; `errors` then holds the syntax errors. */
-  parse(tokens: IToken[], textLength: number): A.ModelFile {
+  /** Parses a token stream: the AST and the syntax errors. The parser keeps no reference to the tokens after. */
+  parse(tokens: IToken[], textLength: number): { readonly ast: A.ModelFile; readonly errors: IRecognitionException[] } {
     this.state.reset(textLength);
     this.input = tokens;
     try {
-      return this.file();
+      const ast = this.file();
+      return { ast, errors: this.errors };
     } finally {
       this.state.reset(0);
+      this.input = noTokens;
     }
   }
 
