@@ -58,6 +58,10 @@ interface InputParts {
 /** What the alternatives of a statement yield before `statement` finishes them. */
 type StatementParts = A.Statement | InputParts | A.CallExpression | undefined;
 
+function isOperator(type: TokenType): boolean {
+  return type === T.Plus || type === T.Minus || type === T.Star || type === T.DoubleSlash || type === T.Slash;
+}
+
 function removeAbove<E>(stack: E[], length: number): void {
   while (stack.length > length) stack.pop();
 }
@@ -66,12 +70,15 @@ function removeAbove<E>(stack: E[], length: number): void {
 class ParseState {
   textLength = 0;
   /**
-   * Real tokens consumed so far, in order. A rule notes the count on entry; its
-   * range runs from the first to the last token consumed since, whether it
-   * completed or failed part-way (tokens skipped or inserted by recovery are not
-   * consumed), which is what chevrotain's CST parser recorded as node locations.
+   * Real tokens consumed so far: their count, the start of each and the end of the last.
+   * A rule notes the count on entry; its range runs from the first to the last token
+   * consumed since, whether it completed or failed part-way (tokens skipped or inserted
+   * by recovery are not consumed), which is what chevrotain's CST parser recorded as
+   * node locations. Offsets rather than the tokens, in an array kept from parse to parse.
    */
-  readonly consumed: IToken[] = [];
+  consumed = 0;
+  private starts = new Int32Array(1024);
+  private lastEnd = 0;
   /** Set by a rule that failed part-way: what it built, for its caller or for chevrotain's re-sync. */
   failed: { readonly value: unknown } | undefined;
   // Stacks shared by nested expressions and calls: each rule uses the entries above the length it noted on entry.
@@ -88,21 +95,30 @@ class ParseState {
     this.textLength = textLength;
     this.failed = undefined;
     this.commas = 0;
-    for (const stack of [this.consumed, this.operands, this.operators, this.prefixes, this.argumentNames, this.argumentValues, this.items]) stack.length = 0;
+    this.consumed = 0;
+    this.lastEnd = 0;
+    for (const stack of [this.operands, this.operators, this.prefixes, this.argumentNames, this.argumentValues, this.items]) stack.length = 0;
   }
 
   track(token: IToken): IToken {
-    if (!Number.isNaN(token.startOffset)) this.consumed.push(token);
+    const start = token.startOffset;
+    if (!Number.isNaN(start)) {
+      if (this.consumed === this.starts.length) {
+        const grown = new Int32Array(this.starts.length * 2);
+        grown.set(this.starts);
+        this.starts = grown;
+      }
+      this.starts[this.consumed++] = start;
+      this.lastEnd = start + token.image.length;
+    }
     return token;
   }
 
   /** The range of what a rule consumed since `mark`, or an empty range at `fallback` if nothing. */
   range(mark: number, fallback: number): A.Range {
-    const first = this.consumed[mark];
-    const last = this.consumed[this.consumed.length - 1];
-    if (!first || !last) return { start: fallback, end: fallback };
-    const start = first.startOffset;
-    return { start, end: Math.max(start, last.startOffset + last.image.length) };
+    if (mark >= this.consumed) return { start: fallback, end: fallback };
+    const start = this.starts[mark] ?? fallback;
+    return { start, end: Math.max(start, this.lastEnd) };
   }
 
   missing(offset: number): A.MissingExpression {
@@ -225,7 +241,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelDeclaration = this.RULE(
     'modelDeclaration',
     (): A.ModelDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const parameters: A.ModelParameter[] = [];
@@ -300,7 +316,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelParameter = this.RULE(
     'modelParameter',
     (): A.ModelParameter | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let name: IToken | undefined;
       let defaultValue: A.Expression | undefined;
       try {
@@ -349,7 +365,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private statement = this.RULE(
     'statement',
     (): A.Statement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let parts: StatementParts = undefined;
       try {
         parts = this.OR(this.statementAlternatives);
@@ -388,7 +404,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private labelledStatement = this.RULE(
     'labelledStatement',
     (): A.Statement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let label: IToken | undefined;
       let parts: InputParts | A.CallExpression | undefined;
       try {
@@ -446,7 +462,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private fromStatement = this.RULE(
     'fromStatement',
     (): A.FromStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let target: IToken | undefined;
       try {
         this.CONSUME(T.From);
@@ -468,7 +484,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private repeatStatement = this.RULE(
     'repeatStatement',
     (): A.RepeatStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let count: A.Expression | undefined;
       let body: A.Statement[] | undefined;
@@ -499,7 +515,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private ifStatement = this.RULE(
     'ifStatement',
     (): A.IfStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let condition: A.Expression | undefined;
       let body: A.Statement[] | undefined;
@@ -530,7 +546,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private trainDeclaration = this.RULE(
     'trainDeclaration',
     (): A.TrainDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       const models: A.Identifier[] = [];
       const settings: A.Setting[] = [];
@@ -567,7 +583,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private tuneDeclaration = this.RULE(
     'tuneDeclaration',
     (): A.TuneDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       const models: A.Identifier[] = [];
       const settings: A.Setting[] = [];
@@ -607,7 +623,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private setting = this.RULE(
     'setting',
     (): A.Setting | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let name: IToken | undefined;
       let value: A.Expression | undefined;
       try {
@@ -635,7 +651,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private searchParameter = this.RULE(
     'searchParameter',
     (): A.SearchParameter | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       const parts: SearchParts = { name: undefined, choices: undefined, low: undefined, high: undefined, step: undefined, stepEnd: 0, log: undefined };
       let inside: 'choices' | 'low' | 'high' | 'step' = 'choices';
       let stepMark = 0;
@@ -659,7 +675,7 @@ export class ModelParser extends EmbeddedActionsParser {
               this.OPTION(() => {
                 this.CONSUME(T.Step);
                 inside = 'step';
-                stepMark = this.state.consumed.length;
+                stepMark = this.state.consumed;
                 parts.step = this.SUBRULE3(this.expression);
                 parts.stepEnd = this.state.range(stepMark, 0).end;
               });
@@ -721,7 +737,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'call',
     (): A.CallExpression | undefined => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const nameBase = state.argumentNames.length;
       const valueBase = state.argumentValues.length;
       let callee: IToken | undefined;
@@ -824,13 +840,13 @@ export class ModelParser extends EmbeddedActionsParser {
     'expression',
     (): A.Expression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const operandBase = state.operands.length;
       const operatorBase = state.operators.length;
       const prefixBase = state.prefixes.length;
       try {
         this.operand(5);
-        this.MANY(this.operatorAndOperand);
+        this.OPTION(this.operatorsAndOperands);
       } catch (error) {
         // The operand that failed part-way: a call, a parenthesized expression or a list. A call operand
         // always has its name, which lookahead matched, so it is never undefined.
@@ -843,10 +859,23 @@ export class ModelParser extends EmbeddedActionsParser {
     this.recovered((): A.Expression => this.state.missing(0)),
   );
 
-  private readonly operatorAndOperand = (): void => {
+  /**
+   * `(operator operand)*`, written as an OPTION and a loop rather than a MANY (here and for the
+   * prefix `-`s of an operand): every exit from a MANY allocates for its in-repetition recovery,
+   * which never applies where nothing but the rule's end or an alternation follows the MANY, and
+   * these two are exited once per operand. While chevrotain records the grammar the loop is left
+   * out; what it records (one repetition) has the same first and follow tokens.
+   */
+  private readonly operatorsAndOperands = (): void => {
+    this.operatorAndOperand();
+    if (this.RECORDING_PHASE) return;
+    while (isOperator(this.LA(1).tokenType)) this.operatorAndOperand();
+  };
+
+  private operatorAndOperand(): void {
     this.state.operators.push(this.OR(this.operatorAlternatives));
     this.operand(6);
-  };
+  }
 
   private readonly operatorAlternatives: IOrAlt<IToken>[] = [
     { ALT: () => this.CONSUME(T.Plus) },
@@ -861,10 +890,12 @@ export class ModelParser extends EmbeddedActionsParser {
 
   /** The operand alternatives, emitted with occurrence index `i` (each use in a rule needs its own). */
   private operand(i: number): void {
-    this.many(
+    this.option(
       i,
       (this.prefixMinus[i] ??= () => {
         this.state.prefixes.push(this.consume(i, T.Minus));
+        if (this.RECORDING_PHASE) return;
+        while (this.LA(1).tokenType === T.Minus) this.state.prefixes.push(this.consume(i, T.Minus));
       }),
     );
     this.state.operands.push(this.or(i, (this.operandAlternatives[i] ??= this.makeOperandAlternatives(i))));
@@ -973,7 +1004,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'parenthesized',
     (): A.Expression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const itemBase = state.items.length;
       const commaBase = state.commas;
       try {
@@ -1024,7 +1055,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'list',
     (): A.ListExpression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const itemBase = state.items.length;
       try {
         this.CONSUME(T.LBracket);
