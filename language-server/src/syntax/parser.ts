@@ -9,6 +9,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type * as A from './ast.js';
+import { IndexedLookaheadStrategy } from './lookahead.js';
 import * as T from './tokens.js';
 
 /**
@@ -158,6 +159,7 @@ export class ModelParser extends EmbeddedActionsParser {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
+      lookaheadStrategy: new IndexedLookaheadStrategy({ maxLookahead: 3 }),
       skipValidations: !options.validate,
       errorMessageProvider: structuredMessages,
     });
