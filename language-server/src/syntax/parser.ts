@@ -1,5 +1,6 @@
 import {
   EmbeddedActionsParser,
+  LLkLookaheadStrategy,
   type ConsumeMethodOpts,
   type IOrAlt,
   type IParserErrorMessageProvider,
@@ -155,12 +156,13 @@ const recordingPlaceholder: A.MissingExpression = { kind: 'missing', range: nowh
 export class ModelParser extends EmbeddedActionsParser {
   private readonly state = new ParseState();
 
-  constructor(options: { validate: boolean } = { validate: false }) {
+  /** `validate`: run chevrotain's grammar checks (tests); `lookahead: 'llk'`: chevrotain's own lookahead, to test the indexed one against. */
+  constructor(options: { validate?: boolean; lookahead?: 'indexed' | 'llk' } = {}) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      lookaheadStrategy: new IndexedLookaheadStrategy({ maxLookahead: 3 }),
-      skipValidations: !options.validate,
+      lookaheadStrategy: options.lookahead === 'llk' ? new LLkLookaheadStrategy({ maxLookahead: 3 }) : new IndexedLookaheadStrategy({ maxLookahead: 3 }),
+      skipValidations: options.validate !== true,
       errorMessageProvider: structuredMessages,
     });
     this.performSelfAnalysis();
