@@ -42,9 +42,6 @@ function real(t: IToken | undefined): IToken | undefined {
   return t && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset) ? t : undefined;
 }
 
-export function identifier(t: IToken): A.Identifier {
-  return { kind: 'identifier', name: t.image, range: tokenRange(t) };
-}
 
 export function binary(operator: A.BinaryOperator, left: A.Expression, right: A.Expression): A.BinaryExpression {
   return { kind: 'binary', operator, left, right, range: { start: left.range.start, end: right.range.end } };
@@ -99,6 +96,7 @@ class ParseState {
     this.commas = 0;
     this.consumed = 0;
     this.lastEnd = 0;
+    this.names.clear();
     for (const stack of [this.operands, this.operators, this.prefixes, this.argumentNames, this.argumentValues, this.items]) stack.length = 0;
   }
 
@@ -121,6 +119,23 @@ class ParseState {
     if (mark >= this.consumed) return { start: fallback, end: fallback };
     const start = this.starts[mark] ?? fallback;
     return { start, end: Math.max(start, this.lastEnd) };
+  }
+
+  /**
+   * One string per distinct name: a long model repeats a few names thousands of times, and the
+   * tree would otherwise keep each token's own copy alive after the tokens are gone.
+   */
+  private readonly names = new Map<string, string>();
+
+  name(image: string): string {
+    const known = this.names.get(image);
+    if (known !== undefined) return known;
+    this.names.set(image, image);
+    return image;
+  }
+
+  identifier(t: IToken): A.Identifier {
+    return { kind: 'identifier', name: this.name(t.image), range: tokenRange(t) };
   }
 
   missing(offset: number): A.MissingExpression {
@@ -308,7 +323,7 @@ export class ModelParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE || !keyword || !name) return undefined;
     return {
       kind: 'model',
-      name: identifier(name),
+      name: this.state.identifier(name),
       parameters,
       body: body ?? (hasVariant ? undefined : []),
       variantOf: variant ? { base: variant.callee, args: variant.args, range: variant.range } : undefined,
@@ -342,7 +357,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelParameterOf(mark: number, nameToken: IToken | undefined, defaultValue: A.Expression | undefined): A.ModelParameter | undefined {
     const name = real(nameToken);
     if (this.RECORDING_PHASE || !name) return undefined;
-    return { name: identifier(name), defaultValue, range: this.state.range(mark, name.startOffset) };
+    return { name: this.state.identifier(name), defaultValue, range: this.state.range(mark, name.startOffset) };
   }
 
   private block = this.RULE(
@@ -433,7 +448,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private labelledOf(mark: number, labelToken: IToken | undefined, parts: InputParts | A.CallExpression | undefined): A.Statement | undefined {
     if (this.RECORDING_PHASE || !parts) return undefined;
     const labelReal = real(labelToken);
-    const label = labelReal ? identifier(labelReal) : undefined;
+    const label = labelReal ? this.state.identifier(labelReal) : undefined;
     if (parts.kind === 'input-parts') return this.inputOf(mark, parts, label);
     return { kind: 'layer', label, call: parts, range: this.state.range(mark, parts.range.start) };
   }
@@ -482,7 +497,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private fromOf(mark: number, targetToken: IToken | undefined): A.FromStatement | undefined {
     const target = real(targetToken);
     if (this.RECORDING_PHASE || !target) return undefined;
-    return { kind: 'from', target: identifier(target), range: this.state.range(mark, target.startOffset) };
+    return { kind: 'from', target: this.state.identifier(target), range: this.state.range(mark, target.startOffset) };
   }
 
   private repeatStatement = this.RULE(
@@ -575,7 +590,7 @@ export class ModelParser extends EmbeddedActionsParser {
 
   private modelName(models: A.Identifier[]): void {
     const name = real(this.CONSUME(T.Identifier));
-    if (name) models.push(identifier(name));
+    if (name) models.push(this.state.identifier(name));
   }
 
   private trainOf(mark: number, keywordToken: IToken | undefined, models: A.Identifier[], settings: A.Setting[]): A.TrainDeclaration | undefined {
@@ -649,7 +664,7 @@ export class ModelParser extends EmbeddedActionsParser {
     const name = real(nameToken);
     if (this.RECORDING_PHASE || !name) return undefined;
     const range = this.state.range(mark, name.startOffset);
-    return { kind: 'setting', name: identifier(name), value: value ?? this.state.missing(range.end), range };
+    return { kind: 'setting', name: this.state.identifier(name), value: value ?? this.state.missing(range.end), range };
   }
 
   private searchParameter = this.RULE(
@@ -712,14 +727,14 @@ export class ModelParser extends EmbeddedActionsParser {
     const name = real(parts.name);
     if (this.RECORDING_PHASE || !name) return undefined;
     const range = this.state.range(mark, name.startOffset);
-    if (parts.choices) return { kind: 'search', name: identifier(name), domain: { kind: 'choice', values: parts.choices.items, range: parts.choices.range }, range };
+    if (parts.choices) return { kind: 'search', name: this.state.identifier(name), domain: { kind: 'choice', values: parts.choices.items, range: parts.choices.range }, range };
     const low = parts.low ?? this.state.missing(range.end);
     const high = parts.high ?? this.state.missing(range.end);
     const log = real(parts.log);
     const domainEnd = Math.max(high.range.end, log ? tokenRange(log).end : 0);
     return {
       kind: 'search',
-      name: identifier(name),
+      name: this.state.identifier(name),
       domain: {
         kind: 'range',
         low,
@@ -815,18 +830,15 @@ export class ModelParser extends EmbeddedActionsParser {
         nameIndex++;
       }
       if (name && v > valueBase && (args[v - valueBase - 1]?.range.end ?? 0) > name.startOffset) name = undefined;
-      args[v - valueBase] = {
-        name: name ? identifier(name) : undefined,
-        value,
-        range: { start: name ? name.startOffset : value.range.start, end: value.range.end },
-      };
+      // A positional argument spans just its value: the range is shared (ranges are readonly).
+      args[v - valueBase] = name ? { name: this.state.identifier(name), value, range: { start: name.startOffset, end: value.range.end } } : { name: undefined, value, range: value.range };
     }
     removeAbove(names, nameBase);
     removeAbove(values, valueBase);
     const openToken = real(open);
     return {
       kind: 'call',
-      callee: identifier(callee),
+      callee: this.state.identifier(callee),
       args,
       openParen: openToken ? tokenRange(openToken) : undefined,
       closed: real(close) !== undefined,
@@ -933,7 +945,7 @@ export class ModelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.consume(i, T.Identifier);
-          return { kind: 'name', name: t.image, range: tokenRange(t) };
+          return { kind: 'name', name: this.state.name(t.image), range: tokenRange(t) };
         },
       },
       { ALT: () => this.subrule(i, this.parenthesized) },
