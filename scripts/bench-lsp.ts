@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { MAX_ANALYSED_LENGTH } from '../language-server/src/analysis/analyze-file.js';
-import { serverNodeFlags } from '../language-server/src/lsp/node-flags.js';
 import { defaultRequestBudgets } from '../language-server/src/lsp/settings.js';
 import { LspClient } from '../test/lsp/client.js';
 import { generatedModel } from './bench.js';
@@ -55,8 +54,8 @@ async function editTimes(client: LspClient, layers: number, edits: number, warmu
 }
 
 async function main(): Promise<void> {
-  // With the flags VS Code starts it with, so that its memory is what users see.
-  const client = await LspClient.start({ nodeFlags: serverNodeFlags });
+  // With Node's defaults, as VS Code starts it, so that its memory is what users see.
+  const client = await LspClient.start();
   const { uri, text, times: changeTimes } = await editTimes(client, 1000, 50, 10);
 
   const lines = text.split('\n');
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   const large = await editTimes(client, 10000, 30, 10);
   await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: large.uri } });
 
-  console.log(`language server over stdio (${serverNodeFlags.join(' ')}), generated 1,000-layer file`);
+  console.log('language server over stdio (Node defaults), generated 1,000-layer file');
   line('didChange → published diagnostics', stats(changeTimes), 20);
   line('hover', stats(hoverTimes), 5);
   line('inlay hints (60-line viewport)', stats(hintTimes), 5);

@@ -2,11 +2,9 @@
 // layers, each run an edit and its analysis as the server's document store does them:
 // median, mean (which includes every collection) and 95th percentile after warm-up,
 // cost per layer, the growth from 1k to 10k and 10k to 20k, the heap one analysis keeps
-// alive, and the garbage collection time within it. The scaling runs twice: with Node's
-// default flags, and with the young-generation size the language server runs with
-// (`serverNodeFlags`).
+// alive, and the garbage collection time within it, with Node's default flags (as the
+// language server runs).
 // Usage: node out/scripts/bench.js [--shared ../shared]
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
@@ -15,7 +13,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { analyzeText } from '../language-server/src/analysis/analyze-file.js';
 import { semanticTokens } from '../language-server/src/features/semantic-tokens.js';
-import { serverNodeFlags } from '../language-server/src/lsp/node-flags.js';
 import { DocumentStore } from '../language-server/src/workspace/document-store.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -203,14 +200,10 @@ function variantChains(): void {
 
 async function main(): Promise<void> {
   observeGc();
-  if (process.argv.includes('--scaling-only')) return scaling();
   const sharedArg = process.argv.indexOf('--shared');
   await examples(resolve(sharedArg > 0 ? (process.argv[sharedArg + 1] ?? '../shared') : join(root, '..', 'shared')));
   await scaling();
   variantChains();
-  // The same in a fresh process with the server's young-generation size.
-  const script = fileURLToPath(import.meta.url);
-  spawnSync(process.execPath, [...serverNodeFlags, script, '--scaling-only'], { stdio: 'inherit' });
 }
 
 if (process.argv[1]?.endsWith('bench.js')) await main();

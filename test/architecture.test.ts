@@ -139,7 +139,6 @@ const allowedOutsideProtocol: Record<string, { readonly from: readonly ('extensi
   'tuning/space.ts': { from: ['extension'], why: 'describePoint: a searched point in words, as the CLI writes it' },
   'training/quick.ts': { from: ['extension'], why: 'the limits of a quick run, which the run picker states' },
   'tuning/objective.ts': { from: ['media'], why: 'compareScores: the order of scores, the same in the search and its view; imports nothing' },
-  'lsp/node-flags.ts': { from: ['extension'], why: 'the V8 flags the server starts with (to go with the young-generation sizing it serves)' },
 };
 
 test('extension/ and media/ import the core only through the protocol modules (and the few allowed modules)', () => {

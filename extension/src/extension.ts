@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { serverNodeFlags } from '../../language-server/src/lsp/node-flags.js';
 import { trainCommand } from './train.js';
 import { tuneCommand } from './tune.js';
 import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
@@ -59,8 +58,8 @@ async function savedFoldersOf(picked: readonly string[], marker: string, what: '
 export async function activate(context: vscode.ExtensionContext): Promise<LayerlabApi> {
   const module = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeFlags] } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009', ...serverNodeFlags] } },
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const output = vscode.window.createOutputChannel('Layerlab', { log: true });
   context.subscriptions.push(output);

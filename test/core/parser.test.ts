@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Expression, ModelDeclaration, Statement } from '../../language-server/src/syntax/ast.js';
 import { parseModelText } from '../../language-server/src/syntax/parse.js';
+import { Lexer } from 'chevrotain';
 import { ModelParser } from '../../language-server/src/syntax/parser.js';
+import { allTokens } from '../../language-server/src/syntax/tokens.js';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
@@ -24,6 +26,24 @@ function layerArgs(text: string, index = 0): readonly Expression[] {
 
 test('the grammar passes chevrotain self-validation (no ambiguities)', () => {
   assert.doesNotThrow(() => new ModelParser({ validate: true }));
+});
+
+test('the tokens pass chevrotain’s lexer validations and first-character optimizations', () => {
+  // The shipped lexer skips validations at start-up; here they run, with `ensureOptimizations` as there.
+  const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+  assert.deepEqual(lexer.lexerDefinitionErrors, []);
+});
+
+test('one file using every construct parses without errors, and the parse result’s tokens are the lexer’s', () => {
+  const text =
+    'model m(w = 2) {\n  x = input (28, 28)\n  repeat w { if true { Dense(w * 2 + -1) } }\n  from x\n  Bidirectional(LSTM(4, return_sequences=true), merge_mode=sum)\n  Add(x, )\n}\nmodel v = m(w = 3)\n' +
+    'tune m {\n  w in 1..4 step 1\n  lr in 1e-4..1e-2 log\n  bn in [true, false]\n  batch_size = 32 // 2, drop = None\n}\n';
+  const result = parseModelText(text);
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.ast.declarations.length, 3);
+  const images = result.tokens.map((t) => t.image);
+  assert.equal(images.join(''), text.replace(/\s+/g, ''));
+  for (const t of result.tokens) assert.equal(text.slice(t.startOffset, t.startOffset + t.image.length), t.image);
 });
 
 test('every project example parses without errors', () => {

@@ -6,6 +6,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import oniguruma from 'vscode-oniguruma';
 import textmate from 'vscode-textmate';
+import type { TokenType } from 'chevrotain';
+import { layerCatalog } from '../../language-server/src/catalog/layers.js';
+import { allTokens } from '../../language-server/src/syntax/tokens.js';
+import { currentGrammarText, grammarPath, keywordGroups, spellings } from '../../scripts/textmate-grammar.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
 const require = createRequire(import.meta.url);
@@ -55,4 +59,32 @@ test('every example line tokenizes without error', async () => {
   const tokenize = await tokenizer();
   const text = readFileSync(join(root, 'examples/mnist_cnn.model'), 'utf8');
   for (const line of text.split('\n')) assert.equal(tokenize(line).map((t) => t.text).join(''), line);
+});
+
+test('the grammar’s keywords and layer names are generated from the tokens and the catalog, and are current', () => {
+  const text = readFileSync(grammarPath, 'utf8');
+  assert.equal(currentGrammarText(text), text, 'grammar/model.tmLanguage.json is out of date: run `npx tsc -p . && node out/scripts/textmate-grammar.js`');
+  // Every keyword token (a pattern that yields to longer names) is coloured as one group, and nothing else is.
+  const keywords = allTokens.filter((t) => t.LONGER_ALT !== undefined);
+  const grouped = Object.values(keywordGroups).flat();
+  assert.deepEqual(new Set(grouped), new Set(keywords));
+  assert.equal(grouped.length, keywords.length);
+});
+
+test('exactly the catalog’s layers are coloured as layers; other calls and the keywords as theirs', async () => {
+  const tokenize = await tokenizer();
+  for (const name of layerCatalog.keys()) assert.equal(scopeOf(tokenize(`  ${name}(3)`), name), 'entity.name.function.layer.model', name);
+  for (const call of ['Adam', 'Dense2', 'SGD', 'Conv2DT']) assert.equal(scopeOf(tokenize(`  x = ${call}(3)`), call), 'entity.name.function.model', call);
+  const scopes: Record<keyof typeof keywordGroups, string> = {
+    declaration: 'keyword.other.declaration.model',
+    control: 'keyword.control.model',
+    input: 'storage.type.input.model',
+    constant: 'constant.language.model',
+  };
+  for (const [group, types] of Object.entries(keywordGroups) as [keyof typeof keywordGroups, readonly TokenType[]][]) {
+    for (const spelling of types.flatMap(spellings)) {
+      const line = group === 'declaration' ? `${spelling} m {` : `  x ${spelling} y`;
+      assert.equal(scopeOf(tokenize(line), spelling), scopes[group], spelling);
+    }
+  }
 });

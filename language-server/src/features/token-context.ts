@@ -68,7 +68,7 @@ export function tokenContext(text: string, tokens: readonly IToken[], offset: nu
       parens.length = 0;
     } else if (type === T.LParen || type === T.LBracket) {
       const previous = tokens[i - 1];
-      const isCall = type === T.LParen && previous?.tokenType === T.Identifier && previous.endOffset !== undefined && previous.endOffset + 1 === token.startOffset;
+      const isCall = type === T.LParen && previous?.tokenType === T.Identifier && previous.startOffset + previous.image.length === token.startOffset;
       parens.push({ open: token, ...(isCall && previous ? { callee: previous } : {}), commas: 0, named: [], bracket: type === T.LBracket });
     } else if (type === T.RParen || type === T.RBracket) {
       parens.pop();

@@ -1,9 +1,7 @@
 import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { ModelFile, Range } from './ast.js';
-import { lexCompact } from './lexer.js';
+import { lexModelText } from './lexer.js';
 import { expectedTokenPrefix, ModelParser, tokenRange } from './parser.js';
-import { parseStrict } from './strict-parser.js';
-import type { TokenStream } from './token-stream.js';
 import * as T from './tokens.js';
 import { LineIndex } from '../text/line-index.js';
 
@@ -15,34 +13,9 @@ export interface SyntaxError {
 export interface ParseResult {
   readonly ast: ModelFile;
   readonly errors: readonly SyntaxError[];
-  /** The tokens the AST was parsed from, as chevrotain's objects: made on first use from `tokenStream`. */
+  /** The tokens the AST was parsed from, as chevrotain's lexer made them (offsets only, no lines). */
   readonly tokens: readonly IToken[];
   readonly comments: readonly IToken[];
-  readonly tokenStream: TokenStream;
-}
-
-/** Keeps the compact streams; token objects are made only for a consumer that asks (completion, formatting). */
-class Parsed implements ParseResult {
-  private tokenObjects: IToken[] | undefined;
-  private commentObjects: IToken[] | undefined;
-
-  constructor(
-    readonly ast: ModelFile,
-    readonly errors: readonly SyntaxError[],
-    readonly tokenStream: TokenStream,
-    private readonly commentStream: TokenStream,
-    tokens?: IToken[],
-  ) {
-    this.tokenObjects = tokens;
-  }
-
-  get tokens(): readonly IToken[] {
-    return (this.tokenObjects ??= this.tokenStream.toTokens());
-  }
-
-  get comments(): readonly IToken[] {
-    return (this.commentObjects ??= this.commentStream.toTokens());
-  }
 }
 
 let parser: ModelParser | undefined;
@@ -55,7 +28,7 @@ function sharedParser(): ModelParser {
 
 /** Parses a `.model` text. Never throws: problems come back as `errors` beside a best-effort AST. */
 export function parseModelText(text: string): ParseResult {
-  const lexed = lexCompact(text);
+  const lexed = lexModelText(text);
   const errors: SyntaxError[] = lexed.errors.map((error) => {
     const start = error.offset;
     const character = text.slice(start, start + error.length);
@@ -64,44 +37,63 @@ export function parseModelText(text: string): ParseResult {
       range: { start, end: start + Math.max(1, error.length) },
     };
   });
-  const stream = withinNestingLimit(lexed.tokens, errors);
-  // Most of the time the file is valid: the strict parser builds its AST quickly, and only a
-  // file with a syntax error needs chevrotain's token objects, error recovery and messages.
-  const valid = parseStrict(stream, text.length);
-  if (valid) return new Parsed(valid, errors, stream, lexed.comments);
-  const lines = new LineIndex(text);
-  const tokens = stream.toTokens(lines);
-  const p = sharedParser();
-  const ast = p.parse(tokens, text.length);
-  const parseErrors = p.errors;
-  if (parseErrors.length > 0) {
-    const allTokens = stream.length === lexed.tokens.length ? tokens : lexed.tokens.toTokens(lines);
-    for (const error of parseErrors) errors.push(describeParseError(error, allTokens, text, lines));
+  const allTokens = lexed.tokens;
+  const tokens = withinNestingLimit(allTokens, errors);
+  const parsed = sharedParser().parse(tokens, text.length);
+  if (parsed.errors.length > 0) {
+    const lines = new LineIndex(text);
+    for (const error of parsed.errors) errors.push(describeParseError(error, allTokens, text, lines));
   }
-  return new Parsed(ast, errors, stream, lexed.comments, tokens);
+  return new Parsed(text, parsed.ast, errors, tokens.length, lexed.comments);
+}
+
+/**
+ * The tokens are not kept with the tree: the analysis keeps a parse for as long as the document
+ * is open, and only completion, signature help and formatting read them. Those lex the text again
+ * on first use (well under a millisecond for 1,000 layers), cut where the parse was cut.
+ */
+class Parsed implements ParseResult {
+  private lexedTokens: readonly IToken[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly ast: ModelFile,
+    readonly errors: readonly SyntaxError[],
+    private readonly tokenCount: number,
+    readonly comments: readonly IToken[],
+  ) {}
+
+  get tokens(): readonly IToken[] {
+    if (!this.lexedTokens) {
+      const tokens = lexModelText(this.text).tokens;
+      this.lexedTokens = tokens.length > this.tokenCount ? tokens.slice(0, this.tokenCount) : tokens;
+    }
+    return this.lexedTokens;
+  }
 }
 
 /** Deeper than any real model; keeps the recursive-descent parser and the analysis far from the stack limit. */
 export const maxNesting = 64;
 
-/** Cuts the token stream where brackets nest deeper than `maxNesting`, reporting it there. */
-function withinNestingLimit(tokens: TokenStream, errors: SyntaxError[]): TokenStream {
+/** Cuts the tokens where brackets nest deeper than `maxNesting`, reporting it there. */
+function withinNestingLimit(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   let depth = 0;
   // Operators since the last bracket, comma or `=`: a chain `1+1+…+1` nests its tree as deep as it is long.
   let chain = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const type = tokens.type(i);
-    if (type === T.LParen || type === T.LBracket || type === T.LBrace) depth++;
-    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) depth = Math.max(0, depth - 1);
+    const token = tokens[i] as IToken;
+    const kind = kinds[token.tokenTypeIdx] ?? 0;
+    if (kind === opener) depth++;
+    else if (kind === closer) depth = Math.max(0, depth - 1);
     if (depth > maxNesting) {
-      errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: { start: tokens.start(i), end: tokens.end(i) } });
-      return tokens.cut(i);
+      errors.push({ message: `brackets nest more than ${maxNesting} levels deep here; the rest of the file is not analysed`, range: tokenRange(token) });
+      return tokens.slice(0, i);
     }
-    if (type && operators.has(type)) chain++;
-    else if (type && boundaries.has(type)) chain = 0;
+    if (kind === operator) chain++;
+    else if (kind !== 0) chain = 0;
     if (chain > maxOperatorChain) {
-      errors.push({ message: `an expression of more than ${maxOperatorChain} operators here; split it, or compute the value elsewhere; the rest of the file is not analysed`, range: { start: tokens.start(i), end: tokens.end(i) } });
-      return tokens.cut(i);
+      errors.push({ message: `an expression of more than ${maxOperatorChain} operators here; split it, or compute the value elsewhere; the rest of the file is not analysed`, range: tokenRange(token) });
+      return tokens.slice(0, i);
     }
   }
   return tokens;
@@ -110,8 +102,20 @@ function withinNestingLimit(tokens: TokenStream, errors: SyntaxError[]): TokenSt
 /** Longer than any real expression; keeps the expression trees (one level per operator) far from the stack limit. */
 export const maxOperatorChain = 1000;
 
-const operators: ReadonlySet<TokenType> = new Set([T.Plus, T.Minus, T.Star, T.Slash, T.DoubleSlash]);
-const boundaries: ReadonlySet<TokenType> = new Set([T.LParen, T.RParen, T.LBracket, T.RBracket, T.LBrace, T.RBrace, T.Comma, T.Equals]);
+// What the limits look at, by token type index: brackets, operators, and the other boundaries of an operator chain.
+const opener = 1;
+const closer = 2;
+const operator = 3;
+const boundary = 4;
+const kinds: number[] = [];
+for (const [kind, types] of [
+  [opener, [T.LParen, T.LBracket, T.LBrace]],
+  [closer, [T.RParen, T.RBracket, T.RBrace]],
+  [operator, [T.Plus, T.Minus, T.Star, T.Slash, T.DoubleSlash]],
+  [boundary, [T.Comma, T.Equals]],
+] as const) {
+  for (const type of types) kinds[type.tokenTypeIdx ?? 0] = kind;
+}
 
 function quote(image: string): string {
   return `\`${image}\``;

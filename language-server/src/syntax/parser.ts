@@ -1,5 +1,6 @@
 import {
   EmbeddedActionsParser,
+  LLkLookaheadStrategy,
   type ConsumeMethodOpts,
   type IOrAlt,
   type IParserErrorMessageProvider,
@@ -9,6 +10,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type * as A from './ast.js';
+import { IndexedLookaheadStrategy } from './lookahead.js';
 import * as T from './tokens.js';
 
 /**
@@ -24,13 +26,15 @@ const structuredMessages: IParserErrorMessageProvider = {
 };
 
 const nowhere: A.Range = { start: 0, end: 0 };
+const noTokens: IToken[] = [];
 
 export function tokenRange(t: IToken): A.Range {
   // Only the placeholder token of grammar recording lies outside the text. Its offsets, like those of all
   // tokens chevrotain creates, are heap numbers; stored in a range, they would make V8 box the offsets
   // of every range from then on.
   if (!(t.startOffset >= 0)) return nowhere;
-  return { start: t.startOffset, end: t.endOffset !== undefined && Number.isFinite(t.endOffset) ? t.endOffset + 1 : t.startOffset + t.image.length };
+  // The lexer tracks offsets only: a token's end is where its image ends.
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 /** The token, unless error recovery inserted it (such tokens have NaN offsets). */
@@ -38,9 +42,6 @@ function real(t: IToken | undefined): IToken | undefined {
   return t && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset) ? t : undefined;
 }
 
-export function identifier(t: IToken): A.Identifier {
-  return { kind: 'identifier', name: t.image, range: tokenRange(t) };
-}
 
 export function binary(operator: A.BinaryOperator, left: A.Expression, right: A.Expression): A.BinaryExpression {
   return { kind: 'binary', operator, left, right, range: { start: left.range.start, end: right.range.end } };
@@ -56,6 +57,10 @@ interface InputParts {
 /** What the alternatives of a statement yield before `statement` finishes them. */
 type StatementParts = A.Statement | InputParts | A.CallExpression | undefined;
 
+function isOperator(type: TokenType): boolean {
+  return type === T.Plus || type === T.Minus || type === T.Star || type === T.DoubleSlash || type === T.Slash;
+}
+
 function removeAbove<E>(stack: E[], length: number): void {
   while (stack.length > length) stack.pop();
 }
@@ -64,12 +69,15 @@ function removeAbove<E>(stack: E[], length: number): void {
 class ParseState {
   textLength = 0;
   /**
-   * Real tokens consumed so far, in order. A rule notes the count on entry; its
-   * range runs from the first to the last token consumed since, whether it
-   * completed or failed part-way (tokens skipped or inserted by recovery are not
-   * consumed), which is what chevrotain's CST parser recorded as node locations.
+   * Real tokens consumed so far: their count, the start of each and the end of the last.
+   * A rule notes the count on entry; its range runs from the first to the last token
+   * consumed since, whether it completed or failed part-way (tokens skipped or inserted
+   * by recovery are not consumed), which is what chevrotain's CST parser recorded as
+   * node locations. Offsets rather than the tokens, in an array kept from parse to parse.
    */
-  readonly consumed: IToken[] = [];
+  consumed = 0;
+  private starts = new Int32Array(1024);
+  private lastEnd = 0;
   /** Set by a rule that failed part-way: what it built, for its caller or for chevrotain's re-sync. */
   failed: { readonly value: unknown } | undefined;
   // Stacks shared by nested expressions and calls: each rule uses the entries above the length it noted on entry.
@@ -86,23 +94,48 @@ class ParseState {
     this.textLength = textLength;
     this.failed = undefined;
     this.commas = 0;
-    for (const stack of [this.consumed, this.operands, this.operators, this.prefixes, this.argumentNames, this.argumentValues, this.items]) stack.length = 0;
+    this.consumed = 0;
+    this.lastEnd = 0;
+    this.names.clear();
+    for (const stack of [this.operands, this.operators, this.prefixes, this.argumentNames, this.argumentValues, this.items]) stack.length = 0;
   }
 
   track(token: IToken): IToken {
-    if (!Number.isNaN(token.startOffset)) this.consumed.push(token);
+    const start = token.startOffset;
+    if (!Number.isNaN(start)) {
+      if (this.consumed === this.starts.length) {
+        const grown = new Int32Array(this.starts.length * 2);
+        grown.set(this.starts);
+        this.starts = grown;
+      }
+      this.starts[this.consumed++] = start;
+      this.lastEnd = start + token.image.length;
+    }
     return token;
   }
 
   /** The range of what a rule consumed since `mark`, or an empty range at `fallback` if nothing. */
   range(mark: number, fallback: number): A.Range {
-    const first = this.consumed[mark];
-    const last = this.consumed[this.consumed.length - 1];
-    if (!first || !last) return { start: fallback, end: fallback };
-    const start = first.startOffset;
-    const endInclusive = last.endOffset;
-    const end = endInclusive !== undefined && Number.isFinite(endInclusive) ? endInclusive + 1 : start;
-    return { start, end: Math.max(start, end) };
+    if (mark >= this.consumed) return { start: fallback, end: fallback };
+    const start = this.starts[mark] ?? fallback;
+    return { start, end: Math.max(start, this.lastEnd) };
+  }
+
+  /**
+   * One string per distinct name: a long model repeats a few names thousands of times, and the
+   * tree would otherwise keep each token's own copy alive after the tokens are gone.
+   */
+  private readonly names = new Map<string, string>();
+
+  name(image: string): string {
+    const known = this.names.get(image);
+    if (known !== undefined) return known;
+    this.names.set(image, image);
+    return image;
+  }
+
+  identifier(t: IToken): A.Identifier {
+    return { kind: 'identifier', name: this.name(t.image), range: tokenRange(t) };
   }
 
   missing(offset: number): A.MissingExpression {
@@ -133,30 +166,33 @@ const recordingPlaceholder: A.MissingExpression = { kind: 'missing', range: nowh
  * Results are built in plain code rather than in `ACTION`s (a closure per call
  * on the hottest paths); while the grammar is recorded they return placeholders.
  *
- * Files without syntax errors are parsed by `strict-parser.ts`, which follows
- * this grammar by hand: a change to the grammar must be made there too.
+ * It is the only parser: valid files and files with errors alike.
  */
 export class ModelParser extends EmbeddedActionsParser {
   private readonly state = new ParseState();
 
-  constructor(options: { validate: boolean } = { validate: false }) {
+  /** `validate`: run chevrotain's grammar checks (tests); `lookahead: 'llk'`: chevrotain's own lookahead, to test the indexed one against. */
+  constructor(options: { validate?: boolean; lookahead?: 'indexed' | 'llk' } = {}) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      skipValidations: !options.validate,
+      lookaheadStrategy: options.lookahead === 'llk' ? new LLkLookaheadStrategy({ maxLookahead: 3 }) : new IndexedLookaheadStrategy({ maxLookahead: 3 }),
+      skipValidations: options.validate !== true,
       errorMessageProvider: structuredMessages,
     });
     this.performSelfAnalysis();
   }
 
-  /** Parses a token stream; `errors` then holds the syntax errors. */
-  parse(tokens: IToken[], textLength: number): A.ModelFile {
+  /** Parses a token stream: the AST and the syntax errors. The parser keeps no reference to the tokens after. */
+  parse(tokens: IToken[], textLength: number): { readonly ast: A.ModelFile; readonly errors: IRecognitionException[] } {
     this.state.reset(textLength);
     this.input = tokens;
     try {
-      return this.file();
+      const ast = this.file();
+      return { ast, errors: this.errors };
     } finally {
       this.state.reset(0);
+      this.input = noTokens;
     }
   }
 
@@ -224,7 +260,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelDeclaration = this.RULE(
     'modelDeclaration',
     (): A.ModelDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const parameters: A.ModelParameter[] = [];
@@ -287,7 +323,7 @@ export class ModelParser extends EmbeddedActionsParser {
     if (this.RECORDING_PHASE || !keyword || !name) return undefined;
     return {
       kind: 'model',
-      name: identifier(name),
+      name: this.state.identifier(name),
       parameters,
       body: body ?? (hasVariant ? undefined : []),
       variantOf: variant ? { base: variant.callee, args: variant.args, range: variant.range } : undefined,
@@ -299,7 +335,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelParameter = this.RULE(
     'modelParameter',
     (): A.ModelParameter | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let name: IToken | undefined;
       let defaultValue: A.Expression | undefined;
       try {
@@ -321,7 +357,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private modelParameterOf(mark: number, nameToken: IToken | undefined, defaultValue: A.Expression | undefined): A.ModelParameter | undefined {
     const name = real(nameToken);
     if (this.RECORDING_PHASE || !name) return undefined;
-    return { name: identifier(name), defaultValue, range: this.state.range(mark, name.startOffset) };
+    return { name: this.state.identifier(name), defaultValue, range: this.state.range(mark, name.startOffset) };
   }
 
   private block = this.RULE(
@@ -348,7 +384,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private statement = this.RULE(
     'statement',
     (): A.Statement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let parts: StatementParts = undefined;
       try {
         parts = this.OR(this.statementAlternatives);
@@ -387,7 +423,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private labelledStatement = this.RULE(
     'labelledStatement',
     (): A.Statement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let label: IToken | undefined;
       let parts: InputParts | A.CallExpression | undefined;
       try {
@@ -412,7 +448,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private labelledOf(mark: number, labelToken: IToken | undefined, parts: InputParts | A.CallExpression | undefined): A.Statement | undefined {
     if (this.RECORDING_PHASE || !parts) return undefined;
     const labelReal = real(labelToken);
-    const label = labelReal ? identifier(labelReal) : undefined;
+    const label = labelReal ? this.state.identifier(labelReal) : undefined;
     if (parts.kind === 'input-parts') return this.inputOf(mark, parts, label);
     return { kind: 'layer', label, call: parts, range: this.state.range(mark, parts.range.start) };
   }
@@ -445,7 +481,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private fromStatement = this.RULE(
     'fromStatement',
     (): A.FromStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let target: IToken | undefined;
       try {
         this.CONSUME(T.From);
@@ -461,13 +497,13 @@ export class ModelParser extends EmbeddedActionsParser {
   private fromOf(mark: number, targetToken: IToken | undefined): A.FromStatement | undefined {
     const target = real(targetToken);
     if (this.RECORDING_PHASE || !target) return undefined;
-    return { kind: 'from', target: identifier(target), range: this.state.range(mark, target.startOffset) };
+    return { kind: 'from', target: this.state.identifier(target), range: this.state.range(mark, target.startOffset) };
   }
 
   private repeatStatement = this.RULE(
     'repeatStatement',
     (): A.RepeatStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let count: A.Expression | undefined;
       let body: A.Statement[] | undefined;
@@ -498,7 +534,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private ifStatement = this.RULE(
     'ifStatement',
     (): A.IfStatement | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       let condition: A.Expression | undefined;
       let body: A.Statement[] | undefined;
@@ -529,7 +565,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private trainDeclaration = this.RULE(
     'trainDeclaration',
     (): A.TrainDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       const models: A.Identifier[] = [];
       const settings: A.Setting[] = [];
@@ -554,7 +590,7 @@ export class ModelParser extends EmbeddedActionsParser {
 
   private modelName(models: A.Identifier[]): void {
     const name = real(this.CONSUME(T.Identifier));
-    if (name) models.push(identifier(name));
+    if (name) models.push(this.state.identifier(name));
   }
 
   private trainOf(mark: number, keywordToken: IToken | undefined, models: A.Identifier[], settings: A.Setting[]): A.TrainDeclaration | undefined {
@@ -566,7 +602,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private tuneDeclaration = this.RULE(
     'tuneDeclaration',
     (): A.TuneDeclaration | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let keyword: IToken | undefined;
       const models: A.Identifier[] = [];
       const settings: A.Setting[] = [];
@@ -606,7 +642,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private setting = this.RULE(
     'setting',
     (): A.Setting | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       let name: IToken | undefined;
       let value: A.Expression | undefined;
       try {
@@ -628,13 +664,13 @@ export class ModelParser extends EmbeddedActionsParser {
     const name = real(nameToken);
     if (this.RECORDING_PHASE || !name) return undefined;
     const range = this.state.range(mark, name.startOffset);
-    return { kind: 'setting', name: identifier(name), value: value ?? this.state.missing(range.end), range };
+    return { kind: 'setting', name: this.state.identifier(name), value: value ?? this.state.missing(range.end), range };
   }
 
   private searchParameter = this.RULE(
     'searchParameter',
     (): A.SearchParameter | undefined => {
-      const mark = this.state.consumed.length;
+      const mark = this.state.consumed;
       const parts: SearchParts = { name: undefined, choices: undefined, low: undefined, high: undefined, step: undefined, stepEnd: 0, log: undefined };
       let inside: 'choices' | 'low' | 'high' | 'step' = 'choices';
       let stepMark = 0;
@@ -658,7 +694,7 @@ export class ModelParser extends EmbeddedActionsParser {
               this.OPTION(() => {
                 this.CONSUME(T.Step);
                 inside = 'step';
-                stepMark = this.state.consumed.length;
+                stepMark = this.state.consumed;
                 parts.step = this.SUBRULE3(this.expression);
                 parts.stepEnd = this.state.range(stepMark, 0).end;
               });
@@ -691,14 +727,14 @@ export class ModelParser extends EmbeddedActionsParser {
     const name = real(parts.name);
     if (this.RECORDING_PHASE || !name) return undefined;
     const range = this.state.range(mark, name.startOffset);
-    if (parts.choices) return { kind: 'search', name: identifier(name), domain: { kind: 'choice', values: parts.choices.items, range: parts.choices.range }, range };
+    if (parts.choices) return { kind: 'search', name: this.state.identifier(name), domain: { kind: 'choice', values: parts.choices.items, range: parts.choices.range }, range };
     const low = parts.low ?? this.state.missing(range.end);
     const high = parts.high ?? this.state.missing(range.end);
     const log = real(parts.log);
     const domainEnd = Math.max(high.range.end, log ? tokenRange(log).end : 0);
     return {
       kind: 'search',
-      name: identifier(name),
+      name: this.state.identifier(name),
       domain: {
         kind: 'range',
         low,
@@ -720,7 +756,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'call',
     (): A.CallExpression | undefined => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const nameBase = state.argumentNames.length;
       const valueBase = state.argumentValues.length;
       let callee: IToken | undefined;
@@ -794,18 +830,15 @@ export class ModelParser extends EmbeddedActionsParser {
         nameIndex++;
       }
       if (name && v > valueBase && (args[v - valueBase - 1]?.range.end ?? 0) > name.startOffset) name = undefined;
-      args[v - valueBase] = {
-        name: name ? identifier(name) : undefined,
-        value,
-        range: { start: name ? name.startOffset : value.range.start, end: value.range.end },
-      };
+      // A positional argument spans just its value: the range is shared (ranges are readonly).
+      args[v - valueBase] = name ? { name: this.state.identifier(name), value, range: { start: name.startOffset, end: value.range.end } } : { name: undefined, value, range: value.range };
     }
     removeAbove(names, nameBase);
     removeAbove(values, valueBase);
     const openToken = real(open);
     return {
       kind: 'call',
-      callee: identifier(callee),
+      callee: this.state.identifier(callee),
       args,
       openParen: openToken ? tokenRange(openToken) : undefined,
       closed: real(close) !== undefined,
@@ -823,13 +856,13 @@ export class ModelParser extends EmbeddedActionsParser {
     'expression',
     (): A.Expression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const operandBase = state.operands.length;
       const operatorBase = state.operators.length;
       const prefixBase = state.prefixes.length;
       try {
         this.operand(5);
-        this.MANY(this.operatorAndOperand);
+        this.OPTION(this.operatorsAndOperands);
       } catch (error) {
         // The operand that failed part-way: a call, a parenthesized expression or a list. A call operand
         // always has its name, which lookahead matched, so it is never undefined.
@@ -842,10 +875,23 @@ export class ModelParser extends EmbeddedActionsParser {
     this.recovered((): A.Expression => this.state.missing(0)),
   );
 
-  private readonly operatorAndOperand = (): void => {
+  /**
+   * `(operator operand)*`, written as an OPTION and a loop rather than a MANY (here and for the
+   * prefix `-`s of an operand): every exit from a MANY allocates for its in-repetition recovery,
+   * which never applies where nothing but the rule's end or an alternation follows the MANY, and
+   * these two are exited once per operand. While chevrotain records the grammar the loop is left
+   * out; what it records (one repetition) has the same first and follow tokens.
+   */
+  private readonly operatorsAndOperands = (): void => {
+    this.operatorAndOperand();
+    if (this.RECORDING_PHASE) return;
+    while (isOperator(this.LA(1).tokenType)) this.operatorAndOperand();
+  };
+
+  private operatorAndOperand(): void {
     this.state.operators.push(this.OR(this.operatorAlternatives));
     this.operand(6);
-  };
+  }
 
   private readonly operatorAlternatives: IOrAlt<IToken>[] = [
     { ALT: () => this.CONSUME(T.Plus) },
@@ -860,10 +906,12 @@ export class ModelParser extends EmbeddedActionsParser {
 
   /** The operand alternatives, emitted with occurrence index `i` (each use in a rule needs its own). */
   private operand(i: number): void {
-    this.many(
+    this.option(
       i,
       (this.prefixMinus[i] ??= () => {
         this.state.prefixes.push(this.consume(i, T.Minus));
+        if (this.RECORDING_PHASE) return;
+        while (this.LA(1).tokenType === T.Minus) this.state.prefixes.push(this.consume(i, T.Minus));
       }),
     );
     this.state.operands.push(this.or(i, (this.operandAlternatives[i] ??= this.makeOperandAlternatives(i))));
@@ -897,7 +945,7 @@ export class ModelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.consume(i, T.Identifier);
-          return { kind: 'name', name: t.image, range: tokenRange(t) };
+          return { kind: 'name', name: this.state.name(t.image), range: tokenRange(t) };
         },
       },
       { ALT: () => this.subrule(i, this.parenthesized) },
@@ -972,7 +1020,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'parenthesized',
     (): A.Expression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const itemBase = state.items.length;
       const commaBase = state.commas;
       try {
@@ -1023,7 +1071,7 @@ export class ModelParser extends EmbeddedActionsParser {
     'list',
     (): A.ListExpression => {
       const state = this.state;
-      const mark = state.consumed.length;
+      const mark = state.consumed;
       const itemBase = state.items.length;
       try {
         this.CONSUME(T.LBracket);

@@ -1,7 +1,6 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-// `lexer.ts` implements these patterns by hand: a change here must be made there too.
-
+// U+FEFF: the byte-order mark editors on Windows put first in a UTF-8 file; read as a space, so offsets stay put.
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
 

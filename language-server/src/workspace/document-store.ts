@@ -1,5 +1,4 @@
 import { analyzeText, type FileAnalysis } from '../analysis/analyze-file.js';
-import { makeRoomForAnalysis, v8YoungGeneration, type YoungGeneration } from './young-generation.js';
 
 interface Entry {
   readonly version: number;
@@ -14,9 +13,6 @@ interface Entry {
  */
 export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
-
-  /** `young`: the heap's young generation, made room in before a large analysis (absent without `--expose-gc`). */
-  constructor(private readonly young: YoungGeneration | undefined = v8YoungGeneration()) {}
 
   set(uri: string, version: number, text: string): void {
     this.entries.set(uri, { version, text });
@@ -33,10 +29,7 @@ export class DocumentStore {
   analysis(uri: string): FileAnalysis | undefined {
     const entry = this.entries.get(uri);
     if (!entry) return undefined;
-    if (!entry.analysis) {
-      makeRoomForAnalysis(entry.text.length, this.young);
-      entry.analysis = analyzeText(entry.text);
-    }
+    entry.analysis ??= analyzeText(entry.text);
     return entry.analysis;
   }
 
