@@ -94,6 +94,7 @@ function sizeCases(): Case[] {
     cases.push({ name: `size/many-blank-lines-${n}`, text: '\n'.repeat(n) + smallModel + '\n'.repeat(n) });
     cases.push({ name: `size/many-models-${n / 100}`, text: Array.from({ length: n / 100 }, (_, i) => smallModel.replace('model m', `model m${i}`)).join('\n') });
   }
+  cases.push({ name: 'size/many-settings-200000', text: `${smallModel}train m {\n${'  epochs = 1\n'.repeat(200_000)}}\n` });
   // The examples over and over (duplicate names, many train blocks): about 1 MB of the first, 100 kB of the others
   // (a tune block multiplies the cost of analysis).
   for (const [i, e] of examples.entries()) cases.push({ name: `size/repeated-example-${i}`, text: e.repeat(Math.ceil((i === 0 ? 1_000_000 : 50_000) / e.length)) });
@@ -438,6 +439,11 @@ const knownBugs = new Map<string, string>([
     'analyze-file.ts: `analyse` → `analyseVariant` → `analyse(base)` recurses once per variant when a variant is declared before its base; ' +
       'some 2,000 such variants overflow the stack ("internal error in Layerlab\'s analysis: Maximum call stack size exceeded")',
   ],
+  [
+    'size/many-settings-200000',
+    'formatting.ts: `alignment` → `flush` spreads a group of settings into Math.max(0, ...lengths); a `train` block of 200,000 ' +
+      'settings throws "RangeError: Maximum call stack size exceeded" from formatText (the server answers textDocument/formatting with that error)',
+  ],
 ]);
 
 function runAll(group: string, cases: readonly Case[]): void {
@@ -472,6 +478,7 @@ function knownBugTests(cases: readonly Case[]): void {
 }
 
 test('fuzz: sizes (empty, one character, long lines, long names, many lines, about 1 MB)', () => runAll('sizes', sizeCases()));
+knownBugTests(sizeCases());
 test('fuzz: nesting (brackets, repeat and if blocks, operator chains, variant chains)', () => runAll('nesting', nestingCases()));
 knownBugTests(nestingCases());
 test('fuzz: encodings (BOM, NUL, lone surrogates, CR and CRLF, non-ASCII names, random bytes)', () => runAll('encodings', encodingCases()));
