@@ -1002,6 +1002,19 @@ test('robustness: nested repeats cannot multiply past the repetition limit', asy
   await analyzeInWorker(text, 15000);
 });
 
+test('robustness: nested repeats of bodies that add no layer stop at the limit of passes (found by test/core/fuzz.test.ts)', async () => {
+  // Before the limit, 63 nested `repeat 2 { }` looped 2^63 times; the layer limit never triggered.
+  for (const text of [
+    'model m {\n  input (4,)\n  repeat 10000 { repeat 10000 { repeat 10000 { } } }\n  Dense(2)\n}\n',
+    'model m(bn = false) {\n  input (4,)\n  repeat 10000 { repeat 10000 { if bn { Dense(2) } } }\n  Dense(2)\n}\n',
+    `model m {\n  input (4,)\n${'  repeat 2 {\n'.repeat(60)}${'  }\n'.repeat(60)}  Dense(2)\n}\n`,
+  ]) {
+    await analyzeInWorker(text, 15000);
+    const errors = analyzeText(text).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((e) => e.message), ['the `repeat`s of this model run their bodies more than 200,000 times; Layerlab stops analysing it here']);
+  }
+});
+
 test('robustness: division by zero in arguments, defaults, variants and search ranges', () => {
   const cases = [
     'model m {\n  input (4,)\n  Dense(10 / 0)\n}',

@@ -24,6 +24,12 @@ export const maxRepetitions = 10000;
 /** Most layer instances one model may expand to (nested `repeat`s multiply); analysis stays bounded. */
 export const maxLayers = 20000;
 
+/**
+ * Most passes through `repeat` bodies in one model. Bodies that add no layer (empty, or an `if`
+ * that is false) escape `maxLayers`: `repeat 10000 { repeat 10000 { } }` would loop 10^8 times.
+ */
+export const maxRepetitionPasses = 10 * maxLayers;
+
 type Receptive = { readonly size: readonly number[]; readonly jump: readonly number[] };
 
 interface Tensor {
@@ -84,6 +90,7 @@ class ModelEvaluator {
   private complete = true;
   private missingInputReported = false;
   private tooLargeReported = false;
+  private repetitionPasses = 0;
   private readonly errorsBefore: number;
 
   constructor(
@@ -170,6 +177,12 @@ class ModelEvaluator {
     for (let i = 0; i < count.value; i++) {
       if (this.layers.length >= maxLayers) {
         if (!this.tooLargeReported) this.error('argument-type', `this model expands to more than ${maxLayers.toLocaleString('en-US')} layers; Layerlab stops analysing it here`, countExpression.range);
+        this.tooLargeReported = true;
+        this.complete = false;
+        return;
+      }
+      if (++this.repetitionPasses > maxRepetitionPasses) {
+        if (!this.tooLargeReported) this.error('argument-type', `the \`repeat\`s of this model run their bodies more than ${maxRepetitionPasses.toLocaleString('en-US')} times; Layerlab stops analysing it here`, countExpression.range);
         this.tooLargeReported = true;
         this.complete = false;
         return;

@@ -186,7 +186,7 @@ function spatialFixes(analysis: FileAnalysis, diagnostic: Diagnostic, statement:
     // one does, and a binary search finds the largest.
     // A pool size of 1 does nothing: removing the layer says that better.
     let low = pooling ? 2 : 1;
-    let high = Math.max(...written.values) - 1;
+    let high = written.values.reduce((a, b) => Math.max(a, b), 0) - 1;
     let fits: { title: string; edits: TextEdit[]; fewerErrors: boolean } | undefined;
     while (low <= high) {
       const t = Math.floor((low + high) / 2);

@@ -15,7 +15,8 @@ export function summaryRows(model: EvaluatedModel): [string, string, string][] {
 export function summaryTable(model: EvaluatedModel): string {
   const rows = summaryRows(model);
   const headers = ['Layer (type)', 'Output Shape', 'Param #'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)) + 2);
+  // A loop, not Math.max(...rows): a model of 200,000 layers would overflow the stack with spread arguments.
+  const widths = headers.map((h, i) => rows.reduce((width, r) => Math.max(width, (r[i] ?? '').length), h.length) + 2);
   const [w0, w1, w2] = [widths[0] ?? 0, widths[1] ?? 0, widths[2] ?? 0];
   const cell = (text: string, width: number, right = false) => ` ${right ? text.padStart(width - 2) : text.padEnd(width - 2)} `;
   const line = (l: string, m: string, r: string, fill: string) => `${l}${fill.repeat(w0)}${m}${fill.repeat(w1)}${m}${fill.repeat(w2)}${r}`;

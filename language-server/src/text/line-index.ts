@@ -25,7 +25,7 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const clamped = Math.max(0, Math.min(whole(offset), this.text.length));
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -36,15 +36,23 @@ export class LineIndex {
     return { line: low, character: clamped - (this.lineStarts[low] ?? 0) };
   }
 
+  /** Always a whole offset within the text, whatever a client sent: a fraction is cut, a non-number counts as 0. */
   offsetAt(position: Position): number {
-    if (position.line < 0) return 0;
-    if (position.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[position.line] ?? 0;
-    const nextStart = this.lineStarts[position.line + 1] ?? this.text.length;
-    return Math.max(start, Math.min(start + position.character, nextStart));
+    const line = whole(position.line);
+    const character = whole(position.character);
+    if (line < 0) return 0;
+    if (line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[line] ?? 0;
+    const nextStart = this.lineStarts[line + 1] ?? this.text.length;
+    return Math.max(start, Math.min(start + character, nextStart));
   }
 
   lineStart(line: number): number {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))] ?? 0;
   }
+}
+
+/** Positions come from clients: `{ line: [1], character: 1.5 }` must not become a NaN offset. */
+function whole(n: unknown): number {
+  return typeof n === 'number' && !Number.isNaN(n) ? Math.trunc(n) : 0;
 }

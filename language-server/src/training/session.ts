@@ -75,7 +75,7 @@ export function largestMacsPerSample(text: string, model?: string): number | und
     .models.filter((m) => model === undefined || m.name === model)
     .map((m) => m.evaluated?.totals.macs)
     .filter((n): n is number => typeof n === 'number');
-  return macs.length ? Math.max(...macs) : undefined;
+  return macs.length ? macs.reduce((a, b) => Math.max(a, b)) : undefined;
 }
 
 /**
