@@ -1165,3 +1165,21 @@ test('robustness: a 100,000-term `1+1+…` is a clear message at the place, not 
   const long = analyzeText(`model m {\n  input (4,)\n  Dense(${'1+'.repeat(999)}1)\n}\n`);
   assert.equal(long.models[0]?.evaluated?.totals.params, 5 * 1000);
 });
+
+test('robustness: 10,000 variants declared before their base are analysed without deep recursion, the values of every one merged', () => {
+  const n = 10_000;
+  const variants = Array.from({ length: n }, (_, i) => `model w${n - i} = w${n - i - 1}(${n - i === n ? 'units = 7' : ''})\n`).join('');
+  const analysis = expectSound(`${variants}model w0(units = 3) {\n  input (4,)\n  Dense(units)\n}\n`);
+  assert.deepEqual(messages(analysis), []);
+  const deepest = analysis.models.find((m) => m.name === `w${n}`);
+  assert.equal(deepest?.evaluated?.totals.params, 4 * 7 + 7, 'the last variant sets units = 7');
+  assert.equal(analysis.models.find((m) => m.name === `w${n - 1}`)?.evaluated?.totals.params, 4 * 3 + 3, 'the others keep the default');
+  // A search evaluates the model again with other values: straight from the base, not through 10,000 calls.
+  const again = deepest?.evaluateWith?.(new Map([['units', { kind: 'number', value: 5, isInt: true }]]));
+  assert.equal(again?.totals.params, 4 * 5 + 5);
+});
+
+test('robustness: a cycle of variants is reported on the variant that closes it', () => {
+  const analysis = analyzeText('model a = b()\nmodel b = a()\n');
+  assert.deepEqual(messages(analysis), ['`b` is a variant of itself through `a`; break the cycle']);
+});

@@ -106,6 +106,8 @@ function declaredModels(declarations: readonly Declaration[], lines: LineIndex, 
 class ModelAnalyser {
   readonly analyses = new Map<string, ModelAnalysis>();
   private readonly resolving = new Set<string>();
+  /** For each variant: the model its chain of variants starts from, and the values of every variant on the way. */
+  private readonly variantRoots = new Map<ModelDeclaration, { readonly root: ModelAnalysis; readonly values: ReadonlyMap<string, Value> }>();
 
   constructor(
     private readonly text: string,
@@ -120,13 +122,29 @@ class ModelAnalyser {
     return [...this.declarations.values()].map((d) => this.analyses.get(d.name.name)).filter((m): m is ModelAnalysis => m !== undefined);
   }
 
-  private analyse(declaration: ModelDeclaration): ModelAnalysis {
+  private analysed(declaration: ModelDeclaration): ModelAnalysis | undefined {
     const done = this.analyses.get(declaration.name.name);
-    if (done && done.declaration === declaration) return done;
-    this.resolving.add(declaration.name.name);
-    const result = declaration.variantOf ? this.analyseVariant(declaration, declaration.variantOf) : this.analyseBody(declaration);
-    this.resolving.delete(declaration.name.name);
-    this.analyses.set(declaration.name.name, result);
+    return done && done.declaration === declaration ? done : undefined;
+  }
+
+  /**
+   * Analyses a model, a variant's bases first. The chain of bases is walked in a loop, not by
+   * recursion: thousands of variants may come before their base.
+   */
+  private analyse(declaration: ModelDeclaration): ModelAnalysis {
+    const chain: ModelDeclaration[] = [];
+    for (let current: ModelDeclaration | undefined = declaration; current && !this.analysed(current) && !this.resolving.has(current.name.name); ) {
+      chain.push(current);
+      this.resolving.add(current.name.name);
+      current = current.variantOf ? this.declarations.get(current.variantOf.base.name) : undefined;
+    }
+    for (const model of chain.reverse()) {
+      const result = model.variantOf ? this.analyseVariant(model, model.variantOf) : this.analyseBody(model);
+      this.resolving.delete(model.name.name);
+      this.analyses.set(model.name.name, result);
+    }
+    const result = this.analysed(declaration);
+    if (!result) throw new Error(`model \`${declaration.name.name}\` was not analysed`);
     return result;
   }
 
@@ -173,19 +191,24 @@ class ModelAnalyser {
       sink.error('variant', `no model named \`${baseName}\`${didYouMean(baseName, this.declarations.keys())}`, variant.base.range, { replacements: suggest(baseName, this.declarations.keys()) });
       return { name, declaration, variantOf: baseName };
     }
-    if (this.resolving.has(baseName)) {
+    const base = this.analysed(baseDeclaration);
+    if (!base) {
+      // Its base is still being resolved: the chain of bases comes back to this model.
       sink.error('variant', `\`${name}\` is a variant of itself through \`${baseName}\`; break the cycle`, variant.base.range);
       return { name, declaration, variantOf: baseName };
     }
-    const base = this.analyse(baseDeclaration);
     const body = base.body;
     if (!body) return { name, declaration, variantOf: baseName };
     const parameterNames = body.parameters.map((p) => p.name.name);
     const overrides = this.variantValues(variant, base, body);
+    // Straight to the model the chain of variants starts from, with every variant's values on the way merged:
+    // a chain of thousands of variants must not nest as many calls.
+    const from = this.variantRoots.get(baseDeclaration) ?? { root: base, values: new Map<string, Value>() };
+    const values = new Map([...from.values, ...overrides]);
+    this.variantRoots.set(declaration, { root: from.root, values });
     const evaluateWith = (more: ReadonlyMap<string, Value>, target: DiagnosticSink = new DiagnosticSink()): EvaluatedModel => {
-      const bindings = new Map(overrides);
-      for (const [k, v] of more) bindings.set(k, v);
-      return base.evaluateWith ? base.evaluateWith(bindings, target) : evaluateModel(name, declaration, body, bindings, { sink: target, context: '', reportWarnings: false });
+      const bindings = new Map([...values, ...more]);
+      return from.root.evaluateWith ? from.root.evaluateWith(bindings, target) : evaluateModel(name, declaration, body, bindings, { sink: target, context: '', reportWarnings: false });
     };
     if (!base.evaluated && ![...parameterNames].every((p) => overrides.has(p))) return { name, declaration, body, variantOf: baseName, evaluateWith };
     const evaluated = this.evaluateVariant(declaration, variant, body, overrides);

@@ -188,7 +188,8 @@ function alignment(ast: ModelFile, text: string, tokens: readonly IToken[], inde
   for (const declaration of ast.declarations) {
     let group: { name: string; operator: IToken }[] = [];
     const flush = (): void => {
-      const width = Math.max(0, ...group.map((e) => e.name.length).filter((n) => n <= alignLimit));
+      // A fold, not Math.max(...lengths): a block of 200,000 settings would overflow the stack with spread arguments.
+      const width = group.reduce((widest, e) => (e.name.length <= alignLimit ? Math.max(widest, e.name.length) : widest), 0);
       for (const { name, operator } of group) pads.set(operator.startOffset, name.length <= alignLimit ? width - name.length + 1 : 1);
       group = [];
     };
