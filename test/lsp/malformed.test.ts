@@ -70,3 +70,23 @@ test('a document larger than Layerlab analyses gets one diagnostic; formatting a
   assert.ok(hints === null || hints.length === 0);
   await stillServing();
 });
+
+test('malformed params get InvalidParams replies that say what is missing, not JavaScript errors', async () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['textDocument/hover', {}, /^textDocument\/hover needs textDocument\.uri, a string$/],
+    ['textDocument/documentSymbol', { textDocument: { uri: 42 } }, /^textDocument\/documentSymbol needs textDocument\.uri, a string$/],
+    ['textDocument/definition', { textDocument: { uri: good }, position: { line: 1.5, character: 0 } }, /needs position, with line and character as whole numbers from 0$/],
+    ['textDocument/inlayHint', { textDocument: { uri: good }, range: { start: { line: 0, character: 0 } } }, /needs range/],
+    ['workspace/executeCommand', { command: 42 }, /^workspace\/executeCommand needs command, a string$/],
+    ['layerlab/modelAt', { uri: good }, /^layerlab\/modelAt needs position/],
+    ['layerlab/summary', {}, /^layerlab\/summary needs uri, a string$/],
+  ];
+  for (const [method, params, message] of cases) {
+    await assert.rejects(client.connection.sendRequest(method, params), (error: { code?: number; message?: string }) => {
+      assert.equal(error.code, -32602, `${method}: InvalidParams`);
+      assert.match(error.message ?? '', message, method);
+      return true;
+    });
+  }
+  await stillServing();
+});

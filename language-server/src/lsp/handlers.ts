@@ -44,6 +44,7 @@ import { applyBestValuesEdits, formatSearchedValue, tuneAt, tuneResultHints } fr
 import { kerasCodeRequest, modelAtRequest, summaryRequest, tuneResultsChangedNotification, type CustomNotification, type CustomRequest, type LspPosition } from '../protocol/lsp-requests.js';
 import type { TuneResultCache } from '../tuning/result-cache.js';
 import type { RequestBudgets, Settings } from './settings.js';
+import { customParamsProblem, requestParamsProblem, type RequestNeeds } from './params.js';
 import * as proto from './to-proto.js';
 
 /** What a handler may read: the cached analyses, the search results, the client's settings; handlers keep no state of their own. */
@@ -61,12 +62,30 @@ export type Registration = (connection: Connection, context: ServerContext) => v
 
 /** An LSP request answered by `handler`. */
 function request<P, R, PR, E, RO>(type: ProtocolRequestType<P, R, PR, E, RO>, handler: (context: ServerContext, params: P) => HandlerResult<R, E>): Registration {
-  return (connection, context) => connection.onRequest(type, (params: P) => handler(context, params));
+  return (connection, context) =>
+    connection.onRequest(type, (params: P) => {
+      // Malformed params get an error reply that says what is missing, not a JavaScript error message.
+      const problem = type.method === ExecuteCommandRequest.method ? commandParamsProblem(params) : requestParamsProblem(type.method, params);
+      if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      return handler(context, params);
+    });
 }
 
-/** One of Layerlab's own requests (protocol/lsp-requests.ts); its params come as the client sent them. */
-function customRequest<P, R>(type: CustomRequest<P, R>, handler: (context: ServerContext, params: P) => R): Registration {
-  return (connection, context) => connection.onRequest<unknown, unknown>(type.method, (params: P) => handler(context, params));
+/** One of Layerlab's own requests (protocol/lsp-requests.ts); its params are checked before the handler reads them. */
+function customRequest<P, R>(type: CustomRequest<P, R>, handler: (context: ServerContext, params: P) => R, needs?: RequestNeeds): Registration {
+  return (connection, context) =>
+    connection.onRequest<unknown, unknown>(type.method, (params: P) => {
+      const problem = customParamsProblem(type.method, params, needs);
+      if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      return handler(context, params);
+    });
+}
+
+function commandParamsProblem(params: unknown): string | undefined {
+  const { command, arguments: args } = (typeof params === 'object' && params !== null ? params : {}) as { command?: unknown; arguments?: unknown };
+  if (typeof command !== 'string') return 'workspace/executeCommand needs command, a string';
+  if (args !== undefined && !Array.isArray(args)) return 'workspace/executeCommand: arguments is not a list';
+  return undefined;
 }
 
 function customNotification<P>(type: CustomNotification<P>, handler: (context: ServerContext, params: P) => void): Registration {
@@ -246,7 +265,7 @@ export const handlers: readonly Registration[] = [
     if (!analysis) return null;
     const model = modelAt(analysis, offsetOf(analysis, position));
     return model ? (modelTotals(model) ?? null) : null;
-  }),
+  }, { position: true }),
 
   customRequest(kerasCodeRequest, (context, { uri, position, model }) => {
     const analysis = context.analysisOf(uri);

@@ -45,3 +45,44 @@ function isPosition(value: unknown): boolean {
 function isRange(value: unknown): boolean {
   return isObject(value) && isPosition(value['start']) && isPosition(value['end']);
 }
+
+/** What a request's params must hold beyond `textDocument.uri`. */
+export interface RequestNeeds {
+  readonly position?: boolean;
+  readonly range?: boolean;
+}
+
+const needsByMethod: Readonly<Record<string, RequestNeeds>> = {
+  'textDocument/hover': { position: true },
+  'textDocument/completion': { position: true },
+  'textDocument/signatureHelp': { position: true },
+  'textDocument/definition': { position: true },
+  'textDocument/references': { position: true },
+  'textDocument/prepareRename': { position: true },
+  'textDocument/rename': { position: true },
+  'textDocument/codeAction': { range: true },
+  'textDocument/inlayHint': { range: true },
+};
+
+/**
+ * Why a text-document request's params cannot be served (no `textDocument.uri`, a position or range
+ * that is not whole numbers), in words for the error reply; undefined when they can.
+ */
+export function requestParamsProblem(method: string, params: unknown): string | undefined {
+  if (!isObject(params)) return `${method} needs its params, an object`;
+  const document = params['textDocument'];
+  if (!isObject(document) || typeof document['uri'] !== 'string') return `${method} needs textDocument.uri, a string`;
+  const needs = needsByMethod[method] ?? {};
+  if (needs.position && !isPosition(params['position'])) return `${method} needs position, with line and character as whole numbers from 0`;
+  if (needs.range && !isRange(params['range'])) return `${method} needs range, with start and end positions of whole numbers from 0`;
+  return undefined;
+}
+
+/** Why a Layerlab request's params cannot be served (no `uri`, a malformed position), or undefined. */
+export function customParamsProblem(method: string, params: unknown, needs: RequestNeeds = {}): string | undefined {
+  if (!isObject(params) || typeof params['uri'] !== 'string') return `${method} needs uri, a string`;
+  if (needs.position && !isPosition(params['position'])) return `${method} needs position, with line and character as whole numbers from 0`;
+  if (params['position'] !== undefined && !isPosition(params['position'])) return `${method}: position needs line and character as whole numbers from 0`;
+  if (params['model'] !== undefined && typeof params['model'] !== 'string') return `${method}: model is not a string`;
+  return undefined;
+}
