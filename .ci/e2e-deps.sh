@@ -3,10 +3,11 @@
 # stands in for @vscode/ripgrep's download, unzip for the packaged VSIX, and what
 # code-server's native modules build with (the end-to-end suite); clang and lld,
 # with which a test checks that the committed WebAssembly kernels are what their
-# C sources compile to. Installs only what is missing.
+# C sources compile to; procps, whose `ps` the server-restart tests find the
+# server with. Installs only what is missing.
 set -euo pipefail
 
-packages=(chromium ripgrep unzip libkrb5-dev build-essential python3 pkg-config clang lld)
+packages=(chromium ripgrep unzip libkrb5-dev build-essential python3 pkg-config clang lld procps)
 
 missing=()
 for package in "${packages[@]}"; do
