@@ -54,6 +54,7 @@ const rank: Record<string, number> = {
   protocol: 6, // messages at each boundary, as types (and tiny validators) over the modules below
   report: 7,
   trainer: 7, // the trainer process (training and searches) and its launcher
+  host: 8, // the extension's one entry into the core besides protocol/: re-exports of the host services
   lsp: 8,
   cli: 9,
 };
@@ -126,22 +127,16 @@ test('no import cycles, between folders or between files', () => {
 });
 
 /**
- * The extension and the views reach the core through the protocol modules (language-server/src/protocol/).
- * The few other modules they may import, and why:
+ * The two ways into the core from outside language-server/src: protocol/ (the messages at each
+ * boundary, which the views' browser bundles import too) and host/ (the host services the
+ * extension calls: starting the trainer, reading saved folders, progress in words).
  */
-const allowedOutsideProtocol: Record<string, { readonly from: readonly ('extension' | 'media')[]; readonly why: string }> = {
-  'trainer/launch.ts': { from: ['extension'], why: 'starts the trainer process, the host side of protocol/trainer.ts, as the CLI does' },
-  'report/load-run.ts': { from: ['extension'], why: 'reads a saved run folder into the view message that shows it' },
-  'report/saved-folders.ts': { from: ['extension'], why: 'tells saved run and search folders from the folders that hold them' },
-  'tuning/load-search.ts': { from: ['extension'], why: 'reads a saved search folder into the view message that shows it' },
-  'training/data/progress-text.ts': { from: ['extension'], why: 'the wording of download and training progress, shared with the CLI' },
-  'tuning/search-progress.ts': { from: ['extension'], why: 'the wording of search progress, shared with the CLI' },
-  'tuning/space.ts': { from: ['extension'], why: 'describePoint: a searched point in words, as the CLI writes it' },
-  'training/quick.ts': { from: ['extension'], why: 'the limits of a quick run, which the run picker states' },
-  'tuning/objective.ts': { from: ['media'], why: 'compareScores: the order of scores, the same in the search and its view; imports nothing' },
+const entries: Readonly<Record<'extension' | 'media', readonly string[]>> = {
+  extension: ['protocol/', 'host/'],
+  media: ['protocol/'],
 };
 
-test('extension/ and media/ import the core only through the protocol modules (and the few allowed modules)', () => {
+test('extension/ imports the core only through protocol/ and host/, and media/ only through protocol/', () => {
   for (const [part, dir] of [
     ['extension', join(root, 'extension/src')],
     ['media', join(root, 'media')],
@@ -150,11 +145,22 @@ test('extension/ and media/ import the core only through the protocol modules (a
       for (const target of resolvedImports(file)) {
         const path = relative(source, target);
         if (path.startsWith('..')) continue;
-        if (path.startsWith('protocol/')) continue;
-        const allowed = allowedOutsideProtocol[path];
-        assert.ok(allowed?.from.includes(part), `${relative(root, file)} imports language-server/src/${path}: import the core through language-server/src/protocol/, or allow the module in test/architecture.test.ts with a reason`);
+        assert.ok(
+          entries[part].some((folder) => path.startsWith(folder)),
+          `${relative(root, file)} imports language-server/src/${path}: ${part}/ imports the core through ${entries[part].map((folder) => `language-server/src/${folder}`).join(' and ')} only${part === 'extension' ? ' (re-export a host service from host/index.ts)' : ''}`,
+        );
       }
     }
+  }
+});
+
+test('host/ only re-exports: it names the services the extension uses and holds no code of its own', () => {
+  for (const file of files(join(source, 'host'))) {
+    const text = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const rest = text.replace(/^export( type)? \{[^}]*\} from '[^']+';$/gm, '').trim();
+    assert.equal(rest, '', `${relative(root, file)} holds more than re-exports (export { … } from '…';)`);
   }
 });
 

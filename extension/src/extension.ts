@@ -3,7 +3,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { trainCommand } from './train.js';
 import { tuneCommand } from './tune.js';
 import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
-import { classifyPicked } from '../../language-server/src/report/saved-folders.js';
+import { classifyPicked } from '../../language-server/src/host/index.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 import { ServerCrashPolicy } from './server-crash-policy.js';
 import { kerasCodeRequest, modelAtRequest, summaryRequest } from '../../language-server/src/protocol/lsp-requests.js';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { QUICK } from '../../language-server/src/training/quick.js';
+import { QUICK } from '../../language-server/src/host/index.js';
 
 export type RunKind = 'quick' | 'full';
 

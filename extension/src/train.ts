@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { launchTraining } from '../../language-server/src/trainer/launch.js';
+import { launchTraining, ProgressText } from '../../language-server/src/host/index.js';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { trainingView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
-import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
 
 /** Overrides for a quick run (the e2e suite, or a user's keybinding): fewer epochs, a data subset. */
 export interface TrainOverrides {

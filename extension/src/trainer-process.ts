@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TrainerProcessOptions } from '../../language-server/src/trainer/launch.js';
+import type { TrainerProcessOptions } from '../../language-server/src/host/index.js';
 import type { BackendPreference } from '../../language-server/src/protocol/trainer.js';
 
 /** The .model document a Train or Tune command acts on (saved first), or undefined after telling the user why not. */

@@ -1,16 +1,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
-import { launchTuning } from '../../language-server/src/trainer/launch.js';
-import { describePoint } from '../../language-server/src/tuning/space.js';
+import { describePoint, launchTuning, ProgressText, SearchProgress } from '../../language-server/src/host/index.js';
 import { modelDocument, trainerProcessOptions } from './trainer-process.js';
 import { searchView, ViewPanel } from './view-panel.js';
 import { runInView } from './view-session.js';
 import { askRunKind } from './run-kind.js';
 import { tuneResultsChangedNotification } from '../../language-server/src/protocol/lsp-requests.js';
 import { sendCustomNotification } from './requests.js';
-import { ProgressText } from '../../language-server/src/training/data/progress-text.js';
-import { SearchProgress } from '../../language-server/src/tuning/search-progress.js';
 
 let output: vscode.OutputChannel | undefined;
 let running = false;

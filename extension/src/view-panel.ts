@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { loadViewRun } from '../../language-server/src/report/load-run.js';
+import { loadViewRun, loadSearch } from '../../language-server/src/host/index.js';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
-import { loadSearch } from '../../language-server/src/tuning/load-search.js';
 import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun, type TuneSummary } from '../../language-server/src/protocol/views.js';
 
 /** What differs between the training view and the search view. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TrainingFailure, type RunningTrainer } from '../../language-server/src/trainer/launch.js';
+import { TrainingFailure, type RunningTrainer } from '../../language-server/src/host/index.js';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import type { ViewPanel } from './view-panel.js';
 

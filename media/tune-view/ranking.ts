@@ -1,5 +1,4 @@
-import type { PointValue } from '../../language-server/src/protocol/views.js';
-import { compareScores } from '../../language-server/src/tuning/objective.js';
+import { compareScores, type PointValue } from '../../language-server/src/protocol/views.js';
 import type { SearchEntry, TrialEntry } from './search-store.js';
 import type { SortColumn } from './state.js';
 

@@ -6,7 +6,8 @@ import type { TuneSummary } from '../tuning/runner.js';
 /**
  * Messages between the training view (media/view, in a webview or a standalone
  * HTML report) and its host (the VS Code extension, or the report's own page).
- * Type-only imports: this file is bundled into the browser code too.
+ * This file is bundled into the browser code too: it imports types, and at run
+ * time only compareScores, from a module that imports nothing.
  */
 
 /*
@@ -17,10 +18,17 @@ export type { Gallery, GalleryCell, GallerySample } from '../training/gallery.js
 export type { BatchLogs, EpochLogs } from '../training/loop.js';
 export type { RunRecord } from '../training/results.js';
 export type { SessionEvent } from '../training/session.js';
-export type { Objective } from '../tuning/objective.js';
+export type { Direction, Objective } from '../tuning/objective.js';
 export type { TrialStart, TuneEvent, TuneSummary } from '../tuning/runner.js';
 export type { Point, PointValue } from '../tuning/space.js';
 export type { SearchRecord, TrialRecord } from '../tuning/store.js';
+
+/**
+ * The order of scores, best first for the objective's direction: the search ranks its trials
+ * by it and the search view its table, so both show the same best trial. A run-time
+ * re-export: tuning/objective.ts imports nothing, so the views' bundles get this function only.
+ */
+export { compareScores } from '../tuning/objective.js';
 
 /** A finished (or interrupted) run as the view shows it; `id` is its run folder. */
 export interface ViewRun {
