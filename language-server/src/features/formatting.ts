@@ -1,8 +1,8 @@
 import type { IToken, TokenType } from 'chevrotain';
-import type { Declaration, ModelFile, Statement } from '../syntax/ast.js';
+import type { Declaration, Expression } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
-import { forEachDeclarationExpression, walkExpression, walkStatements } from '../syntax/walk.js';
+import { forEachDeclarationExpression, isBlock, walkExpression, walkStatements } from '../syntax/walk.js';
 import { BudgetSpent, type Budget } from './budget.js';
 
 /**
@@ -11,10 +11,13 @@ import { BudgetSpent, type Budget } from './budget.js';
  * same token sequence as the input, except that a trailing comma before `)` or
  * `]` is dropped unless it marks a 1-tuple (`(5,)`).
  *
- * The parsed tree says where statements, settings and declarations start,
- * which `=` belong to keyword arguments and which commas make a 1-tuple
- * (structureOf); a walk over the tokens and comments (LayoutWriter) then
- * decides the whitespace before each, by the rules below.
+ * One walk over the parsed tree, declarations → statements → expressions
+ * (TreeWalk), gives each token its roles: where a declaration, statement,
+ * setting or search parameter starts and a declaration ends, which blocks stay
+ * on one line, which `=` belong to keyword arguments, which `-` negate, which
+ * `)` close a 1-tuple, and the alignment of settings. A walk over the tokens
+ * and comments (LayoutWriter) then decides the whitespace before each from
+ * those roles and the open brackets, by the rules below.
  *
  * Layout:
  * - one statement, setting or declaration per line; `{` on its header's line,
@@ -133,18 +136,6 @@ interface Frame {
 
 const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]);
 const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
-/** Tokens after which a `-` is binary. */
-const operandEnds: ReadonlySet<TokenType> = new Set([
-  T.Identifier,
-  T.NumberLiteral,
-  T.StringLiteral,
-  T.True,
-  T.False,
-  T.NoneLiteral,
-  T.RParen,
-  T.RBracket,
-]);
-
 const lineBreak = /\r\n|\r|\n/g;
 
 function lineBreaks(s: string): number {
@@ -165,10 +156,35 @@ function tokenEnd(token: IToken): number {
   return token.startOffset + token.image.length;
 }
 
-function collectStatements(statements: readonly Statement[], starts: Set<number>): void {
-  walkStatements(statements, (statement) => {
-    starts.add(statement.range.start);
-  });
+/** What the tree says about a token, as bits of {@link Structure.roles}. */
+const Role = {
+  /** It starts a declaration, statement, setting or search parameter. */
+  Start: 1,
+  /** The `=` of a keyword argument in a call (`activation=relu`), which is not spaced; other `=` are. */
+  KeywordEquals: 2,
+  /** The `-` of a negation, attached to its operand. */
+  Unary: 4,
+  /** The `{` of a block that stays on one line. */
+  OneLine: 8,
+  /** The `)` of a one-element tuple, whose trailing comma stays. */
+  TupleClose: 16,
+  /** The last token of a declaration. */
+  DeclarationEnd: 32,
+} as const;
+
+/** What the layout needs to know about the tokens: one walk over the tree, declarations → statements → expressions. */
+interface Structure {
+  readonly text: string;
+  readonly tokens: readonly IToken[];
+  /** The line break of the file (its first one) and one level of indentation. */
+  readonly eol: string;
+  readonly unit: string;
+  /** Per token: its {@link Role} bits. */
+  readonly roles: Uint8Array;
+  /** Spaces before the `=` / `in` of each aligned setting, by that token's index. */
+  readonly pads: ReadonlyMap<number, number>;
+  /** Per token: the index of its matching bracket, or -1. */
+  readonly match: readonly number[];
 }
 
 /** The settings and search parameters of a block, in source order. */
@@ -179,60 +195,11 @@ function entriesOf(declaration: Declaration): { name: string; start: number }[] 
   return entries.sort((a, b) => a.start - b.start);
 }
 
-/**
- * Spaces before the `=` / `in` of each setting, by that token's offset. Only
- * start offsets of AST nodes are used: the parser does not track where nodes end.
- */
-function alignment(ast: ModelFile, text: string, tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>): Map<number, number> {
-  const pads = new Map<number, number>();
-  for (const declaration of ast.declarations) {
-    let group: { name: string; operator: IToken }[] = [];
-    const flush = (): void => {
-      // A fold, not Math.max(...lengths): a block of 200,000 settings would overflow the stack with spread arguments.
-      const width = group.reduce((widest, e) => (e.name.length <= alignLimit ? Math.max(widest, e.name.length) : widest), 0);
-      for (const { name, operator } of group) pads.set(operator.startOffset, name.length <= alignLimit ? width - name.length + 1 : 1);
-      group = [];
-    };
-    for (const entry of entriesOf(declaration)) {
-      const index = indexAt.get(entry.start);
-      const operator = index === undefined ? undefined : tokens[index + 1];
-      const before = index === undefined ? undefined : tokens[index - 1];
-      if (!operator || !before) continue;
-      // A blank line before a setting (after the previous one) starts a new alignment group.
-      if (/(?:\r\n|\r|\n)[ \t\f]*(?:\r\n|\r|\n)/.test(text.slice(tokenEnd(before), entry.start))) flush();
-      group.push({ name: entry.name, operator });
-    }
-    flush();
-  }
-  return pads;
-}
-
-/** What the layout needs to know about the tokens, worked out before the walk. */
-interface Structure {
-  readonly text: string;
-  readonly tokens: readonly IToken[];
-  /** The line break of the file (its first one) and one level of indentation. */
-  readonly eol: string;
-  readonly unit: string;
-  /** Offsets where a statement, setting, search parameter or declaration starts (from the AST). */
-  readonly statementStarts: ReadonlySet<number>;
-  /** Token indices of each declaration's last token. */
-  readonly declarationEnds: ReadonlySet<number>;
-  /** Spaces before the `=` / `in` of each aligned setting, by that token's offset. */
-  readonly pads: ReadonlyMap<number, number>;
-  /** Per token: the index of its matching bracket, or -1. */
-  readonly match: readonly number[];
-  /** Token indices of the `=` of keyword arguments in calls (`activation=relu`), which are not spaced; other `=` are (labels, model parameters, variants, settings). */
-  readonly keywordEquals: ReadonlySet<number>;
-  /** Token indices of the `{` of blocks that stay on one line. */
-  readonly oneLineBlocks: ReadonlySet<number>;
-}
-
 function computeLayout(text: string, options: FormattingOptions, { parsed = parseModelText(text), budget }: FormattingContext = {}): Layout | undefined {
   if (parsed.errors.length > 0) return undefined;
   if (budget && !budget.take()) throw new BudgetSpent(budget);
   const structure = structureOf(text, parsed, options);
-  const items = itemsOf(parsed, droppedCommas(parsed.ast, structure.tokens));
+  const items = itemsOf(parsed, structure.roles);
   const writer = new LayoutWriter(structure, items);
   const gaps: Gap[] = [];
   items.forEach((item, i) => {
@@ -247,134 +214,146 @@ function computeLayout(text: string, options: FormattingOptions, { parsed = pars
 
 function structureOf(text: string, parsed: ParseResult, options: FormattingOptions): Structure {
   const tokens = parsed.tokens;
-  const indexAt = new Map<number, number>();
-  tokens.forEach((t, i) => indexAt.set(t.startOffset, i));
-  const { statementStarts, declarationStarts } = startsOf(parsed.ast);
-  const { match, braceDepth } = brackets(tokens);
+  const match = matchingBrackets(tokens);
+  const walk = new TreeWalk(text, tokens, match);
+  for (const declaration of parsed.ast.declarations) walk.declaration(declaration);
+  if (tokens.length > 0) walk.set(tokens.length - 1, Role.DeclarationEnd);
   return {
     text,
     tokens,
     eol: /\r\n|\r|\n/.exec(text)?.[0] ?? '\n',
     unit: options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t',
-    statementStarts,
-    declarationEnds: declarationEndsOf(tokens, indexAt, declarationStarts),
-    pads: alignment(parsed.ast, text, tokens, indexAt),
+    roles: walk.roles,
+    pads: walk.pads,
     match,
-    keywordEquals: keywordEqualsOf(parsed.ast, tokens, indexAt),
-    oneLineBlocks: oneLineBlocksOf(text, tokens, match, braceDepth, statementStarts),
   };
 }
 
-/** What the AST tells: where statements (settings, search parameters) and declarations start. */
-function startsOf(ast: ModelFile): { statementStarts: Set<number>; declarationStarts: number[] } {
-  const statementStarts = new Set<number>();
-  const declarationStarts: number[] = [];
-  for (const declaration of ast.declarations) {
-    statementStarts.add(declaration.range.start);
-    declarationStarts.push(declaration.range.start);
-    if (declaration.kind === 'model') collectStatements(declaration.body ?? [], statementStarts);
-    for (const entry of entriesOf(declaration)) statementStarts.add(entry.start);
-  }
-  return { statementStarts, declarationStarts };
-}
-
-/** The last token of each declaration: the one before the next declaration, and the file's last. */
-function declarationEndsOf(tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>, declarationStarts: readonly number[]): Set<number> {
-  const declarationEnds = new Set<number>(tokens.length > 0 ? [tokens.length - 1] : []);
-  for (const start of declarationStarts) {
-    const index = indexAt.get(start);
-    if (index !== undefined && index > 0) declarationEnds.add(index - 1);
-  }
-  return declarationEnds;
-}
-
-/** The `=` of each keyword argument of a call (not of a variant's arguments, which are spaced as model parameters). */
-function keywordEqualsOf(ast: ModelFile, tokens: readonly IToken[], indexAt: ReadonlyMap<number, number>): Set<number> {
-  const keywordEquals = new Set<number>();
-  for (const declaration of ast.declarations) {
-    forEachDeclarationExpression(declaration, (root) => {
-      walkExpression(root, (e) => {
-        if (e.kind !== 'call') return;
-        for (const a of e.args) {
-          const name = a.name ? indexAt.get(a.name.range.start) : undefined;
-          if (name !== undefined && tokens[name + 1]?.tokenType === T.Equals) keywordEquals.add(name + 1);
-        }
-      });
-    });
-  }
-  return keywordEquals;
-}
-
-/** What the brackets tell: matching pairs and block depth. */
-function brackets(tokens: readonly IToken[]): { match: number[]; braceDepth: number[] } {
-  const match: number[] = tokens.map(() => -1);
-  const braceDepth: number[] = tokens.map(() => 0);
+/** Per token: the index of its matching bracket, or -1. */
+function matchingBrackets(tokens: readonly IToken[]): number[] {
+  const match: number[] = new Array<number>(tokens.length).fill(-1);
   const stack: number[] = [];
-  let braces = 0;
   tokens.forEach((t, i) => {
-    braceDepth[i] = braces;
     if (openers.has(t.tokenType)) {
       stack.push(i);
-      if (t.tokenType === T.LBrace) braces++;
     } else if (closers.has(t.tokenType)) {
       const open = stack.pop();
       if (open !== undefined) {
         match[i] = open;
         match[open] = i;
       }
-      if (t.tokenType === T.RBrace) braces--;
-      braceDepth[i] = braces;
     }
   });
-  return { match, braceDepth };
+  return match;
 }
 
-/** A block stays on one line when it was written on one line and holds at most one statement. */
-function oneLineBlocksOf(text: string, tokens: readonly IToken[], match: readonly number[], braceDepth: readonly number[], statementStarts: ReadonlySet<number>): Set<number> {
-  const oneLineBlocks = new Set<number>();
-  tokens.forEach((t, i) => {
-    if (t.tokenType !== T.LBrace) return;
-    const close = match[i] ?? -1;
-    if (close < 0) return;
-    if (hasLineBreak(text.slice(t.startOffset, tokenEnd(at(tokens, close))))) return;
-    let statements = 0;
-    for (let k = i + 1; k < close; k++) if (braceDepth[k] === (braceDepth[i] ?? 0) + 1 && statementStarts.has(at(tokens, k).startOffset)) statements++;
-    if (statements <= 1) oneLineBlocks.add(i);
-  });
-  return oneLineBlocks;
-}
+/** The walk over the tree that marks the roles of tokens, found by the offsets of the nodes. */
+class TreeWalk {
+  readonly roles: Uint8Array;
+  readonly pads = new Map<number, number>();
+  private readonly indexAt = new Map<number, number>();
 
-/** Trailing commas (before `)` or `]`), which are dropped, except the one that makes `(x,)` a tuple. */
-function droppedCommas(ast: ModelFile, tokens: readonly IToken[]): Set<number> {
-  // Where each one-element tuple ends: just after its `)`.
-  const oneTuples = new Set<number>();
-  for (const declaration of ast.declarations) {
-    forEachDeclarationExpression(declaration, (root) => {
-      walkExpression(root, (e) => {
-        if (e.kind === 'tuple' && e.items.length === 1) oneTuples.add(e.range.end);
-      });
-    });
+  constructor(
+    private readonly text: string,
+    private readonly tokens: readonly IToken[],
+    private readonly match: readonly number[],
+  ) {
+    this.roles = new Uint8Array(tokens.length);
+    tokens.forEach((t, i) => this.indexAt.set(t.startOffset, i));
   }
-  const dropped = new Set<number>();
-  tokens.forEach((t, i) => {
-    if (t.tokenType !== T.Comma) return;
-    const next = tokens[i + 1];
-    if (!next || (next.tokenType !== T.RParen && next.tokenType !== T.RBracket)) return;
-    if (next.tokenType === T.RParen && oneTuples.has(tokenEnd(next))) return;
-    dropped.add(i);
-  });
-  return dropped;
+
+  declaration(declaration: Declaration): void {
+    const index = this.mark(declaration.range.start, Role.Start);
+    if (index !== undefined && index > 0) this.set(index - 1, Role.DeclarationEnd);
+    if (declaration.kind === 'model') {
+      if (declaration.body) {
+        this.block(index, declaration.body.length);
+        walkStatements(declaration.body, (statement) => {
+          const start = this.mark(statement.range.start, Role.Start);
+          if (isBlock(statement)) this.block(start, statement.body.length);
+        });
+      }
+    } else {
+      const entries = entriesOf(declaration);
+      this.block(index, entries.length);
+      for (const entry of entries) this.mark(entry.start, Role.Start);
+      this.align(entries);
+    }
+    forEachDeclarationExpression(declaration, (root) => walkExpression(root, (e) => this.expression(e)));
+  }
+
+  private expression(e: Expression): void {
+    if (e.kind === 'call') {
+      for (const a of e.args) {
+        const name = a.name ? this.indexAt.get(a.name.range.start) : undefined;
+        if (name !== undefined && this.tokens[name + 1]?.tokenType === T.Equals) this.set(name + 1, Role.KeywordEquals);
+      }
+    } else if (e.kind === 'tuple' && e.items.length === 1) {
+      const close = this.indexAt.get(e.range.end - 1);
+      if (close !== undefined && this.tokens[close]?.tokenType === T.RParen) this.set(close, Role.TupleClose);
+    } else if (e.kind === 'negate') {
+      this.mark(e.range.start, Role.Unary);
+    } else if (e.kind === 'number' && e.text.startsWith('-')) {
+      // The parser folds the `-` signs before a number into the literal (`-1.0`), one token each.
+      const first = this.indexAt.get(e.range.start);
+      for (let k = 0; first !== undefined && e.text[k] === '-'; k++) this.set(first + k, Role.Unary);
+    }
+  }
+
+  set(index: number, role: number): void {
+    this.roles[index] = (this.roles[index] ?? 0) | role;
+  }
+
+  private mark(offset: number, role: number): number | undefined {
+    const index = this.indexAt.get(offset);
+    if (index !== undefined) this.set(index, role);
+    return index;
+  }
+
+  /** The block of the node that starts at token `from` (its first `{`) stays on one line when written so with at most one statement. */
+  private block(from: number | undefined, statements: number): void {
+    if (from === undefined || statements > 1) return;
+    let open = from;
+    while (open < this.tokens.length && this.tokens[open]?.tokenType !== T.LBrace) open++;
+    const close = this.match[open] ?? -1;
+    if (close < 0) return;
+    if (!hasLineBreak(this.text.slice(at(this.tokens, open).startOffset, tokenEnd(at(this.tokens, close))))) this.set(open, Role.OneLine);
+  }
+
+  /** Spaces before the `=` / `in` of a block's settings, aligned in groups that blank lines separate. */
+  private align(entries: readonly { name: string; start: number }[]): void {
+    let group: { name: string; operator: number }[] = [];
+    const flush = (): void => {
+      // A fold, not Math.max(...lengths): a block of 200,000 settings would overflow the stack with spread arguments.
+      const width = group.reduce((widest, e) => (e.name.length <= alignLimit ? Math.max(widest, e.name.length) : widest), 0);
+      for (const { name, operator } of group) this.pads.set(operator, name.length <= alignLimit ? width - name.length + 1 : 1);
+      group = [];
+    };
+    for (const entry of entries) {
+      const index = this.indexAt.get(entry.start);
+      const before = index === undefined ? undefined : this.tokens[index - 1];
+      if (index === undefined || !this.tokens[index + 1] || !before) continue;
+      // A blank line before a setting (after the previous one) starts a new alignment group.
+      if (/(?:\r\n|\r|\n)[ \t\f]*(?:\r\n|\r|\n)/.test(this.text.slice(tokenEnd(before), entry.start))) flush();
+      group.push({ name: entry.name, operator: index + 1 });
+    }
+    flush();
+  }
 }
 
-/** Tokens (but the dropped commas) and comments, in source order. */
-function itemsOf(parsed: ParseResult, dropped: ReadonlySet<number>): Item[] {
+/** Tokens and comments in source order, but the trailing commas (before `)` or `]`), which are dropped, except the one that makes `(x,)` a tuple. */
+function itemsOf(parsed: ParseResult, roles: Uint8Array): Item[] {
+  const tokens = parsed.tokens;
   const items: Item[] = [];
-  parsed.tokens.forEach((t, i) => {
-    if (!dropped.has(i)) items.push({ start: t.startOffset, end: tokenEnd(t), token: i });
+  tokens.forEach((t, i) => {
+    const next = tokens[i + 1];
+    const trailing = t.tokenType === T.Comma && next && (next.tokenType === T.RParen || next.tokenType === T.RBracket) && !((roles[i + 1] ?? 0) & Role.TupleClose);
+    if (!trailing) items.push({ start: t.startOffset, end: tokenEnd(t), token: i });
   });
   for (const c of parsed.comments) items.push({ start: c.startOffset, end: c.startOffset + c.image.replace(/\s+$/, '').length, token: -1 });
   return items.sort((a, b) => a.start - b.start);
 }
+
 
 /**
  * The walk over the items: decides the whitespace before each one from the open brackets and blocks
@@ -449,13 +428,12 @@ class LayoutWriter {
     return this.s.tokens[i]?.tokenType;
   }
 
-  private isStart(i: number): boolean {
-    return this.s.statementStarts.has(at(this.s.tokens, i).startOffset);
+  private has(i: number, role: number): boolean {
+    return ((this.s.roles[i] ?? 0) & role) !== 0;
   }
 
-  private isUnaryMinus(i: number): boolean {
-    const previous = this.s.tokens[i - 1];
-    return this.type(i) === T.Minus && (previous === undefined || !operandEnds.has(previous.tokenType));
+  private isStart(i: number): boolean {
+    return this.has(i, Role.Start);
   }
 
   private contentLevel(): number {
@@ -481,7 +459,7 @@ class LayoutWriter {
     let blank = lineBreaks(old) >= 2;
     if (previous.token >= 0 && openers.has(at(this.s.tokens, previous.token).tokenType)) blank = false;
     if (item.token >= 0 && closers.has(at(this.s.tokens, item.token).tokenType)) blank = false;
-    if (this.frames.length === 0 && this.s.declarationEnds.has(this.lastToken) && !this.commentLineSinceToken) blank = true;
+    if (this.frames.length === 0 && this.has(this.lastToken, Role.DeclarationEnd) && !this.commentLineSinceToken) blank = true;
     this.lineLevel = level;
     this.lines++;
     return this.s.eol + (blank ? this.s.eol : '') + this.s.unit.repeat(Math.max(0, level));
@@ -495,10 +473,9 @@ class LayoutWriter {
     if (b === T.RParen || b === T.RBracket) return '';
     if (a === T.Comma) return ' ';
     if (a === T.DotDot || b === T.DotDot) return '';
-    if (b === T.Equals && this.s.keywordEquals.has(y)) return '';
-    if (a === T.Equals && this.s.keywordEquals.has(x)) return '';
-    if (b === T.Equals || b === T.In) return ' '.repeat(this.s.pads.get(at(this.s.tokens, y).startOffset) ?? 1);
-    if (this.isUnaryMinus(x)) return '';
+    if (this.has(y, Role.KeywordEquals) || this.has(x, Role.KeywordEquals)) return '';
+    if (b === T.Equals || b === T.In) return ' '.repeat(this.s.pads.get(y) ?? 1);
+    if (this.has(x, Role.Unary)) return '';
     if (b === T.LParen && a === T.Identifier) return '';
     return ' ';
   }
@@ -507,11 +484,10 @@ class LayoutWriter {
   private forced(x: number, y: number): string | undefined {
     const a = at(this.s.tokens, x).tokenType;
     const b = at(this.s.tokens, y).tokenType;
-    const oneLine = this.s.oneLineBlocks;
-    if (this.isStart(y)) return a === T.LBrace && oneLine.has(x) ? ' ' : '\n';
+    if (this.isStart(y)) return a === T.LBrace && this.has(x, Role.OneLine) ? ' ' : '\n';
     if (b === T.LBrace) return ' ';
-    if (a === T.LBrace) return oneLine.has(x) ? (b === T.RBrace ? '' : ' ') : '\n';
-    if (b === T.RBrace) return oneLine.has(this.s.match[y] ?? -1) ? ' ' : '\n';
+    if (a === T.LBrace) return this.has(x, Role.OneLine) ? (b === T.RBrace ? '' : ' ') : '\n';
+    if (b === T.RBrace) return this.has(this.s.match[y] ?? -1, Role.OneLine) ? ' ' : '\n';
     return undefined;
   }
 
