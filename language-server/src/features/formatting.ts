@@ -1,4 +1,4 @@
-import type { IToken, TokenType } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type { Declaration, Expression } from '../syntax/ast.js';
 import { parseModelText, type ParseResult } from '../syntax/parse.js';
 import * as T from '../syntax/tokens.js';
@@ -12,12 +12,14 @@ import { BudgetSpent, type Budget } from './budget.js';
  * `]` is dropped unless it marks a 1-tuple (`(5,)`).
  *
  * One walk over the parsed tree, declarations → statements → expressions
- * (TreeWalk), gives each token its roles: where a declaration, statement,
- * setting or search parameter starts and a declaration ends, which blocks stay
- * on one line, which `=` belong to keyword arguments, which `-` negate, which
- * `)` close a 1-tuple, and the alignment of settings. A walk over the tokens
- * and comments (LayoutWriter) then decides the whitespace before each from
- * those roles and the open brackets, by the rules below.
+ * (TreeWalk), writes the separator before each token from the node that holds
+ * it: nothing, a space, a setting's alignment pad, a line break, or the user's
+ * line break kept where it is inside brackets. It also marks where declarations,
+ * statements, settings and search parameters start, where a declaration ends,
+ * the brackets, and the `)` of a 1-tuple. A walk over the tokens and comments
+ * (LayoutWriter) then writes those separators, and does what needs the open
+ * brackets: indentation, which kept line breaks stay, blank lines and comments,
+ * by the rules below.
  *
  * Layout:
  * - one statement, setting or declaration per line; `{` on its header's line,
@@ -134,8 +136,6 @@ interface Frame {
   readonly lines: number;
 }
 
-const openers: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]);
-const closers: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
 const lineBreak = /\r\n|\r|\n/g;
 
 function lineBreaks(s: string): number {
@@ -160,16 +160,32 @@ function tokenEnd(token: IToken): number {
 const Role = {
   /** It starts a declaration, statement, setting or search parameter. */
   Start: 1,
-  /** The `=` of a keyword argument in a call (`activation=relu`), which is not spaced; other `=` are. */
-  KeywordEquals: 2,
-  /** The `-` of a negation, attached to its operand. */
-  Unary: 4,
-  /** The `{` of a block that stays on one line. */
-  OneLine: 8,
   /** The `)` of a one-element tuple, whose trailing comma stays. */
-  TupleClose: 16,
+  TupleClose: 2,
   /** The last token of a declaration. */
-  DeclarationEnd: 32,
+  DeclarationEnd: 4,
+  /** An opening bracket: `(`, `[` or `{`. */
+  Open: 8,
+  /** A closing bracket: `)`, `]` or `}`. */
+  Close: 16,
+  /** A brace, `{` or `}`, of a block. */
+  Brace: 32,
+} as const;
+
+/**
+ * The separator before a token, as the tree walk decides it: the low two bits say what goes
+ * there (nothing, a space, the setting's alignment pad, a line break); the flags say when a
+ * line break the user wrote there stays, which only counts inside `(` / `[`.
+ */
+const Sep = {
+  None: 0,
+  Space: 1,
+  Pad: 2,
+  Break: 3,
+  /** The user's line break stays (after `(`, `[` or `,`). */
+  KeepBreak: 4,
+  /** The user's line break stays when the brackets already span lines (before `)` or `]`). */
+  KeepIfSpanned: 8,
 } as const;
 
 /** What the layout needs to know about the tokens: one walk over the tree, declarations → statements → expressions. */
@@ -181,10 +197,10 @@ interface Structure {
   readonly unit: string;
   /** Per token: its {@link Role} bits. */
   readonly roles: Uint8Array;
+  /** Per token: the {@link Sep} before it (after the token before it). */
+  readonly separators: Uint8Array;
   /** Spaces before the `=` / `in` of each aligned setting, by that token's index. */
   readonly pads: ReadonlyMap<number, number>;
-  /** Per token: the index of its matching bracket, or -1. */
-  readonly match: readonly number[];
 }
 
 /** The settings and search parameters of a block, in source order. */
@@ -214,8 +230,9 @@ function computeLayout(text: string, options: FormattingOptions, { parsed = pars
 
 function structureOf(text: string, parsed: ParseResult, options: FormattingOptions): Structure {
   const tokens = parsed.tokens;
-  const match = matchingBrackets(tokens);
-  const walk = new TreeWalk(text, tokens, match);
+  const roles = new Uint8Array(tokens.length);
+  const match = matchingBrackets(tokens, roles);
+  const walk = new TreeWalk(text, tokens, match, roles);
   for (const declaration of parsed.ast.declarations) walk.declaration(declaration);
   if (tokens.length > 0) walk.set(tokens.length - 1, Role.DeclarationEnd);
   return {
@@ -223,20 +240,24 @@ function structureOf(text: string, parsed: ParseResult, options: FormattingOptio
     tokens,
     eol: /\r\n|\r|\n/.exec(text)?.[0] ?? '\n',
     unit: options.insertSpaces ? ' '.repeat(Math.max(1, options.tabSize)) : '\t',
-    roles: walk.roles,
+    roles,
+    separators: walk.finish(),
     pads: walk.pads,
-    match,
   };
 }
 
-/** Per token: the index of its matching bracket, or -1. */
-function matchingBrackets(tokens: readonly IToken[]): number[] {
+/** Per token: the index of its matching bracket, or -1; marks the brackets' roles. */
+function matchingBrackets(tokens: readonly IToken[], roles: Uint8Array): number[] {
   const match: number[] = new Array<number>(tokens.length).fill(-1);
   const stack: number[] = [];
   tokens.forEach((t, i) => {
-    if (openers.has(t.tokenType)) {
+    const type = t.tokenType;
+    if (type === T.LBrace || type === T.RBrace) roles[i] = Role.Brace;
+    if (type === T.LParen || type === T.LBracket || type === T.LBrace) {
+      roles[i] = (roles[i] ?? 0) | Role.Open;
       stack.push(i);
-    } else if (closers.has(t.tokenType)) {
+    } else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
+      roles[i] = (roles[i] ?? 0) | Role.Close;
       const open = stack.pop();
       if (open !== undefined) {
         match[i] = open;
@@ -247,36 +268,45 @@ function matchingBrackets(tokens: readonly IToken[]): number[] {
   return match;
 }
 
-/** The walk over the tree that marks the roles of tokens, found by the offsets of the nodes. */
+/**
+ * The walk over the tree that marks the roles of tokens and writes the separator before each, found
+ * by the offsets of the nodes: what an expression says about its tokens (keyword `=`, negation) and
+ * a setting about its `=` / `in` (alignment) first; then the punctuation of brackets, commas and
+ * ranges ({@link TreeWalk.finish}); last the line breaks of the declarations, statements and blocks.
+ */
 class TreeWalk {
-  readonly roles: Uint8Array;
   readonly pads = new Map<number, number>();
+  /** Per token: the {@link Sep} before it. */
+  private readonly separators: Uint8Array;
   private readonly indexAt = new Map<number, number>();
+  private readonly starts: number[] = [];
+  private readonly blocks: { open: number; close: number; oneLine: boolean }[] = [];
 
   constructor(
     private readonly text: string,
     private readonly tokens: readonly IToken[],
     private readonly match: readonly number[],
+    private readonly roles: Uint8Array,
   ) {
-    this.roles = new Uint8Array(tokens.length);
+    this.separators = new Uint8Array(tokens.length).fill(Sep.Space);
     tokens.forEach((t, i) => this.indexAt.set(t.startOffset, i));
   }
 
   declaration(declaration: Declaration): void {
-    const index = this.mark(declaration.range.start, Role.Start);
+    const index = this.start(declaration.range.start);
     if (index !== undefined && index > 0) this.set(index - 1, Role.DeclarationEnd);
     if (declaration.kind === 'model') {
       if (declaration.body) {
         this.block(index, declaration.body.length);
         walkStatements(declaration.body, (statement) => {
-          const start = this.mark(statement.range.start, Role.Start);
+          const start = this.start(statement.range.start);
           if (isBlock(statement)) this.block(start, statement.body.length);
         });
       }
     } else {
       const entries = entriesOf(declaration);
       this.block(index, entries.length);
-      for (const entry of entries) this.mark(entry.start, Role.Start);
+      for (const entry of entries) this.start(entry.start);
       this.align(entries);
     }
     forEachDeclarationExpression(declaration, (root) => walkExpression(root, (e) => this.expression(e)));
@@ -284,40 +314,91 @@ class TreeWalk {
 
   private expression(e: Expression): void {
     if (e.kind === 'call') {
+      // The `=` of a keyword argument (`activation=relu`) is not spaced; other `=` are.
       for (const a of e.args) {
         const name = a.name ? this.indexAt.get(a.name.range.start) : undefined;
-        if (name !== undefined && this.tokens[name + 1]?.tokenType === T.Equals) this.set(name + 1, Role.KeywordEquals);
+        if (name !== undefined && this.tokens[name + 1]?.tokenType === T.Equals) this.attach(name + 1, name + 2);
       }
     } else if (e.kind === 'tuple' && e.items.length === 1) {
       const close = this.indexAt.get(e.range.end - 1);
       if (close !== undefined && this.tokens[close]?.tokenType === T.RParen) this.set(close, Role.TupleClose);
     } else if (e.kind === 'negate') {
-      this.mark(e.range.start, Role.Unary);
+      const minus = this.indexAt.get(e.range.start);
+      if (minus !== undefined) this.attach(minus + 1);
     } else if (e.kind === 'number' && e.text.startsWith('-')) {
       // The parser folds the `-` signs before a number into the literal (`-1.0`), one token each.
       const first = this.indexAt.get(e.range.start);
-      for (let k = 0; first !== undefined && e.text[k] === '-'; k++) this.set(first + k, Role.Unary);
+      for (let k = 0; first !== undefined && e.text[k] === '-'; k++) this.attach(first + k + 1);
     }
+  }
+
+  /** No space before these tokens. */
+  private attach(...indices: number[]): void {
+    for (const i of indices) if (i < this.tokens.length) this.separators[i] = Sep.None;
+  }
+
+  /**
+   * The separators, complete: the punctuation of the brackets, commas, ranges and calls over what the
+   * expressions and settings said, then the line breaks of the starts and blocks over both.
+   */
+  finish(): Uint8Array {
+    for (let y = 1; y < this.tokens.length; y++) this.punctuation(y - 1, y);
+    for (const start of this.starts) this.separators[start] = Sep.Break;
+    for (const { open, close, oneLine } of this.blocks) {
+      // `{` on its header's line; `}` on its own line, or a one-line block `{ x }` (`{}` when empty).
+      this.separators[open] = Sep.Space;
+      this.separators[close] = oneLine ? Sep.Space : Sep.Break;
+      if (open + 1 < this.tokens.length) this.separators[open + 1] = oneLine ? (open + 1 === close ? Sep.None : Sep.Space) : Sep.Break;
+    }
+    return this.separators;
+  }
+
+  /**
+   * Between tokens `x` and `y` = `x + 1`: no space inside brackets or before a comma, one after it,
+   * none around `..` nor between a name and the `(` of its call; the user's line break stays after
+   * `(`, `[` or `,`, and before `)` or `]` in brackets that span lines.
+   */
+  private punctuation(x: number, y: number): void {
+    const a = this.tokens[x]?.tokenType;
+    const b = this.tokens[y]?.tokenType;
+    const open = this.has(x, Role.Open);
+    const close = this.has(y, Role.Close);
+    const keep = close ? Sep.KeepIfSpanned : open || a === T.Comma ? Sep.KeepBreak : 0;
+    let space = this.separators[y] ?? Sep.Space;
+    if (b === T.Comma || open || close) space = Sep.None;
+    else if (a === T.Comma) space = Sep.Space;
+    else if (a === T.DotDot || b === T.DotDot) space = Sep.None;
+    else if (b === T.LParen && a === T.Identifier) space = Sep.None;
+    this.separators[y] = keep | space;
+  }
+
+  private has(index: number, role: number): boolean {
+    return ((this.roles[index] ?? 0) & role) !== 0;
   }
 
   set(index: number, role: number): void {
     this.roles[index] = (this.roles[index] ?? 0) | role;
   }
 
-  private mark(offset: number, role: number): number | undefined {
+  /** A declaration, statement, setting or search parameter starts on its own line. */
+  private start(offset: number): number | undefined {
     const index = this.indexAt.get(offset);
-    if (index !== undefined) this.set(index, role);
+    if (index !== undefined) {
+      this.set(index, Role.Start);
+      this.starts.push(index);
+    }
     return index;
   }
 
   /** The block of the node that starts at token `from` (its first `{`) stays on one line when written so with at most one statement. */
   private block(from: number | undefined, statements: number): void {
-    if (from === undefined || statements > 1) return;
+    if (from === undefined) return;
     let open = from;
     while (open < this.tokens.length && this.tokens[open]?.tokenType !== T.LBrace) open++;
     const close = this.match[open] ?? -1;
     if (close < 0) return;
-    if (!hasLineBreak(this.text.slice(at(this.tokens, open).startOffset, tokenEnd(at(this.tokens, close))))) this.set(open, Role.OneLine);
+    const oneLine = statements <= 1 && !hasLineBreak(this.text.slice(at(this.tokens, open).startOffset, tokenEnd(at(this.tokens, close))));
+    this.blocks.push({ open, close, oneLine });
   }
 
   /** Spaces before the `=` / `in` of a block's settings, aligned in groups that blank lines separate. */
@@ -326,7 +407,10 @@ class TreeWalk {
     const flush = (): void => {
       // A fold, not Math.max(...lengths): a block of 200,000 settings would overflow the stack with spread arguments.
       const width = group.reduce((widest, e) => (e.name.length <= alignLimit ? Math.max(widest, e.name.length) : widest), 0);
-      for (const { name, operator } of group) this.pads.set(operator, name.length <= alignLimit ? width - name.length + 1 : 1);
+      for (const { name, operator } of group) {
+        this.pads.set(operator, name.length <= alignLimit ? width - name.length + 1 : 1);
+        this.separators[operator] = Sep.Pad;
+      }
       group = [];
     };
     for (const entry of entries) {
@@ -356,8 +440,9 @@ function itemsOf(parsed: ParseResult, roles: Uint8Array): Item[] {
 
 
 /**
- * The walk over the items: decides the whitespace before each one from the open brackets and blocks
- * (`frames`), the indentation of the current line and where the last line break was.
+ * The walk over the items: writes the separator the tree walk gave each token, with the indentation
+ * that the open brackets and blocks (`frames`) give a line; keeps a user's line break inside brackets
+ * where the separator allows it; places comments and blank lines.
  */
 class LayoutWriter {
   private readonly frames: Frame[] = [];
@@ -402,10 +487,11 @@ class LayoutWriter {
     } else if (previous.token < 0) {
       gap = this.newline(old, this.levelFor(item.token), previous, item);
     } else {
-      const separator = this.forced(previous.token, item.token);
-      const keepBreak = separator === undefined && hasLineBreak(old) && this.breakAllowed(previous.token, item.token);
-      if (separator === '\n' || keepBreak) gap = this.newline(old, this.levelFor(item.token), previous, item);
-      else gap = separator ?? this.spaceBetween(previous.token, item.token);
+      const separator = this.s.separators[item.token] ?? Sep.None;
+      const kind = separator & 3;
+      if (kind === Sep.Break || (hasLineBreak(old) && this.keepsBreak(separator))) gap = this.newline(old, this.levelFor(item.token), previous, item);
+      else if (kind === Sep.None) gap = '';
+      else gap = kind === Sep.Pad ? ' '.repeat(this.s.pads.get(item.token) ?? 1) : ' ';
     }
     return { start, end: item.start, text: gap };
   }
@@ -413,19 +499,14 @@ class LayoutWriter {
   /** After item's gap: opens or closes its bracket. */
   advance(item: Item): void {
     if (item.token < 0) return;
-    const t = at(this.s.tokens, item.token);
-    if (openers.has(t.tokenType)) {
-      const block = t.tokenType === T.LBrace;
+    if (this.has(item.token, Role.Open)) {
+      const block = this.has(item.token, Role.Brace);
       this.frames.push({ block, base: block ? this.contentLevel() : this.lineLevel, lines: this.lines });
-    } else if (closers.has(t.tokenType)) {
+    } else if (this.has(item.token, Role.Close)) {
       this.frames.pop();
     }
     this.lastToken = item.token;
     this.commentLineSinceToken = false;
-  }
-
-  private type(i: number): TokenType | undefined {
-    return this.s.tokens[i]?.tokenType;
   }
 
   private has(i: number, role: number): boolean {
@@ -444,63 +525,32 @@ class LayoutWriter {
   /** The indent of a line that starts with token `i`. */
   private levelFor(i: number): number {
     const top = this.frames[this.frames.length - 1];
-    if (closers.has(at(this.s.tokens, i).tokenType)) return top ? top.base : 0;
+    if (this.has(i, Role.Close)) return top ? top.base : 0;
     if (top && !top.block) return top.base + 1;
     // A `{` that a comment pushed off its header's line still lines up with the header.
-    return this.isStart(i) || this.type(i) === T.LBrace ? this.contentLevel() : this.contentLevel() + 1;
+    return this.isStart(i) || this.has(i, Role.Brace) ? this.contentLevel() : this.contentLevel() + 1;
   }
 
   private commentLevel(next: number): number {
-    if (next < 0 || closers.has(at(this.s.tokens, next).tokenType)) return this.contentLevel();
+    if (next < 0 || this.has(next, Role.Close)) return this.contentLevel();
     return this.levelFor(next);
   }
 
   private newline(old: string, level: number, previous: Item, item: Item): string {
     let blank = lineBreaks(old) >= 2;
-    if (previous.token >= 0 && openers.has(at(this.s.tokens, previous.token).tokenType)) blank = false;
-    if (item.token >= 0 && closers.has(at(this.s.tokens, item.token).tokenType)) blank = false;
+    if (previous.token >= 0 && this.has(previous.token, Role.Open)) blank = false;
+    if (item.token >= 0 && this.has(item.token, Role.Close)) blank = false;
     if (this.frames.length === 0 && this.has(this.lastToken, Role.DeclarationEnd) && !this.commentLineSinceToken) blank = true;
     this.lineLevel = level;
     this.lines++;
     return this.s.eol + (blank ? this.s.eol : '') + this.s.unit.repeat(Math.max(0, level));
   }
 
-  private spaceBetween(x: number, y: number): string {
-    const a = at(this.s.tokens, x).tokenType;
-    const b = at(this.s.tokens, y).tokenType;
-    if (b === T.Comma) return '';
-    if (a === T.LParen || a === T.LBracket) return '';
-    if (b === T.RParen || b === T.RBracket) return '';
-    if (a === T.Comma) return ' ';
-    if (a === T.DotDot || b === T.DotDot) return '';
-    if (this.has(y, Role.KeywordEquals) || this.has(x, Role.KeywordEquals)) return '';
-    if (b === T.Equals || b === T.In) return ' '.repeat(this.s.pads.get(y) ?? 1);
-    if (this.has(x, Role.Unary)) return '';
-    if (b === T.LParen && a === T.Identifier) return '';
-    return ' ';
-  }
-
-  /** A forced separator (`'\n'`, `' '` or `''`) between adjacent tokens, or undefined when the user's line break may stay. */
-  private forced(x: number, y: number): string | undefined {
-    const a = at(this.s.tokens, x).tokenType;
-    const b = at(this.s.tokens, y).tokenType;
-    if (this.isStart(y)) return a === T.LBrace && this.has(x, Role.OneLine) ? ' ' : '\n';
-    if (b === T.LBrace) return ' ';
-    if (a === T.LBrace) return this.has(x, Role.OneLine) ? (b === T.RBrace ? '' : ' ') : '\n';
-    if (b === T.RBrace) return this.has(this.s.match[y] ?? -1, Role.OneLine) ? ' ' : '\n';
-    return undefined;
-  }
-
-  /**
-   * Inside brackets, a line break the user wrote after `(`, `[` or `,` is kept, and
-   * one before `)` or `]` when the brackets already span lines; others are joined.
-   */
-  private breakAllowed(x: number, y: number): boolean {
+  /** Whether the user's line break before a token with this separator stays: only inside `(` / `[`. */
+  private keepsBreak(separator: number): boolean {
     const top = this.frames[this.frames.length - 1];
     if (!top || top.block) return false;
-    const a = at(this.s.tokens, x).tokenType;
-    const b = at(this.s.tokens, y).tokenType;
-    if (b === T.RParen || b === T.RBracket) return this.lines > top.lines;
-    return a === T.LParen || a === T.LBracket || a === T.Comma;
+    if (separator & Sep.KeepIfSpanned) return this.lines > top.lines;
+    return (separator & Sep.KeepBreak) !== 0;
   }
 }
