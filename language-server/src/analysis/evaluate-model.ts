@@ -78,8 +78,7 @@ class ModelEvaluator {
   private readonly edges = new LayerEdges();
   private readonly totals = new Totals();
   private readonly labels = new Map<string, LabelEntry>();
-  private readonly nameCounts = new Map<string, number>();
-  private readonly usedNames = new Set<string>();
+  private readonly names = new LayerNames();
   private readonly repetitions: Repetition[] = [];
   /** A copy of `repetitions` that layers share until the next change to it. */
   private repetitionsCopy: readonly Repetition[] | undefined = noRepetitions;
@@ -528,8 +527,9 @@ class ModelEvaluator {
    * names its layer; inside `repeat` later repetitions get `label_1`, `label_2`.
    */
   private layerName(spec: LayerSpec, explicitName: string | undefined, label: string | undefined, range: Range): string {
+    const names = this.names;
     if (explicitName !== undefined) {
-      if (!this.claim(explicitName)) {
+      if (!names.claimGiven(explicitName)) {
         const inRepeat = this.repetitions.length > 0 ? '; inside `repeat` every repetition would reuse it, so leave `name` out' : '';
         this.error('label', `the layer name '${explicitName}' is used twice in this model, which Keras rejects${inRepeat}`, range);
       }
@@ -537,22 +537,10 @@ class ModelEvaluator {
     }
     if (label !== undefined) {
       let name = label;
-      for (let n = 1; !this.claim(name); n++) name = `${label}_${n}`;
+      for (let n = 1; !names.claimGiven(name); n++) name = `${label}_${n}`;
       return name;
     }
-    const base = snakeCase(spec.name);
-    let count = this.nameCounts.get(base) ?? 0;
-    let name = count === 0 ? base : `${base}_${count}`;
-    while (!this.claim(name)) name = `${base}_${++count}`;
-    this.nameCounts.set(base, count + 1);
-    return name;
-  }
-
-  /** Marks a layer name as used; false if it already was. (One set lookup where `has` and `add` take two.) */
-  private claim(name: string): boolean {
-    const before = this.usedNames.size;
-    this.usedNames.add(name);
-    return this.usedNames.size > before;
+    return names.claimAutomatic(snakeCase(spec.name));
   }
 
   private reportUnusedLabels(): void {
@@ -562,6 +550,63 @@ class ModelEvaluator {
     }
   }
 }
+
+/**
+ * The layer names of one model: those given (`name=`, labels) in a set, the automatic ones
+ * (`base`, `base_1`, …) as a count per base. Putting every automatic name into a set hashed a
+ * fresh string per layer and grew a table as large as the model: it showed in the profile.
+ * An automatic name is `base` (index 0) or `base_N` (N ≥ 1, no leading zero); every index
+ * below a base's count is taken (produced, or skipped because a given name held it).
+ */
+class LayerNames {
+  private readonly given = new Set<string>();
+  /** Per base, the indices whose automatic name a given name holds. */
+  private readonly givenIndices = new Map<string, Set<number>>();
+  private readonly counts = new Map<string, number>();
+  /** Whether a base itself looks numbered (`x_2`): then two bases can spell the same name, and each name is checked both ways. */
+  private numberedBase = false;
+
+  /** Takes a given name; false if the model already has a layer of that name. */
+  claimGiven(name: string): boolean {
+    if (this.given.has(name)) return false;
+    const numbered = numberedName.exec(name);
+    const prefix = numbered?.[1];
+    const index = numbered?.[2] === undefined ? 0 : Number(numbered[2]);
+    if ((this.counts.get(name) ?? 0) > 0 || (prefix !== undefined && (this.counts.get(prefix) ?? 0) > index)) return false;
+    this.given.add(name);
+    this.holdIndex(name, 0);
+    if (prefix !== undefined) this.holdIndex(prefix, index);
+    return true;
+  }
+
+  /** The next free automatic name of `base`, taken. */
+  claimAutomatic(base: string): string {
+    if (!this.numberedBase && numberedName.test(base)) this.numberedBase = true;
+    const held = this.givenIndices.get(base);
+    let count = this.counts.get(base) ?? 0;
+    let name = count === 0 ? base : `${base}_${count}`;
+    while (held?.has(count) || (this.numberedBase && this.producedElsewhere(base, count, name))) name = `${base}_${++count}`;
+    this.counts.set(base, count + 1);
+    return name;
+  }
+
+  private holdIndex(base: string, index: number): void {
+    let indices = this.givenIndices.get(base);
+    if (!indices) this.givenIndices.set(base, (indices = new Set()));
+    indices.add(index);
+  }
+
+  /** Whether `name` (index `index` of `base`) was produced as an automatic name of another base. */
+  private producedElsewhere(base: string, index: number, name: string): boolean {
+    if (index > 0) return (this.counts.get(name) ?? 0) > 0;
+    const numbered = numberedName.exec(base);
+    const prefix = numbered?.[1];
+    return prefix !== undefined && (this.counts.get(prefix) ?? 0) > Number(numbered?.[2]);
+  }
+}
+
+/** `base_N` as automatic names are numbered: N from 1, no leading zero. */
+const numberedName = /^(.*)_([1-9][0-9]*)$/;
 
 function rankMismatch(spec: LayerSpec, shape: Shape): { message: string; insertFlatten: boolean } | undefined {
   const rank = spec.inputRank;
