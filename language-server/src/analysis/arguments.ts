@@ -3,7 +3,7 @@ import { activations } from '../catalog/common.js';
 import type { ArgSpec, ArgType, LayerArgs } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { describeKind, formatValue, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from '../catalog/values.js';
+import { describeKind, formatValue, isShared, markShared, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 /**
  * A layer's arguments after matching them to its schema; values not given take Keras defaults.
@@ -121,13 +121,25 @@ const noNames: readonly string[] = Object.freeze([]);
 const noValues: readonly Value[] = Object.freeze([]);
 const noRanges: readonly Range[] = Object.freeze([]);
 
+/**
+ * The int lists of shared tuples (defaults such as `strides=(1, 1)`, the shared `(3, 3)` of `kernel_size=3`),
+ * made once and frozen: convolutions read three per layer, and a fresh list each time showed in the allocation profile.
+ */
+const sharedIntLists = new WeakMap<Value, number[]>();
+
 function intsOf(v: Value): number[] {
   if (v.kind === 'number') return [v.value];
   if (v.kind !== 'tuple') return [];
+  const known = sharedIntLists.get(v);
+  if (known) return known;
   const ints = new Array<number>(v.items.length);
   for (let i = 0; i < ints.length; i++) {
     const item = v.items[i];
     ints[i] = item?.kind === 'number' ? item.value : item?.kind === 'none' ? -1 : 0;
+  }
+  if (isShared(v)) {
+    Object.freeze(ints);
+    sharedIntLists.set(v, ints);
   }
   return ints;
 }
@@ -307,7 +319,9 @@ function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
     for (const alias of spec.aliases ?? []) byName.set(alias, spec);
     if (spec.default !== undefined) {
       const normalised = checkArgument(spec, spec.default, noBindings);
-      defaults.set(spec.name, normalised instanceof ArgumentProblem ? spec.default : normalised);
+      const value = normalised instanceof ArgumentProblem ? spec.default : normalised;
+      markShared(value);
+      defaults.set(spec.name, value);
     }
   }
   index = { byName, defaults, required: schema.filter((s) => s.required), nameLists: { names: noNames, next: new Map() } };

@@ -8,7 +8,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticCode, DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
 import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
-import { describeKind, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
+import { describeKind, errorValue, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 export interface EvaluationOptions {
   readonly sink: DiagnosticSink;
@@ -48,6 +48,16 @@ const noTrail: readonly number[] = Object.freeze([]);
 const noRepetitions: readonly Repetition[] = Object.freeze([]);
 const noNames: readonly NameReference[] = Object.freeze([]);
 
+/** An `EvaluatedArgument` that `layerStatement` rewrites for each call. */
+interface ScratchArgument {
+  name: string | undefined;
+  nameRange: Range | undefined;
+  value: Value;
+  expression: Expression;
+}
+
+const scratchExpression: Expression = { kind: 'missing', range: { start: 0, end: 0 } };
+
 interface LabelEntry {
   tensor: Tensor;
   readonly range: Range;
@@ -79,6 +89,8 @@ class ModelEvaluator {
   private readonly totals = new Totals();
   private readonly labels = new Map<string, LabelEntry>();
   private readonly names = new LayerNames();
+  /** Argument records by argument count, see `scratchArguments`. */
+  private readonly scratch: ScratchArgument[][] = [];
   private readonly repetitions: Repetition[] = [];
   /** A copy of `repetitions` that layers share until the next change to it. */
   private repetitionsCopy: readonly Repetition[] | undefined = noRepetitions;
@@ -296,17 +308,15 @@ class ModelEvaluator {
   private layerStatement(statement: LayerStatement): void {
     const call = statement.call;
     const spec = findLayer(call.callee.name);
-    // Arrays here are sized up front: one that is pushed to keeps room for 16 elements.
-    const evaluatedArgs = new Array<EvaluatedArgument>(call.args.length);
+    const evaluatedArgs = this.scratchArguments(call.args.length);
     for (let i = 0; i < call.args.length; i++) {
       const a = call.args[i];
-      if (!a) continue;
-      evaluatedArgs[i] = {
-        name: a.name?.name,
-        nameRange: a.name?.range,
-        value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? symbolValue(a.value.name) : this.value(a.value),
-        expression: a.value,
-      };
+      const e = evaluatedArgs[i];
+      if (!a || !e) continue;
+      e.name = a.name?.name;
+      e.nameRange = a.name?.range;
+      e.value = a.name === undefined && spec?.merge && a.value.kind === 'name' ? symbolValue(a.value.name) : this.value(a.value);
+      e.expression = a.value;
     }
     if (!spec) {
       const replacements = suggest(call.callee.name, layerCatalog.keys());
@@ -316,13 +326,14 @@ class ModelEvaluator {
 
     // Merge layers: positional names are the labelled tensors to merge.
     let mergeSources: readonly NameReference[] = noNames;
-    let layerArgs = evaluatedArgs;
+    let layerArgs: readonly EvaluatedArgument[] = evaluatedArgs;
     if (spec.merge) {
       const sources: NameReference[] = [];
+      const named: EvaluatedArgument[] = [];
       mergeSources = sources;
-      layerArgs = [];
+      layerArgs = named;
       for (const a of evaluatedArgs) {
-        if (a.name !== undefined) layerArgs.push(a);
+        if (a.name !== undefined) named.push(a);
         else if (a.expression.kind === 'name') sources.push(a.expression);
         else this.error('merge', `${spec.name} takes the labels of the tensors to merge, e.g. \`${spec.name}(skip)\`; got ${describeKind(a.value)}`, a.expression.range);
       }
@@ -361,8 +372,8 @@ class ModelEvaluator {
         return this.poison(statement);
       }
     }
-    const { shapes, shapesKnown } = this.inputShapes(inputs);
-    if (!args.valid || (spec.wrapper && !inner) || !shapesKnown) return this.poison(statement, inputs);
+    const shapes = this.inputShapes(inputs);
+    if (!args.valid || (spec.wrapper && !inner) || !shapes) return this.poison(statement, inputs);
     const rankProblem = rankMismatch(spec, shapes[0] ?? []);
     if (rankProblem) {
       this.error('rank', this.withRepetition(spec.name, rankProblem.message, current), rangeOfCall(call), rankProblem.insertFlatten ? { replacements: ['Flatten()'] } : {});
@@ -404,23 +415,38 @@ class ModelEvaluator {
   }
 
   /**
+   * `count` argument records for one layer's call, reused from layer to layer: nothing keeps them past
+   * `layerStatement` (the resolved arguments copy what they need), and a fresh object per argument per
+   * layer was a tenth of the analysis's allocation. Layer statements do not nest, so one set serves.
+   */
+  private scratchArguments(count: number): readonly ScratchArgument[] {
+    let list = this.scratch[count];
+    if (!list) {
+      list = new Array<ScratchArgument>(count);
+      for (let i = 0; i < count; i++) list[i] = { name: undefined, nameRange: undefined, value: errorValue, expression: scratchExpression };
+      this.scratch[count] = list;
+    }
+    return list;
+  }
+
+  /**
    * The shapes of `inputs`. Layers that keep their input's shape (normalisation, dropout, activations) pass on
    * the same shape object, so the one-element list of a single input is shared while the shape is (it is readonly).
    */
-  private inputShapes(inputs: readonly Tensor[]): { shapes: readonly Shape[]; shapesKnown: boolean } {
+  private inputShapes(inputs: readonly Tensor[]): readonly Shape[] | undefined {
+    // Undefined when a shape is unknown (returning a pair of results allocated an object per layer).
     const single = inputs.length === 1 ? inputs[0]?.shape : undefined;
     if (single) {
       if (this.singleShape?.[0] !== single) this.singleShape = [single];
-      return { shapes: this.singleShape, shapesKnown: true };
+      return this.singleShape;
     }
     const shapes = new Array<Shape>(inputs.length);
-    let shapesKnown = true;
     for (let i = 0; i < inputs.length; i++) {
       const shape = inputs[i]?.shape;
-      if (shape) shapes[i] = shape;
-      else shapesKnown = false;
+      if (!shape) return undefined;
+      shapes[i] = shape;
     }
-    return { shapes, shapesKnown };
+    return shapes;
   }
 
   /** After an error in a layer: its output is unknown, and later layers stay quiet about it. */
