@@ -282,6 +282,8 @@ interface SchemaIndex {
   readonly required: readonly ArgSpec[];
   /** The lists of argument names met so far, as a trie: calls that name the same arguments share one list. */
   readonly nameLists: NameListNode;
+  /** The arguments of every call that gives none (`BatchNormalization()`): shared, as `ResolvedArgs` is read-only. */
+  readonly noArguments: ResolvedArgs;
 }
 
 interface NameListNode {
@@ -324,7 +326,13 @@ function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
       defaults.set(spec.name, value);
     }
   }
-  index = { byName, defaults, required: schema.filter((s) => s.required), nameLists: { names: noNames, next: new Map() } };
+  index = {
+    byName,
+    defaults,
+    required: schema.filter((s) => s.required),
+    nameLists: { names: noNames, next: new Map() },
+    noArguments: new ResolvedArgs(noNames, noValues, noRanges, defaults, true),
+  };
   schemaIndexes.set(schema, index);
   return index;
 }
@@ -349,7 +357,7 @@ export function resolveArguments(
   reporter: ArgumentProblemReporter,
 ): ResolvedArgs {
   const index = indexOf(schema);
-  if (args.length === 0 && index.required.length === 0) return new ResolvedArgs(noNames, noValues, noRanges, index.defaults, true);
+  if (args.length === 0 && index.required.length === 0) return index.noArguments;
   // Sized up front (a pushed-to array keeps room for 16) and cut to what is filled.
   const names = new Array<string>(args.length);
   const checked = new Array<Value | undefined>(args.length);
