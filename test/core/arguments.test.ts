@@ -319,6 +319,20 @@ describe('base arguments', () => {
     },
   );
 
+  test('automatic names skip names already given, and given names may not take automatic ones', () => {
+    const names = (text: string) => analyze(text).models[0]?.evaluated?.layers.map((l) => l.name);
+    // `dense_1` is given before the second automatic Dense: that one becomes `dense_2`.
+    assert.deepEqual(names("input (4,)\nDense(3)\nDense(3, name='dense_1')\nDense(3)"), ['dense', 'dense_1', 'dense_2']);
+    // A given `dense` before any automatic one: the first automatic Dense is `dense_1`.
+    assert.deepEqual(names("input (4,)\nDense(3, name='dense')\nDense(3)\nDense(3)"), ['dense', 'dense_1', 'dense_2']);
+    // Labels name their layers and take the same names; `dense_01` is not an automatic name.
+    assert.deepEqual(names("input (4,)\ndense_1 = Dense(3)\nDense(3)\nDense(3)\nDense(3, name='dense_01')"), ['dense_1', 'dense', 'dense_2', 'dense_01']);
+    // A given name equal to an automatic name already produced is used twice.
+    assert.equal(errorsOf("input (4,)\nDense(3)\nDense(3)\nDense(3, name='dense_1')").length, 1);
+    assert.equal(errorsOf("input (4,)\nDense(3)\nDense(3, name='dense')").length, 1);
+    assert.equal(errorsOf("input (4,)\nDense(3)\nDense(3, name='dense_2')").length, 0);
+  });
+
   test('trainable must be a boolean', () => {
     assert.equal(errorOf('input (4,)\nDense(3, trainable=0)').code, 'argument-type');
   });

@@ -3,7 +3,7 @@ import { activations } from '../catalog/common.js';
 import type { ArgSpec, ArgType, LayerArgs } from '../catalog/types.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import { describeKind, formatValue, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from '../catalog/values.js';
+import { describeKind, formatValue, isShared, markShared, repeatedTuple, symbolValue, textOf, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 /**
  * A layer's arguments after matching them to its schema; values not given take Keras defaults.
@@ -121,13 +121,25 @@ const noNames: readonly string[] = Object.freeze([]);
 const noValues: readonly Value[] = Object.freeze([]);
 const noRanges: readonly Range[] = Object.freeze([]);
 
+/**
+ * The int lists of shared tuples (defaults such as `strides=(1, 1)`, the shared `(3, 3)` of `kernel_size=3`),
+ * made once and frozen: convolutions read three per layer, and a fresh list each time showed in the allocation profile.
+ */
+const sharedIntLists = new WeakMap<Value, number[]>();
+
 function intsOf(v: Value): number[] {
   if (v.kind === 'number') return [v.value];
   if (v.kind !== 'tuple') return [];
+  const known = sharedIntLists.get(v);
+  if (known) return known;
   const ints = new Array<number>(v.items.length);
   for (let i = 0; i < ints.length; i++) {
     const item = v.items[i];
     ints[i] = item?.kind === 'number' ? item.value : item?.kind === 'none' ? -1 : 0;
+  }
+  if (isShared(v)) {
+    Object.freeze(ints);
+    sharedIntLists.set(v, ints);
   }
   return ints;
 }
@@ -270,6 +282,8 @@ interface SchemaIndex {
   readonly required: readonly ArgSpec[];
   /** The lists of argument names met so far, as a trie: calls that name the same arguments share one list. */
   readonly nameLists: NameListNode;
+  /** The arguments of every call that gives none (`BatchNormalization()`): shared, as `ResolvedArgs` is read-only. */
+  readonly noArguments: ResolvedArgs;
 }
 
 interface NameListNode {
@@ -307,10 +321,18 @@ function indexOf(schema: readonly ArgSpec[]): SchemaIndex {
     for (const alias of spec.aliases ?? []) byName.set(alias, spec);
     if (spec.default !== undefined) {
       const normalised = checkArgument(spec, spec.default, noBindings);
-      defaults.set(spec.name, normalised instanceof ArgumentProblem ? spec.default : normalised);
+      const value = normalised instanceof ArgumentProblem ? spec.default : normalised;
+      markShared(value);
+      defaults.set(spec.name, value);
     }
   }
-  index = { byName, defaults, required: schema.filter((s) => s.required), nameLists: { names: noNames, next: new Map() } };
+  index = {
+    byName,
+    defaults,
+    required: schema.filter((s) => s.required),
+    nameLists: { names: noNames, next: new Map() },
+    noArguments: new ResolvedArgs(noNames, noValues, noRanges, defaults, true),
+  };
   schemaIndexes.set(schema, index);
   return index;
 }
@@ -335,7 +357,7 @@ export function resolveArguments(
   reporter: ArgumentProblemReporter,
 ): ResolvedArgs {
   const index = indexOf(schema);
-  if (args.length === 0 && index.required.length === 0) return new ResolvedArgs(noNames, noValues, noRanges, index.defaults, true);
+  if (args.length === 0 && index.required.length === 0) return index.noArguments;
   // Sized up front (a pushed-to array keeps room for 16) and cut to what is filled.
   const names = new Array<string>(args.length);
   const checked = new Array<Value | undefined>(args.length);

@@ -8,7 +8,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticCode, DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
 import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
-import { describeKind, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
+import { describeKind, errorValue, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 export interface EvaluationOptions {
   readonly sink: DiagnosticSink;
@@ -48,6 +48,16 @@ const noTrail: readonly number[] = Object.freeze([]);
 const noRepetitions: readonly Repetition[] = Object.freeze([]);
 const noNames: readonly NameReference[] = Object.freeze([]);
 
+/** An `EvaluatedArgument` that `layerStatement` rewrites for each call. */
+interface ScratchArgument {
+  name: string | undefined;
+  nameRange: Range | undefined;
+  value: Value;
+  expression: Expression;
+}
+
+const scratchExpression: Expression = { kind: 'missing', range: { start: 0, end: 0 } };
+
 interface LabelEntry {
   tensor: Tensor;
   readonly range: Range;
@@ -78,8 +88,9 @@ class ModelEvaluator {
   private readonly edges = new LayerEdges();
   private readonly totals = new Totals();
   private readonly labels = new Map<string, LabelEntry>();
-  private readonly nameCounts = new Map<string, number>();
-  private readonly usedNames = new Set<string>();
+  private readonly names = new LayerNames();
+  /** Argument records by argument count, see `scratchArguments`. */
+  private readonly scratch: ScratchArgument[][] = [];
   private readonly repetitions: Repetition[] = [];
   /** A copy of `repetitions` that layers share until the next change to it. */
   private repetitionsCopy: readonly Repetition[] | undefined = noRepetitions;
@@ -297,17 +308,15 @@ class ModelEvaluator {
   private layerStatement(statement: LayerStatement): void {
     const call = statement.call;
     const spec = findLayer(call.callee.name);
-    // Arrays here are sized up front: one that is pushed to keeps room for 16 elements.
-    const evaluatedArgs = new Array<EvaluatedArgument>(call.args.length);
+    const evaluatedArgs = this.scratchArguments(call.args.length);
     for (let i = 0; i < call.args.length; i++) {
       const a = call.args[i];
-      if (!a) continue;
-      evaluatedArgs[i] = {
-        name: a.name?.name,
-        nameRange: a.name?.range,
-        value: a.name === undefined && spec?.merge && a.value.kind === 'name' ? symbolValue(a.value.name) : this.value(a.value),
-        expression: a.value,
-      };
+      const e = evaluatedArgs[i];
+      if (!a || !e) continue;
+      e.name = a.name?.name;
+      e.nameRange = a.name?.range;
+      e.value = a.name === undefined && spec?.merge && a.value.kind === 'name' ? symbolValue(a.value.name) : this.value(a.value);
+      e.expression = a.value;
     }
     if (!spec) {
       const replacements = suggest(call.callee.name, layerCatalog.keys());
@@ -317,13 +326,14 @@ class ModelEvaluator {
 
     // Merge layers: positional names are the labelled tensors to merge.
     let mergeSources: readonly NameReference[] = noNames;
-    let layerArgs = evaluatedArgs;
+    let layerArgs: readonly EvaluatedArgument[] = evaluatedArgs;
     if (spec.merge) {
       const sources: NameReference[] = [];
+      const named: EvaluatedArgument[] = [];
       mergeSources = sources;
-      layerArgs = [];
+      layerArgs = named;
       for (const a of evaluatedArgs) {
-        if (a.name !== undefined) layerArgs.push(a);
+        if (a.name !== undefined) named.push(a);
         else if (a.expression.kind === 'name') sources.push(a.expression);
         else this.error('merge', `${spec.name} takes the labels of the tensors to merge, e.g. \`${spec.name}(skip)\`; got ${describeKind(a.value)}`, a.expression.range);
       }
@@ -362,8 +372,8 @@ class ModelEvaluator {
         return this.poison(statement);
       }
     }
-    const { shapes, shapesKnown } = this.inputShapes(inputs);
-    if (!args.valid || (spec.wrapper && !inner) || !shapesKnown) return this.poison(statement, inputs);
+    const shapes = this.inputShapes(inputs);
+    if (!args.valid || (spec.wrapper && !inner) || !shapes) return this.poison(statement, inputs);
     const rankProblem = rankMismatch(spec, shapes[0] ?? []);
     if (rankProblem) {
       this.error('rank', this.withRepetition(spec.name, rankProblem.message, current), rangeOfCall(call), rankProblem.insertFlatten ? { replacements: ['Flatten()'] } : {});
@@ -405,23 +415,38 @@ class ModelEvaluator {
   }
 
   /**
+   * `count` argument records for one layer's call, reused from layer to layer: nothing keeps them past
+   * `layerStatement` (the resolved arguments copy what they need), and a fresh object per argument per
+   * layer was a tenth of the analysis's allocation. Layer statements do not nest, so one set serves.
+   */
+  private scratchArguments(count: number): readonly ScratchArgument[] {
+    let list = this.scratch[count];
+    if (!list) {
+      list = new Array<ScratchArgument>(count);
+      for (let i = 0; i < count; i++) list[i] = { name: undefined, nameRange: undefined, value: errorValue, expression: scratchExpression };
+      this.scratch[count] = list;
+    }
+    return list;
+  }
+
+  /**
    * The shapes of `inputs`. Layers that keep their input's shape (normalisation, dropout, activations) pass on
    * the same shape object, so the one-element list of a single input is shared while the shape is (it is readonly).
    */
-  private inputShapes(inputs: readonly Tensor[]): { shapes: readonly Shape[]; shapesKnown: boolean } {
+  private inputShapes(inputs: readonly Tensor[]): readonly Shape[] | undefined {
+    // Undefined when a shape is unknown (returning a pair of results allocated an object per layer).
     const single = inputs.length === 1 ? inputs[0]?.shape : undefined;
     if (single) {
       if (this.singleShape?.[0] !== single) this.singleShape = [single];
-      return { shapes: this.singleShape, shapesKnown: true };
+      return this.singleShape;
     }
     const shapes = new Array<Shape>(inputs.length);
-    let shapesKnown = true;
     for (let i = 0; i < inputs.length; i++) {
       const shape = inputs[i]?.shape;
-      if (shape) shapes[i] = shape;
-      else shapesKnown = false;
+      if (!shape) return undefined;
+      shapes[i] = shape;
     }
-    return { shapes, shapesKnown };
+    return shapes;
   }
 
   /** After an error in a layer: its output is unknown, and later layers stay quiet about it. */
@@ -528,8 +553,9 @@ class ModelEvaluator {
    * names its layer; inside `repeat` later repetitions get `label_1`, `label_2`.
    */
   private layerName(spec: LayerSpec, explicitName: string | undefined, label: string | undefined, range: Range): string {
+    const names = this.names;
     if (explicitName !== undefined) {
-      if (!this.claim(explicitName)) {
+      if (!names.claimGiven(explicitName)) {
         const inRepeat = this.repetitions.length > 0 ? '; inside `repeat` every repetition would reuse it, so leave `name` out' : '';
         this.error('label', `the layer name '${explicitName}' is used twice in this model, which Keras rejects${inRepeat}`, range);
       }
@@ -537,22 +563,10 @@ class ModelEvaluator {
     }
     if (label !== undefined) {
       let name = label;
-      for (let n = 1; !this.claim(name); n++) name = `${label}_${n}`;
+      for (let n = 1; !names.claimGiven(name); n++) name = `${label}_${n}`;
       return name;
     }
-    const base = snakeCase(spec.name);
-    let count = this.nameCounts.get(base) ?? 0;
-    let name = count === 0 ? base : `${base}_${count}`;
-    while (!this.claim(name)) name = `${base}_${++count}`;
-    this.nameCounts.set(base, count + 1);
-    return name;
-  }
-
-  /** Marks a layer name as used; false if it already was. (One set lookup where `has` and `add` take two.) */
-  private claim(name: string): boolean {
-    const before = this.usedNames.size;
-    this.usedNames.add(name);
-    return this.usedNames.size > before;
+    return names.claimAutomatic(snakeCase(spec.name));
   }
 
   private reportUnusedLabels(): void {
@@ -562,6 +576,63 @@ class ModelEvaluator {
     }
   }
 }
+
+/**
+ * The layer names of one model: those given (`name=`, labels) in a set, the automatic ones
+ * (`base`, `base_1`, …) as a count per base. Putting every automatic name into a set hashed a
+ * fresh string per layer and grew a table as large as the model: it showed in the profile.
+ * An automatic name is `base` (index 0) or `base_N` (N ≥ 1, no leading zero); every index
+ * below a base's count is taken (produced, or skipped because a given name held it).
+ */
+class LayerNames {
+  private readonly given = new Set<string>();
+  /** Per base, the indices whose automatic name a given name holds. */
+  private readonly givenIndices = new Map<string, Set<number>>();
+  private readonly counts = new Map<string, number>();
+  /** Whether a base itself looks numbered (`x_2`): then two bases can spell the same name, and each name is checked both ways. */
+  private numberedBase = false;
+
+  /** Takes a given name; false if the model already has a layer of that name. */
+  claimGiven(name: string): boolean {
+    if (this.given.has(name)) return false;
+    const numbered = numberedName.exec(name);
+    const prefix = numbered?.[1];
+    const index = numbered?.[2] === undefined ? 0 : Number(numbered[2]);
+    if ((this.counts.get(name) ?? 0) > 0 || (prefix !== undefined && (this.counts.get(prefix) ?? 0) > index)) return false;
+    this.given.add(name);
+    this.holdIndex(name, 0);
+    if (prefix !== undefined) this.holdIndex(prefix, index);
+    return true;
+  }
+
+  /** The next free automatic name of `base`, taken. */
+  claimAutomatic(base: string): string {
+    if (!this.numberedBase && numberedName.test(base)) this.numberedBase = true;
+    const held = this.givenIndices.get(base);
+    let count = this.counts.get(base) ?? 0;
+    let name = count === 0 ? base : `${base}_${count}`;
+    while (held?.has(count) || (this.numberedBase && this.producedElsewhere(base, count, name))) name = `${base}_${++count}`;
+    this.counts.set(base, count + 1);
+    return name;
+  }
+
+  private holdIndex(base: string, index: number): void {
+    let indices = this.givenIndices.get(base);
+    if (!indices) this.givenIndices.set(base, (indices = new Set()));
+    indices.add(index);
+  }
+
+  /** Whether `name` (index `index` of `base`) was produced as an automatic name of another base. */
+  private producedElsewhere(base: string, index: number, name: string): boolean {
+    if (index > 0) return (this.counts.get(name) ?? 0) > 0;
+    const numbered = numberedName.exec(base);
+    const prefix = numbered?.[1];
+    return prefix !== undefined && (this.counts.get(prefix) ?? 0) > Number(numbered?.[2]);
+  }
+}
+
+/** `base_N` as automatic names are numbered: N from 1, no leading zero. */
+const numberedName = /^(.*)_([1-9][0-9]*)$/;
 
 function rankMismatch(spec: LayerSpec, shape: Shape): { message: string; insertFlatten: boolean } | undefined {
   const rank = spec.inputRank;

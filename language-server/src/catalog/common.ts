@@ -199,6 +199,31 @@ export function grouped(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/**
+ * `[...values, a]` or `[...values, a, b]` as one array of the exact size: spreading into an array literal
+ * grows it element by element, and convolutions do it several times per layer.
+ */
+export function appended<T>(values: readonly T[], a: T, b?: T): T[] {
+  const n = values.length;
+  const result = new Array<T>(b === undefined ? n + 1 : n + 2);
+  for (let i = 0; i < n; i++) result[i] = values[i] as T;
+  result[n] = a;
+  if (b !== undefined) result[n + 1] = b;
+  return result;
+}
+
+/** `mul(...values, a, b, c)` without gathering the factors into an array first. */
+export function mulAfter(values: readonly (number | null | undefined)[], a: number, b: number, c = 1): number | null {
+  let result = 1;
+  for (let i = 0; i < values.length; i++) {
+    const f = values[i];
+    if (f === null || f === undefined) return null;
+    result *= f;
+  }
+  result = result * a * b * c;
+  return Number.isFinite(result) ? result : null;
+}
+
 /** Writes `a·b·c` from factors, leaving out nothing: the user sees their own numbers. */
 export function dot(factors: readonly (number | string)[]): string {
   return factors.join('·');

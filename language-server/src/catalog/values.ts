@@ -50,7 +50,24 @@ export function repeatedTuple(value: Value, length: number): Value {
   const shared = value.kind === 'number' && length <= 4 && integerValues[value.value] === value;
   if (!shared) return { kind: 'tuple', items: new Array<Value>(length).fill(value) };
   const byLength = (repeatedIntegers[length] ??= []);
-  return (byLength[value.value] ??= { kind: 'tuple', items: new Array<Value>(length).fill(value) });
+  let tuple = byLength[value.value];
+  if (!tuple) {
+    tuple = { kind: 'tuple', items: new Array<Value>(length).fill(value) };
+    byLength[value.value] = tuple;
+    sharedValues.add(tuple);
+  }
+  return tuple;
+}
+
+/** Values that many layers hold (argument defaults, the shared repeated tuples): what is derived from them can be kept with them. */
+const sharedValues = new WeakSet<Value>();
+
+export function markShared(value: Value): void {
+  sharedValues.add(value);
+}
+
+export function isShared(value: Value): boolean {
+  return sharedValues.has(value);
 }
 
 /** Text of a value as the user would write it, for messages and hovers. */

@@ -4,8 +4,9 @@ import { LayerError, type LayerArgs, type LayerSpec, type Shape, type WeightSpec
 /** The axes kept by a normalisation (`axis` may be an int or a tuple), as indices into the shape. */
 function keptAxes(args: LayerArgs, input: Shape, layer: string): number[] {
   const value = args.value('axis');
-  const axes = value.kind === 'tuple' ? args.intList('axis') : value.kind === 'none' ? [] : [args.int('axis')];
-  return axes.map((a) => resolveAxis(a, input.length, layer));
+  // The usual single axis without the intermediate lists: every normalisation layer of every analysis comes here.
+  if (value.kind !== 'tuple') return value.kind === 'none' ? [] : [resolveAxis(args.int('axis'), input.length, layer)];
+  return args.intList('axis').map((a) => resolveAxis(a, input.length, layer));
 }
 
 function axisSizes(input: Shape, axes: readonly number[], layer: string): number[] {
@@ -43,12 +44,18 @@ const batchNormalization: LayerSpec = {
     const input = inputs[0] ?? [];
     const axes = keptAxes(args, input, 'BatchNormalization');
     const size = axisSizes(input, axes, 'BatchNormalization');
-    const weights: WeightSpec[] = [];
-    if (args.bool('scale')) weights.push(weight('gamma', size));
-    if (args.bool('center')) weights.push(weight('beta', size));
-    weights.push(weight('moving_mean', size, false), weight('moving_variance', size, false));
-    const channels = size.reduce((a, b) => a * b, 1);
-    const trainable = (args.bool('scale') ? 1 : 0) + (args.bool('center') ? 1 : 0);
+    const scale = args.bool('scale');
+    const center = args.bool('center');
+    // Sized up front: an array that is pushed to keeps room for 16 elements.
+    const weights = new Array<WeightSpec>((scale ? 1 : 0) + (center ? 1 : 0) + 2);
+    let w = 0;
+    if (scale) weights[w++] = weight('gamma', size);
+    if (center) weights[w++] = weight('beta', size);
+    weights[w++] = weight('moving_mean', size, false);
+    weights[w] = weight('moving_variance', size, false);
+    let channels = 1;
+    for (let i = 0; i < size.length; i++) channels *= size[i] ?? 1;
+    const trainable = (scale ? 1 : 0) + (center ? 1 : 0);
     return {
       output: input,
       weights,
