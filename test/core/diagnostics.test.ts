@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
 import type { Diagnostic } from '../../language-server/src/analysis/diagnostics.js';
+import { diagnostic as toProtocol } from '../../language-server/src/lsp/to-proto.js';
 import { trainingConfig } from '../../language-server/src/training/config.js';
 
 /** Diagnostics with the text each one points at, for readable assertions. */
@@ -115,6 +116,9 @@ test('Keras 2 `lr=` on an optimizer: a deprecation warning, read as the learning
   assert.equal(d.severity, 'warning');
   assert.equal(d.at, 'lr');
   assert.equal(d.deprecated, true);
+  // Editors strike it through.
+  const analysis = analyzeText('model m {\n input (4,)\n Dense(8, input_shape=(4,))\n}');
+  assert.deepEqual(analysis.diagnostics.map((x) => toProtocol(analysis, x).tags), [[2]]);
   assert.match(d.message, /`lr` is the Keras 2 name of `learning_rate`/);
   const settings = analyzeText('model m {\n input mnist\n Flatten()\n Dense(10, activation=softmax)\n}\ntrain m { dataset = mnist\n optimizer = SGD(lr=0.05) }').trainings[0]?.settings;
   assert.ok(settings);
@@ -153,6 +157,12 @@ test('Keras 2 `input_shape=` / `batch_input_shape=`: the input of a model withou
   assert.equal(disagrees.severity, 'error');
   assert.match(disagrees.message, /`input_shape` says the input is \(5,\), but the model input is \(4,\)/);
   only('model m {\n Dense(8, input_shape=(4, 0))\n}', 'argument-type');
+  // Keras 3 ignores it on a later layer; a `repeat` of the first layer reports once.
+  const later = only('model m {\n input (4,)\n Dense(8)\n Dense(2, input_shape=(5,))\n}', 'deprecated');
+  assert.match(later.message, /ignores it on a layer that does not take the model input/);
+  const repeated = diagnose('model m {\n repeat 3 { Dense(4, input_shape=(4,)) }\n}');
+  assert.deepEqual(repeated.map((x) => [x.severity, x.code, x.at]), [['warning', 'deprecated', 'input_shape']]);
+  assert.deepEqual(evaluated('model m {\n repeat 3 { Dense(4, input_shape=(4,)) }\n}')?.totals.params, 3 * 20);
 });
 
 test('from an unknown label, and output dropped by from', () => {

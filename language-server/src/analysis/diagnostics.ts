@@ -40,8 +40,6 @@ export interface Diagnostic {
   readonly range: Range;
   /** Replacement texts offered as quick fixes for `range` (did-you-mean, the right width, …). */
   readonly replacements?: readonly string[];
-  /** Marks code that has no effect, so editors can fade it. */
-  readonly unnecessary?: boolean;
   /** Marks deprecated code, so editors can strike it through. */
   readonly deprecated?: boolean;
 }

@@ -97,6 +97,8 @@ class ModelEvaluator {
   private input: ModelInput | undefined;
   private complete = true;
   private missingInputReported = false;
+  /** The layer whose Keras 2 `input_shape=` gave the model its input, when one did. */
+  private keras2Input: LayerStatement | undefined;
   private tooLargeReported = false;
   private repetitionPasses = 0;
   private readonly errorsBefore: number;
@@ -322,7 +324,7 @@ class ModelEvaluator {
     }
 
     // Keras 2 arguments (`input_shape=`, `input_length=`): taken out before the schema sees them.
-    let layerArgs = hasKeras2Argument(evaluatedArgs) ? this.keras2Arguments(spec, evaluatedArgs) : evaluatedArgs;
+    let layerArgs = hasKeras2Argument(evaluatedArgs) ? this.keras2Arguments(spec, statement, evaluatedArgs) : evaluatedArgs;
 
     // Merge layers: positional names are the labelled tensors to merge.
     let mergeSources: readonly NameReference[] = noNames;
@@ -417,7 +419,7 @@ class ModelEvaluator {
    * accepts with a deprecation warning. A first layer's `input_shape` is the model's input when there is no `input`
    * statement; otherwise it must agree with the layer's input. Returns the other arguments.
    */
-  private keras2Arguments(spec: LayerSpec, args: readonly EvaluatedArgument[]): EvaluatedArgument[] {
+  private keras2Arguments(spec: LayerSpec, statement: LayerStatement, args: readonly EvaluatedArgument[]): EvaluatedArgument[] {
     const rest: EvaluatedArgument[] = [];
     let shapeGiven = false;
     let lengthArgument: EvaluatedArgument | undefined;
@@ -425,7 +427,7 @@ class ModelEvaluator {
       if (a.name === 'input_length' && spec.name === 'Embedding') lengthArgument = a;
       else if (a.name === 'input_shape' || a.name === 'batch_input_shape') {
         if (shapeGiven) this.error('duplicate-argument', `${spec.name}: give \`input_shape\` or \`batch_input_shape\`, not both`, a.nameRange ?? a.expression.range);
-        else this.keras2InputShape(spec, a, a.name);
+        else this.keras2InputShape(spec, statement, a, a.name);
         shapeGiven = true;
       } else rest.push(a);
     }
@@ -444,7 +446,7 @@ class ModelEvaluator {
     return rest;
   }
 
-  private keras2InputShape(spec: LayerSpec, a: EvaluatedArgument, name: 'input_shape' | 'batch_input_shape'): void {
+  private keras2InputShape(spec: LayerSpec, statement: LayerStatement, a: EvaluatedArgument, name: 'input_shape' | 'batch_input_shape'): void {
     const range = a.nameRange ?? a.expression.range;
     if (a.value.kind === 'error') return;
     const items = a.value.kind === 'tuple' ? a.value.items : a.value.kind === 'number' && name === 'input_shape' ? [a.value] : undefined;
@@ -464,7 +466,10 @@ class ModelEvaluator {
       return;
     }
     const written = formatShape(shape);
+    // Its own later repetitions (in a `repeat`) said all there is to say the first time.
+    if (this.keras2Input === statement) return;
     if (!this.current && !this.input && this.layers.length === 0) {
+      this.keras2Input = statement;
       // The Keras 2 way to give a Sequential model its input: the model analyses with it.
       this.input = { statement: undefined, shape, dataset: undefined, label: undefined };
       this.current = {
@@ -481,14 +486,17 @@ class ModelEvaluator {
       });
       return;
     }
-    const actual = this.current?.shape;
-    const from = this.current && !this.current.producer ? 'the model input' : 'its input';
-    if (actual && formatShape(actual) !== written) {
-      this.error('input', `${spec.name}: \`${name}\` says the input is ${written}, but ${from} is ${formatShape(actual)}; remove \`${name}\` (Keras 2 style) or correct it`, range);
+    const current = this.current;
+    if (current?.producer) {
+      this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3), which ignores it on a layer that does not take the model input; remove it`, range, { deprecated: true });
       return;
     }
-    const already = this.input?.statement ? 'the `input` statement already gives it' : `${from} already is ${written}`;
-    this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3) and ${already}; remove it`, range, { deprecated: true });
+    const actual = current?.shape;
+    if (actual && formatShape(actual) !== written) {
+      this.error('input', `${spec.name}: \`${name}\` says the input is ${written}, but the model input is ${formatShape(actual)}; remove \`${name}\` (Keras 2 style) or correct it`, range);
+      return;
+    }
+    this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3) and the \`input\` statement already gives it; remove it`, range, { deprecated: true });
   }
 
   /**

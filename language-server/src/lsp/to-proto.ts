@@ -57,7 +57,7 @@ export function diagnostic(analysis: FileAnalysis, d: CoreDiagnostic): Diagnosti
     code: d.code,
     source: 'layerlab',
     message: d.message,
-    ...(d.unnecessary || d.deprecated ? { tags: [...(d.unnecessary ? [DiagnosticTag.Unnecessary] : []), ...(d.deprecated ? [DiagnosticTag.Deprecated] : [])] } : {}),
+    ...(d.deprecated ? { tags: [DiagnosticTag.Deprecated] } : {}),
   };
 }
 
