@@ -46,8 +46,8 @@ test('--json follows the documented contract', () => {
   assert.equal(code, 0);
   const json = JSON.parse(out) as SummaryJson;
   assert.equal(json.file, file);
-  // The label `c` is never used: the only diagnostic, a warning.
-  assert.deepEqual(json.diagnostics.map((d) => [d.severity, d.code, d.line]), [['warning', 'unused-label', 3]]);
+  // The label `c` only names its layer: no diagnostic.
+  assert.deepEqual(json.diagnostics.map((d) => [d.severity, d.code, d.line]), []);
   const small = json.models.find((m) => m.name === 'small');
   assert.ok(small);
   assert.deepEqual(small.input_shape, [28, 28, 1]);
@@ -89,13 +89,14 @@ test('errors print as file:line:col: severity: message and exit 1', () => {
 });
 
 test('warnings alone exit 0; unknown axes are null in JSON', () => {
-  const file = fileWith('model seq {\n  input (None, 8)\n  spare = LSTM(4, return_sequences=true)\n  LSTM(2)\n}\n');
+  // A Keras 2 argument that agrees with the input: a deprecation warning.
+  const file = fileWith('model seq {\n  input (None, 8)\n  LSTM(4, return_sequences=true, input_shape=(None, 8))\n  LSTM(2)\n}\n');
   const { code, out } = cli('summary', file, '--json');
   assert.equal(code, 0);
   const json = JSON.parse(out) as SummaryJson;
   assert.deepEqual(json.models[0]?.input_shape, [null, 8]);
   assert.deepEqual(json.models[0]?.layers[0]?.output_shape, [null, 4]);
-  assert.equal(json.diagnostics[0]?.severity, 'warning');
+  assert.deepEqual(json.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'deprecated']]);
 });
 
 test('usage errors exit 2 with a message', () => {

@@ -2,11 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeText } from '../../language-server/src/analysis/analyze-file.js';
 import type { Diagnostic } from '../../language-server/src/analysis/diagnostics.js';
+import { diagnostic as toProtocol } from '../../language-server/src/lsp/to-proto.js';
+import { trainingConfig } from '../../language-server/src/training/config.js';
 
 /** Diagnostics with the text each one points at, for readable assertions. */
 function diagnose(text: string): (Diagnostic & { at: string; line: number })[] {
   const analysis = analyzeText(text);
   return analysis.diagnostics.map((d) => ({ ...d, at: text.slice(d.range.start, d.range.end), line: analysis.lines.positionAt(d.range.start).line + 1 }));
+}
+
+function evaluated(text: string) {
+  return analyzeText(text).models.find((m) => m.name === 'm')?.evaluated;
 }
 
 function only(text: string, code: Diagnostic['code']): Diagnostic & { at: string; line: number } {
@@ -98,11 +104,65 @@ test('a linear output with a probability loss warns on the last layer', () => {
   assert.equal(d.line, 4);
 });
 
-test('unused labels are flagged as unnecessary; used ones are not', () => {
-  const d = only('model m {\n input (4,)\n spare = Dense(4)\n Dense(2)\n}', 'unused-label');
-  assert.equal(d.at, 'spare');
-  assert.equal(d.unnecessary, true);
+test('a label is a layer name, as `name=` is in Keras: an unused one is no warning', () => {
+  assert.deepEqual(diagnose('model m {\n input (4,)\n spare = Dense(4)\n Dense(2)\n}'), []);
   assert.deepEqual(diagnose('model m {\n input (4,)\n skip = Dense(4)\n Dense(4)\n Add(skip)\n}'), []);
+  const model = evaluated('model m {\n input (4,)\n conv1 = Dense(4)\n Dense(2)\n}');
+  assert.deepEqual(model?.layers.map((l) => l.name), ['conv1', 'dense']);
+});
+
+test('Keras 2 `lr=` on an optimizer: a deprecation warning, read as the learning rate', () => {
+  const d = only('model m {\n input mnist\n Flatten()\n Dense(10, activation=softmax)\n}\ntrain m { dataset = mnist\n optimizer = SGD(lr=0.05) }', 'deprecated');
+  assert.equal(d.severity, 'warning');
+  assert.equal(d.at, 'lr');
+  assert.equal(d.deprecated, true);
+  // Editors strike it through.
+  const analysis = analyzeText('model m {\n input (4,)\n Dense(8, input_shape=(4,))\n}');
+  assert.deepEqual(analysis.diagnostics.map((x) => toProtocol(analysis, x).tags), [[2]]);
+  assert.match(d.message, /`lr` is the Keras 2 name of `learning_rate`/);
+  const settings = analyzeText('model m {\n input mnist\n Flatten()\n Dense(10, activation=softmax)\n}\ntrain m { dataset = mnist\n optimizer = SGD(lr=0.05) }').trainings[0]?.settings;
+  assert.ok(settings);
+  assert.equal(trainingConfig(settings, undefined).optimizer.args['learning_rate'], 0.05);
+  const both = only('model m {\n input mnist\n Flatten()\n Dense(10, activation=softmax)\n}\ntrain m { dataset = mnist\n optimizer = Adam(lr=0.05, learning_rate=0.01) }', 'duplicate-argument');
+  assert.equal(both.at, 'lr');
+  const wrong = only('model m {\n input mnist\n Flatten()\n Dense(10, activation=softmax)\n}\ntrain m { dataset = mnist\n optimizer = Adam(lr=true) }', 'setting-type');
+  assert.match(wrong.message, /`learning_rate` must be a number/);
+});
+
+test('Keras 2 `input_length=` on Embedding: accepted and ignored with a warning that says when it contradicts the input', () => {
+  const ok = only('model m {\n input (20,)\n Embedding(100, 8, input_length=20)\n}', 'deprecated');
+  assert.equal(ok.at, 'input_length');
+  assert.doesNotMatch(ok.message, /says/);
+  const wrong = only('model m {\n input (20,)\n Embedding(100, 8, input_length=10)\n}', 'deprecated');
+  assert.match(wrong.message, /it says 10, but the input's length is 20/);
+  assert.deepEqual(evaluated('model m {\n input (20,)\n Embedding(100, 8, input_length=10)\n}')?.layers[0]?.outputShape, [20, 8]);
+  // Only Embedding took it in Keras 2.
+  only('model m {\n input (20,)\n Dense(8, input_length=20)\n}', 'unknown-argument');
+});
+
+test('Keras 2 `input_shape=` / `batch_input_shape=`: the input of a model without one, else checked against it', () => {
+  const text = 'model m {\n Conv2D(8, 3, input_shape=(28, 28, 1))\n Flatten()\n}';
+  const d = only(text, 'deprecated');
+  assert.equal(d.at, 'input_shape');
+  assert.deepEqual(d.replacements, ['input (28, 28, 1)']);
+  const model = evaluated(text);
+  assert.deepEqual(model?.input?.shape, [28, 28, 1]);
+  assert.deepEqual(model?.output?.outputShape, [26 * 26 * 8]);
+  assert.equal(diagnose(text).filter((x) => x.severity === 'error').length, 0);
+  const batch = evaluated('model m {\n Dense(8, batch_input_shape=(None, 4))\n}');
+  assert.deepEqual(batch?.input?.shape, [4]);
+  const agrees = only('model m {\n input (4,)\n Dense(8, input_shape=(4,))\n}', 'deprecated');
+  assert.match(agrees.message, /the `input` statement already gives it; remove it/);
+  const disagrees = only('model m {\n input (4,)\n Dense(8, input_shape=(5,))\n}', 'input');
+  assert.equal(disagrees.severity, 'error');
+  assert.match(disagrees.message, /`input_shape` says the input is \(5,\), but the model input is \(4,\)/);
+  only('model m {\n Dense(8, input_shape=(4, 0))\n}', 'argument-type');
+  // Keras 3 ignores it on a later layer; a `repeat` of the first layer reports once.
+  const later = only('model m {\n input (4,)\n Dense(8)\n Dense(2, input_shape=(5,))\n}', 'deprecated');
+  assert.match(later.message, /ignores it on a layer that does not take the model input/);
+  const repeated = diagnose('model m {\n repeat 3 { Dense(4, input_shape=(4,)) }\n}');
+  assert.deepEqual(repeated.map((x) => [x.severity, x.code, x.at]), [['warning', 'deprecated', 'input_shape']]);
+  assert.deepEqual(evaluated('model m {\n repeat 3 { Dense(4, input_shape=(4,)) }\n}')?.totals.params, 3 * 20);
 });
 
 test('from an unknown label, and output dropped by from', () => {

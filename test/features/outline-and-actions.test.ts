@@ -97,3 +97,14 @@ test('Keras code: a runnable functional definition with labels as variables', ()
     ].join('\n'),
   );
 });
+
+test('quick fixes for Keras 2 arguments: rename lr, remove input_length, move input_shape to an input statement', () => {
+  const training = 'model m {\n  input mnist\n  Flatten()\n  Dense(10, activation=softmax)\n}\ntrain m {\n  dataset = mnist\n  optimizer = SGD(lr=0.05, momentum=0.9)\n}\n';
+  assert.equal(fix(training, /Rename `lr`/), training.replace('lr=', 'learning_rate='));
+  assert.equal(fix('model m {\n  input (20,)\n  Embedding(100, 8, input_length=20)\n}\n', /Remove `input_length`/), 'model m {\n  input (20,)\n  Embedding(100, 8)\n}\n');
+  const moved = fix('model m {\n  Conv2D(8, 3, input_shape=(28, 28, 1))\n  Flatten()\n}\n', /Move `input_shape`/);
+  assert.equal(moved, 'model m {\n  input (28, 28, 1)\n  Conv2D(8, 3)\n  Flatten()\n}\n');
+  assert.deepEqual(analyzeText(moved).diagnostics, []);
+  assert.equal(fix('model m {\n  Flatten(batch_input_shape=(None, 4, 4))\n}\n', /Move `batch_input_shape`/), 'model m {\n  input (4, 4)\n  Flatten()\n}\n');
+  assert.equal(fix('model m {\n  input (4,)\n  Dense(8, input_shape=(4,))\n}\n', /Remove `input_shape`/), 'model m {\n  input (4,)\n  Dense(8)\n}\n');
+});

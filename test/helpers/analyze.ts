@@ -16,7 +16,7 @@ export function analyze(body: string): FileAnalysis {
   return analyzeText(source(body));
 }
 
-/** Error diagnostics only (warnings such as unused labels are left out). */
+/** Error diagnostics only (warnings such as discarded outputs are left out). */
 export function errorsOf(body: string): Diagnostic[] {
   return analyze(body).diagnostics.filter((d) => d.severity === 'error');
 }

@@ -18,7 +18,6 @@ export type DiagnosticCode =
   | 'merge'
   | 'input'
   | 'label'
-  | 'unused-label'
   | 'discarded-output'
   | 'model'
   | 'variant'
@@ -30,7 +29,9 @@ export type DiagnosticCode =
   | 'from-logits'
   | 'logits-without-softmax'
   | 'dataset-shape'
-  | 'search-space';
+  | 'search-space'
+  /** A Keras 2 argument Keras 3 still accepts (`lr=`, `input_shape=`, `input_length=`). */
+  | 'deprecated';
 
 export interface Diagnostic {
   readonly severity: Severity;
@@ -39,8 +40,8 @@ export interface Diagnostic {
   readonly range: Range;
   /** Replacement texts offered as quick fixes for `range` (did-you-mean, the right width, …). */
   readonly replacements?: readonly string[];
-  /** Marks code that has no effect, so editors can fade it. */
-  readonly unnecessary?: boolean;
+  /** Marks deprecated code, so editors can strike it through. */
+  readonly deprecated?: boolean;
 }
 
 /** Collects diagnostics, dropping exact duplicates (the same layer is analysed once per repetition or variant). */

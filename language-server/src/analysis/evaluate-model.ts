@@ -14,7 +14,7 @@ export interface EvaluationOptions {
   readonly sink: DiagnosticSink;
   /** Prefix for every message, e.g. naming the variant being evaluated. */
   readonly context: string;
-  /** Style warnings (unused labels, discarded outputs) are reported once, for the model as written. */
+  /** Style warnings (discarded outputs, Keras 2 arguments) are reported once, for the model as written. */
   readonly reportWarnings: boolean;
 }
 
@@ -62,7 +62,6 @@ interface LabelEntry {
   tensor: Tensor;
   readonly range: Range;
   readonly statement: Statement;
-  used: boolean;
 }
 
 const snakeCases = new Map<string, string>();
@@ -77,6 +76,15 @@ function snakeCase(name: string): string {
     .toLowerCase();
   snakeCases.set(name, result);
   return result;
+}
+
+/** Whether a call names a Keras 2 argument that `keras2Arguments` handles (rare: checked before any work). */
+function hasKeras2Argument(args: readonly EvaluatedArgument[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i]?.name;
+    if (name === 'input_shape' || name === 'batch_input_shape' || name === 'input_length') return true;
+  }
+  return false;
 }
 
 function rangeOfCall(call: CallExpression): Range {
@@ -100,6 +108,8 @@ class ModelEvaluator {
   private input: ModelInput | undefined;
   private complete = true;
   private missingInputReported = false;
+  /** The layer whose Keras 2 `input_shape=` gave the model its input, when one did. */
+  private keras2Input: LayerStatement | undefined;
   private tooLargeReported = false;
   private repetitionPasses = 0;
   private readonly errorsBefore: number;
@@ -118,7 +128,6 @@ class ModelEvaluator {
       this.complete = false;
     }
     const output = this.current?.producer;
-    if (this.options.reportWarnings) this.reportUnusedLabels();
     const discarded = this.edges.unreached(this.layers, output);
     return {
       name,
@@ -280,7 +289,7 @@ class ModelEvaluator {
       this.error('label', `the label \`${name}\` is already defined in this model; choose another name`, range);
       return;
     }
-    this.labels.set(name, { tensor, range, statement, used: existing?.used ?? false });
+    this.labels.set(name, { tensor, range, statement });
   }
 
   private fromStatement(name: string, range: Range, statement: Statement): void {
@@ -293,7 +302,6 @@ class ModelEvaluator {
       this.complete = false;
       return;
     }
-    entry.used = true;
     const previous = this.current;
     if (previous?.producer && previous.shape && !previous.consumed && !previous.labelled) {
       this.warning(
@@ -324,15 +332,18 @@ class ModelEvaluator {
       return this.poison(statement);
     }
 
+    // Keras 2 arguments (`input_shape=`, `input_length=`): taken out before the schema sees them.
+    let layerArgs: readonly EvaluatedArgument[] = hasKeras2Argument(evaluatedArgs) ? this.keras2Arguments(spec, statement, evaluatedArgs) : evaluatedArgs;
+
     // Merge layers: positional names are the labelled tensors to merge.
     let mergeSources: readonly NameReference[] = noNames;
-    let layerArgs: readonly EvaluatedArgument[] = evaluatedArgs;
     if (spec.merge) {
       const sources: NameReference[] = [];
       const named: EvaluatedArgument[] = [];
       mergeSources = sources;
+      const given = layerArgs;
       layerArgs = named;
-      for (const a of evaluatedArgs) {
+      for (const a of given) {
         if (a.name !== undefined) named.push(a);
         else if (a.expression.kind === 'name') sources.push(a.expression);
         else this.error('merge', `${spec.name} takes the labels of the tensors to merge, e.g. \`${spec.name}(skip)\`; got ${describeKind(a.value)}`, a.expression.range);
@@ -353,7 +364,6 @@ class ModelEvaluator {
         this.error('label', `no earlier layer is labelled \`${source.name}\`${didYouMean(source.name, this.labels.keys())}`, source.range, { replacements: suggest(source.name, this.labels.keys()) });
         return this.poison(statement);
       }
-      entry.used = true;
       inputs.push(entry.tensor);
     }
 
@@ -427,6 +437,91 @@ class ModelEvaluator {
       this.scratch[count] = list;
     }
     return list;
+  }
+
+  /**
+   * Keras 2's `input_shape=` / `batch_input_shape=` (any layer) and `input_length=` (Embedding), which Keras 3 still
+   * accepts with a deprecation warning. A first layer's `input_shape` is the model's input when there is no `input`
+   * statement; otherwise it must agree with the layer's input. Returns the other arguments.
+   */
+  private keras2Arguments(spec: LayerSpec, statement: LayerStatement, args: readonly EvaluatedArgument[]): EvaluatedArgument[] {
+    const rest: EvaluatedArgument[] = [];
+    let shapeGiven = false;
+    let lengthArgument: EvaluatedArgument | undefined;
+    for (const a of args) {
+      if (a.name === 'input_length' && spec.name === 'Embedding') lengthArgument = a;
+      else if (a.name === 'input_shape' || a.name === 'batch_input_shape') {
+        if (shapeGiven) this.error('duplicate-argument', `${spec.name}: give \`input_shape\` or \`batch_input_shape\`, not both`, a.nameRange ?? a.expression.range);
+        else this.keras2InputShape(spec, statement, a, a.name);
+        shapeGiven = true;
+      } else rest.push(a);
+    }
+    if (lengthArgument) {
+      const a = lengthArgument;
+      const length = this.current?.shape?.[0];
+      const contradiction =
+        a.value.kind === 'number' && this.current?.shape?.length === 1 && typeof length === 'number' && a.value.value !== length ? `; it says ${a.value.value}, but the input's length is ${length}` : '';
+      this.warning(
+        'deprecated',
+        `Embedding: \`input_length\` is a Keras 2 argument that Keras 3 accepts and ignores (the length comes from the input's shape)${contradiction}; remove it`,
+        a.nameRange ?? a.expression.range,
+        { deprecated: true },
+      );
+    }
+    return rest;
+  }
+
+  private keras2InputShape(spec: LayerSpec, statement: LayerStatement, a: EvaluatedArgument, name: 'input_shape' | 'batch_input_shape'): void {
+    const range = a.nameRange ?? a.expression.range;
+    if (a.value.kind === 'error') return;
+    const items = a.value.kind === 'tuple' ? a.value.items : a.value.kind === 'number' && name === 'input_shape' ? [a.value] : undefined;
+    const axes = name === 'batch_input_shape' ? items?.slice(1) : items;
+    const shape: (number | null)[] = [];
+    for (const item of axes ?? []) {
+      if (item.kind === 'none') shape.push(null);
+      else if (item.kind === 'number' && Number.isInteger(item.value) && item.value >= 1 && item.value <= maxSize) shape.push(item.value);
+      else {
+        shape.length = 0;
+        break;
+      }
+    }
+    if (shape.length === 0) {
+      const wanted = name === 'batch_input_shape' ? 'a tuple (None, …) of the batch axis and the positive sizes (or None) of the others' : 'a tuple of positive sizes (or None), e.g. (28, 28, 1)';
+      this.error('argument-type', `${spec.name}: \`${name}\` must be ${wanted}, got ${describeKind(a.value)}`, a.expression.range);
+      return;
+    }
+    const written = formatShape(shape);
+    // Its own later repetitions (in a `repeat`) said all there is to say the first time.
+    if (this.keras2Input === statement) return;
+    if (!this.current && !this.input && this.layers.length === 0) {
+      this.keras2Input = statement;
+      // The Keras 2 way to give a Sequential model its input: the model analyses with it.
+      this.input = { statement: undefined, shape, dataset: undefined, label: undefined };
+      this.current = {
+        shape,
+        producer: undefined,
+        trail: shape.length >= 2 && typeof shape[0] === 'number' ? [shape[0]] : noTrail,
+        receptive: shape.length > 1 ? { size: new Array<number>(shape.length - 1).fill(1), jump: new Array<number>(shape.length - 1).fill(1) } : undefined,
+        consumed: false,
+        labelled: false,
+      };
+      this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3, which takes the shape from \`keras.Input\`); write \`input ${written}\` as the model's first line instead`, range, {
+        deprecated: true,
+        replacements: [`input ${written}`],
+      });
+      return;
+    }
+    const current = this.current;
+    if (current?.producer) {
+      this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3), which ignores it on a layer that does not take the model input; remove it`, range, { deprecated: true });
+      return;
+    }
+    const actual = current?.shape;
+    if (actual && formatShape(actual) !== written) {
+      this.error('input', `${spec.name}: \`${name}\` says the input is ${written}, but the model input is ${formatShape(actual)}; remove \`${name}\` (Keras 2 style) or correct it`, range);
+      return;
+    }
+    this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3) and the \`input\` statement already gives it; remove it`, range, { deprecated: true });
   }
 
   /**
@@ -567,13 +662,6 @@ class ModelEvaluator {
       return name;
     }
     return names.claimAutomatic(snakeCase(spec.name));
-  }
-
-  private reportUnusedLabels(): void {
-    for (const [name, entry] of this.labels) {
-      if (entry.used || entry.tensor === this.current) continue;
-      this.warning('unused-label', `the label \`${name}\` is never used by \`from\` or a merge; remove it`, entry.range, { unnecessary: true });
-    }
   }
 }
 

@@ -39,7 +39,8 @@ export interface LayerInstance {
 }
 
 export interface ModelInput {
-  readonly statement: InputStatement;
+  /** Undefined when a first layer's Keras 2 `input_shape=` gave the input. */
+  readonly statement: InputStatement | undefined;
   readonly shape: Shape;
   readonly dataset?: string;
   readonly label?: string;

@@ -54,18 +54,29 @@ function checkObject(value: Value, specs: readonly ObjectSpec[], what: string, s
         if (known.length === 0) sink.error('setting-type', `${spec.name} takes no arguments`, a.expression.range);
         continue;
       }
-      if (!known.includes(a.name)) {
+      let argName = a.name;
+      // Keras 2's `lr`: read as `learning_rate`, with a deprecation warning and a rename as its fix.
+      if (argName === 'lr' && what === 'optimizer' && known.includes('learning_rate')) {
+        const range = a.nameRange ?? a.expression.range;
+        if (value.args.some((b) => b.name === 'learning_rate')) {
+          sink.error('duplicate-argument', `${spec.name}: \`lr\` is the Keras 2 name of \`learning_rate\`, which is given too; remove \`lr\``, range);
+          continue;
+        }
+        sink.warning('deprecated', `${spec.name}: \`lr\` is the Keras 2 name of \`learning_rate\` (deprecated); write \`learning_rate\``, range, { deprecated: true, replacements: ['learning_rate'] });
+        argName = 'learning_rate';
+      }
+      if (!known.includes(argName)) {
         sink.error('unknown-argument', `${spec.name} has no argument \`${a.name}\`${didYouMean(a.name, known)}${known.length ? `; it takes ${known.join(', ')}` : ''}`, a.nameRange ?? a.expression.range, {
           replacements: suggest(a.name, known),
         });
         continue;
       }
-      const fallback = spec.args[a.name] ?? '';
+      const fallback = spec.args[argName] ?? '';
       const expectsBool = fallback === 'true' || fallback === 'false';
       const expectsNumber = /^-?[\d.]/.test(fallback);
-      if (expectsBool && a.value.kind !== 'bool') sink.error('setting-type', `${spec.name}: \`${a.name}\` must be true or false, got ${describeKind(a.value)}`, a.expression.range);
-      if (expectsNumber && a.value.kind !== 'number' && a.value.kind !== 'error') sink.error('setting-type', `${spec.name}: \`${a.name}\` must be a number, got ${describeKind(a.value)}`, a.expression.range);
-      if (expectsNumber && a.value.kind === 'number' && a.value.value < 0) sink.error('setting-type', `${spec.name}: \`${a.name}\` cannot be negative`, a.expression.range);
+      if (expectsBool && a.value.kind !== 'bool') sink.error('setting-type', `${spec.name}: \`${argName}\` must be true or false, got ${describeKind(a.value)}`, a.expression.range);
+      if (expectsNumber && a.value.kind !== 'number' && a.value.kind !== 'error') sink.error('setting-type', `${spec.name}: \`${argName}\` must be a number, got ${describeKind(a.value)}`, a.expression.range);
+      if (expectsNumber && a.value.kind === 'number' && a.value.value < 0) sink.error('setting-type', `${spec.name}: \`${argName}\` cannot be negative`, a.expression.range);
     }
   }
   return spec;

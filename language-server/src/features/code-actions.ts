@@ -275,12 +275,26 @@ export function codeActions(analysis: FileAnalysis, range: Range): CodeAction[] 
         actions.push(...spatialFixes(analysis, diagnostic, statement));
         break;
       }
-      case 'unused-label': {
-        const statement = statementAt(declarations, diagnostic.range);
-        if (statement && (statement.kind === 'layer' || statement.kind === 'input') && statement.label) {
-          const valueStart = statement.kind === 'layer' ? statement.call.range.start : statement.keyword.start;
-          actions.push({ title: `Remove the unused label \`${statement.label.name}\``, edits: [{ range: { start: statement.label.range.start, end: valueStart }, newText: '' }], diagnostic, preferred: false });
+      case 'deprecated': {
+        // Keras 2 arguments: the diagnostic is on the argument's name.
+        const call = callsIn(declarations).find((c) => c.args.some((a) => a.name?.range.start === diagnostic.range.start));
+        const index = call?.args.findIndex((a) => a.name?.range.start === diagnostic.range.start) ?? -1;
+        const argument = call?.args[index];
+        if (!call || !argument?.name) break;
+        const name = argument.name.name;
+        if (name === 'lr') {
+          actions.push({ title: 'Rename `lr` to `learning_rate`', edits: [{ range: argument.name.range, newText: 'learning_rate' }], diagnostic, preferred: true });
+          break;
         }
+        const removal = removeArgument(call, index);
+        if (!removal) break;
+        const input = replacements[0];
+        const statement = statementAt(declarations, diagnostic.range);
+        if (input && statement) {
+          const lineStart = analysis.lines.lineStart(analysis.lines.positionAt(statement.range.start).line);
+          const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+          actions.push({ title: `Move \`${name}\` to \`${input}\` before this layer`, edits: [{ range: { start: lineStart, end: lineStart }, newText: `${indent}${input}\n` }, removal], diagnostic, preferred: true });
+        } else actions.push({ title: `Remove \`${name}\``, edits: [removal], diagnostic, preferred: true });
         break;
       }
       default:

@@ -57,7 +57,7 @@ export function diagnostic(analysis: FileAnalysis, d: CoreDiagnostic): Diagnosti
     code: d.code,
     source: 'layerlab',
     message: d.message,
-    ...(d.unnecessary ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    ...(d.deprecated ? { tags: [DiagnosticTag.Deprecated] } : {}),
   };
 }
 

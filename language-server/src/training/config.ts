@@ -120,7 +120,9 @@ export function trainingConfig(settings: TrainingSettings, fallbackDataset: stri
   const optimizerValue = get('optimizer');
   const optimizerName = optimizerValue?.kind === 'call' ? optimizerValue.callee : (optimizerValue && textOf(optimizerValue)) ?? 'Adam';
   const optimizerArgs = defaultsOf(optimizers.find((o) => o.name === optimizerName));
-  for (const [k, v] of callArgs(optimizerValue)) if (v.kind === 'number' || v.kind === 'bool') optimizerArgs[k] = v.value;
+  // Keras 2's `lr` is the learning rate (analysis warns that it is deprecated).
+  const givenOptimizerArgs = callArgs(optimizerValue);
+  for (const [k, v] of givenOptimizerArgs) if (v.kind === 'number' || v.kind === 'bool') optimizerArgs[k === 'lr' && !givenOptimizerArgs.has('learning_rate') ? 'learning_rate' : k] = v.value;
   const learningRate = get('learning_rate');
   if (learningRate?.kind === 'number') optimizerArgs['learning_rate'] = learningRate.value;
 
