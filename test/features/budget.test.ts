@@ -47,8 +47,13 @@ test('semantic tokens and inlay hints within a budget are the start of the whole
   const analysis = analyzeText('model a {\n  input (4,)\n  Dense(3, activation=relu)\n  Dense(2)\n}\n');
   const all = semanticTokens(analysis);
   assert.ok(all.length >= 5);
-  assert.deepEqual(semanticTokens(analysis, new Budget(0)), [], 'no time: no declaration is coloured');
+  assert.deepEqual(semanticTokens(analysis, new Budget(0)), all, 'no time: the first declaration is coloured still');
   assert.deepEqual(semanticTokens(analysis, new Budget(60_000)), all);
+  const two = analyzeText('model a {\n  input (4,)\n  Dense(3)\n}\nmodel b {\n  input (2,)\n  Dense(1)\n}\n');
+  const second = two.text.indexOf('model b');
+  const both = semanticTokens(two);
+  assert.ok(both.some((t) => t.range.start >= second));
+  assert.deepEqual(semanticTokens(two, new Budget(0)), both.filter((t) => t.range.start < second), 'no time: the first declaration only');
   const range = { start: 0, end: analysis.text.length };
   const hints = inlayHints(analysis, range);
   assert.equal(hints.length, 3);

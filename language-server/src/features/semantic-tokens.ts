@@ -45,10 +45,11 @@ export function semanticTokens(analysis: FileAnalysis, budget?: Budget): Semanti
       if (e) expression(e);
     });
   };
-  // With a budget, whole declarations are coloured until the time is spent; the tokens end there.
+  // With a budget, whole declarations are coloured until the time is spent (the first one always); the tokens end there.
   let end = Number.POSITIVE_INFINITY;
-  for (const d of analysis.parse.ast.declarations) {
-    if (budget?.expired()) {
+  const declarations = analysis.parse.ast.declarations;
+  for (const d of declarations) {
+    if (d !== declarations[0] && budget?.expired()) {
       end = d.range.start;
       break;
     }

@@ -22,7 +22,7 @@ export interface RequestBudget {
  */
 export const defaultRequestBudgets = {
   documentSymbol: { milliseconds: 500, maxItems: 20_000 },
-  semanticTokens: { milliseconds: 500 },
+  semanticTokens: { milliseconds: 1000 },
   inlayHint: { milliseconds: 250, maxItems: 5_000 },
   formatting: { milliseconds: 2000 },
 } as const satisfies Record<string, RequestBudget>;
