@@ -19,6 +19,8 @@ export type DiagnosticCode =
   | 'input'
   | 'label'
   | 'discarded-output'
+  /** An `output` statement out of place, or naming a tensor twice. */
+  | 'output'
   | 'model'
   | 'variant'
   | 'train'

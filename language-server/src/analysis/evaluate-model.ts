@@ -1,13 +1,14 @@
-import type { CallExpression, Expression, InputStatement, LayerStatement, ModelDeclaration, NameReference, Range, Statement } from '../syntax/ast.js';
+import type { CallExpression, Expression, Identifier, InputStatement, LayerStatement, ModelDeclaration, NameReference, OutputStatement, Range, Statement } from '../syntax/ast.js';
 import { builtInDatasets } from '../catalog/datasets.js';
 import { formatShape, knownSize, product } from '../catalog/common.js';
 import { findLayer, layerCatalog } from '../catalog/layers.js';
-import { LayerError, type InnerLayer, type LayerOutcome, type LayerSpec, type Shape, type TfModule } from '../catalog/types.js';
+import { LayerError, type InnerLayer, type LayerOutcome, type LayerSpec, type Shape, type StateSpec, type TfModule } from '../catalog/types.js';
 import { maxSize, resolveArguments, type ResolvedArgs } from './arguments.js';
 import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticCode, DiagnosticSink } from './diagnostics.js';
 import { evaluate, type Bindings } from './expressions.js';
-import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition } from './model-types.js';
+import { walkStatements } from '../syntax/walk.js';
+import type { EvaluatedModel, LayerInstance, ModelInput, ModelTotals, Repetition, TensorSource } from './model-types.js';
 import { describeKind, errorValue, symbolValue, type EvaluatedArgument, type Value } from '../catalog/values.js';
 
 export interface EvaluationOptions {
@@ -35,7 +36,8 @@ type Receptive = { readonly size: readonly number[]; readonly jump: readonly num
 interface Tensor {
   /** Undefined once an error made the shape unknowable: later layers stay quiet. */
   readonly shape: Shape | undefined;
-  readonly producer: LayerInstance | undefined;
+  /** Where it comes from; undefined with the shape. */
+  readonly source: TensorSource | undefined;
   /** Lengths of the first spatial axis through the layers that changed it, for messages. */
   readonly trail: readonly number[];
   readonly receptive: Receptive | undefined;
@@ -78,13 +80,30 @@ function snakeCase(name: string): string {
   return result;
 }
 
-/** Whether a call names a Keras 2 argument that `keras2Arguments` handles (rare: checked before any work). */
-function hasKeras2Argument(args: readonly EvaluatedArgument[]): boolean {
+/** Arguments taken out of a call before the schema sees it, as bits of what {@link specialArguments} finds. */
+const Special = {
+  /** A Keras 2 argument that `keras2Arguments` handles. */
+  Keras2: 1,
+  /** `initial_state=`: a call argument of recurrent layers in Keras, the labels of the state tensors here. */
+  InitialState: 2,
+} as const;
+
+/** Which special arguments a call names (rare: checked before any work). */
+function specialArguments(args: readonly EvaluatedArgument[]): number {
+  let found = 0;
   for (let i = 0; i < args.length; i++) {
     const name = args[i]?.name;
-    if (name === 'input_shape' || name === 'batch_input_shape' || name === 'input_length') return true;
+    if (name === 'input_shape' || name === 'batch_input_shape' || name === 'input_length') found |= Special.Keras2;
+    else if (name === 'initial_state') found |= Special.InitialState;
   }
-  return false;
+  return found;
+}
+
+/** The range that covers a statement's labels, `seq, h, c`. */
+function labelsRange(first: Identifier | undefined, more: readonly Identifier[]): Range {
+  const last = more[more.length - 1];
+  const start = first?.range.start ?? more[0]?.range.start ?? 0;
+  return { start, end: last?.range.end ?? first?.range.end ?? start };
 }
 
 function rangeOfCall(call: CallExpression): Range {
@@ -105,7 +124,9 @@ class ModelEvaluator {
   /** The input shapes of the last single-input layer, shared by the next ones with the same input shape. */
   private singleShape: readonly Shape[] | undefined;
   private current: Tensor | undefined;
-  private input: ModelInput | undefined;
+  private readonly inputs: ModelInput[] = [];
+  /** The sources `output a, b` names; undefined without an `output` statement. */
+  private outputSources: TensorSource[] | undefined;
   private complete = true;
   private missingInputReported = false;
   /** The layer whose Keras 2 `input_shape=` gave the model its input, when one did. */
@@ -122,26 +143,78 @@ class ModelEvaluator {
   }
 
   run(name: string, declaration: ModelDeclaration, bodyDeclaration: ModelDeclaration): EvaluatedModel {
-    this.block(bodyDeclaration.body ?? []);
-    if (!this.input && !this.missingInputReported) {
+    const body = bodyDeclaration.body ?? [];
+    this.block(body);
+    if (this.inputs.length === 0 && !this.missingInputReported) {
       this.error('input', `model \`${bodyDeclaration.name.name}\` has no input; add \`input (28, 28, 1)\` or \`input mnist\` as its first line`, bodyDeclaration.name.range);
       this.complete = false;
     }
-    const output = this.current?.producer;
-    const discarded = this.edges.unreached(this.layers, output);
+    this.checkOutputPlacement(body);
+    this.checkInputLabels();
+    const current = this.current?.source;
+    const outputs = this.outputSources ?? (current ? [current] : []);
+    const complete = this.complete && (this.outputSources ? outputs.length > 0 : this.current?.shape !== undefined);
+    const { discarded, reachedInputs } = this.edges.unreached(this.layers, this.inputs.length, outputs);
+    // Without errors the graph is whole, and an input that no output needs is a mistake.
+    if (complete && this.options.sink.errorCount === this.errorsBefore) this.checkInputsReached(reachedInputs);
+    const first = outputs[0];
+    const labels = new Map<string, TensorSource>();
+    for (const [label, entry] of this.labels) if (entry.tensor.source) labels.set(label, entry.tensor.source);
     return {
       name,
       declaration,
       bodyDeclaration,
       parameters: this.bindings,
-      input: this.input,
+      inputs: this.inputs,
+      input: this.inputs[0],
       layers: this.layers,
-      output,
+      outputs,
+      output: first?.kind === 'layer' ? first.layer : undefined,
+      labels,
       discarded,
       totals: discarded.size ? totalsOf(this.layers.filter((l) => !discarded.has(l))) : this.totals.result(),
-      complete: this.complete && this.current?.shape !== undefined,
+      complete,
       errorCount: this.options.sink.errorCount - this.errorsBefore,
     };
+  }
+
+  /** `output` ends the model: the last statement of its body, outside `repeat` and `if`. */
+  private checkOutputPlacement(body: readonly Statement[]): void {
+    const last = body[body.length - 1];
+    walkStatements(body, (s) => {
+      if (s.kind !== 'output' || s === last) return;
+      const nested = !body.includes(s);
+      this.error('output', nested ? '`output` must be the model\'s last statement, outside `repeat` and `if`; move it to the end of the model' : '`output` must be the model\'s last statement; move it to the end of the model', s.keyword);
+    });
+  }
+
+  /** With several inputs, each needs a label: layers name it with `from`, merges and `output`. */
+  private checkInputLabels(): void {
+    if (this.inputs.length < 2) return;
+    const taken = new Set(this.labels.keys());
+    for (const input of this.inputs) {
+      const statement = input.statement;
+      if (input.label !== undefined) continue;
+      if (!statement) {
+        const other = this.inputs.find((i) => i.statement)?.statement;
+        if (other) this.error('input', `the model already takes its input from \`input_shape=\` on its first layer; to give it several inputs, write each as a labelled \`input\` statement, e.g. \`image = input (28, 28, 1)\``, other.keyword);
+        continue;
+      }
+      let suggestion = `input_${input.index + 1}`;
+      for (let n = 1; taken.has(suggestion); n++) suggestion = `input_${input.index + 1}_${n}`;
+      taken.add(suggestion);
+      this.error('input', `this model has ${this.inputs.length} inputs, so each needs a label to be named by: write \`${suggestion} = input ...\``, statement.keyword, {
+        replacements: [`${suggestion} = input`],
+      });
+    }
+  }
+
+  private checkInputsReached(reached: Uint8Array): void {
+    for (const input of this.inputs) {
+      if (reached[input.index] === 1 || !input.statement) continue;
+      const name = input.label ?? 'input';
+      this.error('input', `input \`${name}\` is not connected to any output; use it in a layer that leads to an output (\`from ${name}\`, or merge it), or remove it`, input.statement.label?.range ?? input.statement.keyword);
+    }
   }
 
   private error(code: Parameters<DiagnosticSink['error']>[0], message: string, range: Range, extra: Parameters<DiagnosticSink['error']>[3] = {}): void {
@@ -163,6 +236,9 @@ class ModelEvaluator {
           break;
         case 'from':
           this.fromStatement(statement.target.name, statement.target.range, statement);
+          break;
+        case 'output':
+          this.outputStatement(statement);
           break;
         case 'repeat':
           this.repeatStatement(statement.count, statement.body, statement.range);
@@ -225,34 +301,49 @@ class ModelEvaluator {
     if (condition.value) this.block(body);
   }
 
+  /** Each `input` is one of the model's inputs, in statement order, and starts a branch from it. */
   private inputStatement(statement: InputStatement): void {
-    if (this.input) {
-      const line = statement.keyword;
-      this.error('input', 'a model has exactly one input; remove this one or use a separate model', line);
+    const existing = this.inputs.find((i) => i.statement === statement);
+    if (existing) {
+      // A later repetition of a `repeat` around it: one input all the same.
+      this.error('input', '`input` inside `repeat` would give the model one input per repetition; move it before the block', statement.keyword);
+      this.current = this.labels.get(existing.label ?? '')?.tensor ?? this.current;
       return;
     }
+    if (statement.moreLabels) {
+      this.error('label', `an input is one tensor, so it takes one label: \`${statement.label?.name ?? 'name'} = input ...\``, labelsRange(undefined, statement.moreLabels));
+    }
+    this.warnDropped(this.current, '`input` starts a new branch and', statement.range);
     const value = this.value(statement.value);
     const shape = this.inputShape(value, statement);
     const dataset = value.kind === 'symbol' && builtInDatasets.has(value.name) ? value.name : undefined;
-    this.input = {
+    const label = statement.label?.name;
+    const input: ModelInput = {
       statement,
       shape: shape ?? [],
       dataset,
-      label: statement.label?.name,
+      label,
+      name: this.inputName(label),
+      index: this.inputs.length,
     };
+    this.inputs.push(input);
     if (!shape) this.complete = false;
-    const spatialStart = shape && shape.length >= 2 && typeof shape[0] === 'number' ? [shape[0]] : [];
-    const spatialAxes = shape ? Math.max(0, shape.length - 1) : 0;
-    const tensor: Tensor = {
-      shape,
-      producer: undefined,
-      trail: spatialStart,
-      receptive: spatialAxes > 0 ? { size: new Array<number>(spatialAxes).fill(1), jump: new Array<number>(spatialAxes).fill(1) } : undefined,
-      consumed: false,
-      labelled: statement.label !== undefined,
-    };
+    const tensor = inputTensor(input, shape, statement.label !== undefined);
     this.current = tensor;
     if (statement.label) this.defineLabel(statement.label.name, statement.label.range, statement, tensor);
+  }
+
+  /** Keras's name of an InputLayer: its label, else `input_layer` (numbered as Keras numbers layers). */
+  private inputName(label: string | undefined): string {
+    if (label !== undefined && this.names.claimGiven(label)) return label;
+    return this.names.claimAutomatic('input_layer');
+  }
+
+  /** Warns when moving on leaves the tensor before unused: the output of an unlabelled layer that nothing takes. */
+  private warnDropped(previous: Tensor | undefined, what: string, range: Range): void {
+    const source = previous?.source;
+    if (source?.kind !== 'layer' || !previous?.shape || previous.consumed || previous.labelled) return;
+    this.warning('discarded-output', `${what} drops the output of ${source.layer.spec.name} on the line above, which nothing uses; label it or remove the layers that lead to it`, range);
   }
 
   private inputShape(value: Value, statement: InputStatement): Shape | undefined {
@@ -298,19 +389,38 @@ class ModelEvaluator {
       this.error('label', `no earlier layer is labelled \`${name}\`${didYouMean(name, this.labels.keys())}; label one with \`${name} = Layer(...)\``, range, {
         replacements: suggest(name, this.labels.keys()),
       });
-      this.current = { shape: undefined, producer: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: false };
+      this.current = { shape: undefined, source: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: false };
       this.complete = false;
       return;
     }
-    const previous = this.current;
-    if (previous?.producer && previous.shape && !previous.consumed && !previous.labelled) {
-      this.warning(
-        'discarded-output',
-        `\`from ${name}\` drops the output of ${previous.producer.spec.name} on the line above, which nothing uses; label it or remove the layers that lead to it`,
-        statement.range,
-      );
-    }
+    this.warnDropped(this.current, `\`from ${name}\``, statement.range);
     this.current = entry.tensor;
+  }
+
+  /** `output a, b`: the labelled tensors that are the model's outputs, in order. */
+  private outputStatement(statement: OutputStatement): void {
+    const sources: TensorSource[] = [];
+    const named = new Set<string>();
+    for (const name of statement.names) {
+      if (named.has(name.name)) {
+        this.error('output', `\`${name.name}\` is already an output of this model; name each output once`, name.range);
+        continue;
+      }
+      named.add(name.name);
+      const entry = this.labels.get(name.name);
+      if (!entry) {
+        this.error('label', `no earlier layer is labelled \`${name.name}\`${didYouMean(name.name, this.labels.keys())}; label the layer whose output this is, \`${name.name} = Layer(...)\``, name.range, {
+          replacements: suggest(name.name, this.labels.keys()),
+        });
+        this.complete = false;
+        continue;
+      }
+      entry.tensor.consumed = true;
+      if (entry.tensor.source) sources.push(entry.tensor.source);
+      else this.complete = false;
+    }
+    this.warnDropped(this.current, '`output`', statement.range);
+    this.outputSources = sources;
   }
 
   private layerStatement(statement: LayerStatement): void {
@@ -332,8 +442,25 @@ class ModelEvaluator {
       return this.poison(statement);
     }
 
-    // Keras 2 arguments (`input_shape=`, `input_length=`): taken out before the schema sees them.
-    let layerArgs: readonly EvaluatedArgument[] = hasKeras2Argument(evaluatedArgs) ? this.keras2Arguments(spec, statement, evaluatedArgs) : evaluatedArgs;
+    // Keras 2 arguments (`input_shape=`, `input_length=`) and `initial_state=`: taken out before the schema sees them.
+    const special = specialArguments(evaluatedArgs);
+    let layerArgs: readonly EvaluatedArgument[] = special & Special.Keras2 ? this.keras2Arguments(spec, statement, evaluatedArgs) : evaluatedArgs;
+    let stateArgument: EvaluatedArgument | undefined;
+    if (special & Special.InitialState) {
+      const rest: EvaluatedArgument[] = [];
+      for (const a of layerArgs) {
+        if (a.name === 'initial_state' && !stateArgument) stateArgument = a;
+        else rest.push(a);
+      }
+      layerArgs = rest;
+    }
+    // Recurrent layers: `initial_state=(h, c)` names the tensors of the states, inputs of the layer after its sequence.
+    let stateSources: readonly NameReference[] = noNames;
+    if (stateArgument) {
+      const names = this.stateLabels(spec, stateArgument);
+      if (!names) return this.poison(statement);
+      stateSources = names;
+    }
 
     // Merge layers: positional names are the labelled tensors to merge.
     let mergeSources: readonly NameReference[] = noNames;
@@ -356,15 +483,17 @@ class ModelEvaluator {
 
     const current = this.current;
     const inputs: Tensor[] = current ? [current] : [];
-    for (let i = 0; i < mergeSources.length; i++) {
-      const source = mergeSources[i];
-      if (!source) continue;
-      const entry = this.labels.get(source.name);
-      if (!entry) {
-        this.error('label', `no earlier layer is labelled \`${source.name}\`${didYouMean(source.name, this.labels.keys())}`, source.range, { replacements: suggest(source.name, this.labels.keys()) });
-        return this.poison(statement);
+    for (const names of [mergeSources, stateSources]) {
+      for (let i = 0; i < names.length; i++) {
+        const source = names[i];
+        if (!source) continue;
+        const entry = this.labels.get(source.name);
+        if (!entry) {
+          this.error('label', `no earlier layer is labelled \`${source.name}\`${didYouMean(source.name, this.labels.keys())}`, source.range, { replacements: suggest(source.name, this.labels.keys()) });
+          return this.poison(statement);
+        }
+        inputs.push(entry.tensor);
       }
-      inputs.push(entry.tensor);
     }
 
     if (!current) {
@@ -389,6 +518,7 @@ class ModelEvaluator {
       this.error('rank', this.withRepetition(spec.name, rankProblem.message, current), rangeOfCall(call), rankProblem.insertFlatten ? { replacements: ['Flatten()'] } : {});
       return this.poison(statement, inputs);
     }
+    if (stateArgument && !this.statesFit(spec, args, inner, stateArgument, stateSources, shapes.slice(1))) return this.poison(statement, inputs);
     let outcome: LayerOutcome;
     try {
       outcome = spec.infer({ args, inputs: shapes, inner });
@@ -405,6 +535,11 @@ class ModelEvaluator {
       this.error('shape', this.withRepetition(spec.name, `${spec.name}: its output or parameter count is too large to be exact (over ${maxSize.toLocaleString('en-US')} per axis or 2^53 parameters); are the sizes right?`, current), rangeOfCall(call));
       return this.poison(statement, inputs);
     }
+    const more = statement.moreLabels;
+    if (more && more.length + 1 !== (outcome.outputs?.length ?? 1)) {
+      this.error('label', this.labelCountMessage(spec, args, inner, more.length + 1, outcome), labelsRange(statement.label, more));
+      return this.poison(statement, inputs);
+    }
     const output = sameShape(outcome.output, shapes[0]) ?? outcome.output;
     const instance = this.makeInstance(statement, spec, args, inputs, shapes, outcome, output, wrapped);
     this.layers.push(instance);
@@ -414,7 +549,7 @@ class ModelEvaluator {
     const label = statement.label;
     const tensor: Tensor = {
       shape: output,
-      producer: instance,
+      source: { kind: 'layer', layer: instance, index: 0 },
       trail: nextTrail(current, output),
       receptive: instance.receptive,
       consumed: false,
@@ -422,6 +557,76 @@ class ModelEvaluator {
     };
     this.current = tensor;
     if (label) this.defineLabel(label.name, label.range, statement, tensor);
+    // `seq, h, c = LSTM(...)`: the later labels name the later outputs.
+    const shapesOut = instance.outputShapes;
+    if (more && shapesOut) {
+      for (let i = 0; i < more.length; i++) {
+        const name = more[i];
+        const shape = shapesOut[i + 1];
+        if (!name || !shape) continue;
+        this.defineLabel(name.name, name.range, statement, { shape, source: { kind: 'layer', layer: instance, index: i + 1 }, trail: noTrail, receptive: undefined, consumed: false, labelled: true });
+      }
+    }
+  }
+
+  /** The labels `initial_state=` names: `(h, c)`, `[h, c]`, or `h` for one state. Undefined (after an error) otherwise. */
+  private stateLabels(spec: LayerSpec, argument: EvaluatedArgument): NameReference[] | undefined {
+    const range = argument.nameRange ?? argument.expression.range;
+    if (!spec.states) {
+      this.error('argument-type', `${spec.name} takes no \`initial_state\`: only recurrent layers (SimpleRNN, LSTM, GRU) and Bidirectional of them do; remove it`, range);
+      return undefined;
+    }
+    const expression = argument.expression;
+    const items = expression.kind === 'tuple' || expression.kind === 'list' ? expression.items : expression.kind === 'paren' ? [expression.inner] : [expression];
+    const names: NameReference[] = [];
+    for (const item of items) {
+      if (item.kind === 'missing') return undefined;
+      if (item.kind !== 'name') {
+        this.error('argument-type', `${spec.name}: \`initial_state\` takes the labels of the state tensors, e.g. \`initial_state=(h, c)\`; got ${describeKind(this.value(item))}`, item.range);
+        return undefined;
+      }
+      names.push(item);
+    }
+    return names;
+  }
+
+  /** Whether the initial states are as many as the layer carries, each of its state's shape; reports it when not. */
+  private statesFit(spec: LayerSpec, args: ResolvedArgs, inner: InnerLayer | undefined, argument: EvaluatedArgument, names: readonly NameReference[], shapes: readonly Shape[]): boolean {
+    const expected = spec.states?.(args, inner) ?? [];
+    // A Bidirectional of a layer with no states: its own check says what it wraps.
+    if (expected.length === 0) return true;
+    const what = inner ? `${spec.name}(${inner.type})` : spec.name;
+    if (names.length !== expected.length) {
+      const start = argument.nameRange?.start ?? argument.expression.range.start;
+      this.error(
+        'argument-type',
+        `${what} takes ${expected.length} initial state${expected.length === 1 ? '' : 's'}, ${statesText(expected)}; \`initial_state\` gives ${names.length}`,
+        { start, end: argument.expression.range.end },
+      );
+      return false;
+    }
+    let fits = true;
+    for (let i = 0; i < expected.length; i++) {
+      const state = expected[i];
+      const shape = shapes[i];
+      const name = names[i];
+      if (!state || !shape || !name || compatible(shape, state.shape)) continue;
+      this.error('shape', `${what}: the initial state \`${name.name}\` is ${batchShape(shape)}, but its state ${state.name} must be ${batchShape(state.shape)}`, name.range);
+      fits = false;
+    }
+    return fits;
+  }
+
+  private labelCountMessage(spec: LayerSpec, args: ResolvedArgs, inner: InnerLayer | undefined, written: number, outcome: LayerOutcome): string {
+    const what = inner ? `${spec.name}(${inner.type})` : spec.name;
+    const count = outcome.outputs?.length ?? 1;
+    const states = spec.states?.(args, inner) ?? [];
+    if (count === 1) {
+      const several = states.length ? ` (with \`return_state=true\` it also returns its state${states.length === 1 ? '' : 's'} ${states.map((s) => s.name).join(', ')})` : '';
+      return `${written} labels, but ${what} returns one tensor${several}; give it one label`;
+    }
+    const example = ['seq', ...states.map((s) => s.name)].join(', ');
+    return `${written} labels, but ${what} returns ${count} tensors: the output, then ${statesText(states)}; write ${count} labels, \`${example} = ...\`, or one for the output alone`;
   }
 
   /**
@@ -493,18 +698,12 @@ class ModelEvaluator {
     const written = formatShape(shape);
     // Its own later repetitions (in a `repeat`) said all there is to say the first time.
     if (this.keras2Input === statement) return;
-    if (!this.current && !this.input && this.layers.length === 0) {
+    if (!this.current && this.inputs.length === 0 && this.layers.length === 0) {
       this.keras2Input = statement;
       // The Keras 2 way to give a Sequential model its input: the model analyses with it.
-      this.input = { statement: undefined, shape, dataset: undefined, label: undefined };
-      this.current = {
-        shape,
-        producer: undefined,
-        trail: shape.length >= 2 && typeof shape[0] === 'number' ? [shape[0]] : noTrail,
-        receptive: shape.length > 1 ? { size: new Array<number>(shape.length - 1).fill(1), jump: new Array<number>(shape.length - 1).fill(1) } : undefined,
-        consumed: false,
-        labelled: false,
-      };
+      const input: ModelInput = { statement: undefined, shape, dataset: undefined, label: undefined, name: this.inputName(undefined), index: 0 };
+      this.inputs.push(input);
+      this.current = inputTensor(input, shape, false);
       this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3, which takes the shape from \`keras.Input\`); write \`input ${written}\` as the model's first line instead`, range, {
         deprecated: true,
         replacements: [`input ${written}`],
@@ -512,7 +711,7 @@ class ModelEvaluator {
       return;
     }
     const current = this.current;
-    if (current?.producer) {
+    if (current?.source?.kind === 'layer') {
       this.warning('deprecated', `${spec.name}: \`${name}\` is Keras 2 style (deprecated in Keras 3), which ignores it on a layer that does not take the model input; remove it`, range, { deprecated: true });
       return;
     }
@@ -549,10 +748,11 @@ class ModelEvaluator {
     consume(inputs);
     const label = statement.label;
     this.complete = false;
-    const tensor: Tensor = { shape: undefined, producer: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: label !== undefined };
+    const tensor: Tensor = { shape: undefined, source: undefined, trail: noTrail, receptive: undefined, consumed: false, labelled: label !== undefined };
     if (this.current) this.current.consumed = true;
     this.current = tensor;
     if (label) this.defineLabel(label.name, label.range, statement, tensor);
+    for (const more of statement.moreLabels ?? []) this.defineLabel(more.name, more.range, statement, { ...tensor, labelled: true });
   }
 
   private withRepetition(layer: string, message: string, input: Tensor | undefined, withTrail = false): string {
@@ -575,6 +775,11 @@ class ModelEvaluator {
       this.error('argument-type', `${call.callee.name} cannot wrap ${spec.name}`, value.node.range);
       return undefined;
     }
+    const stateArgument = value.args.find((a) => a.name === 'initial_state');
+    if (stateArgument) {
+      this.error('argument-type', `give \`initial_state\` to ${call.callee.name}(...), not to the ${spec.name} it wraps`, stateArgument.nameRange ?? stateArgument.expression.range);
+      return undefined;
+    }
     const innerArgs = resolveArguments(spec.name, spec.args, value.args, value.node.callee.range, this.bindings, this.options);
     if (!innerArgs.valid) return undefined;
     const infer = (input: Shape): LayerOutcome => {
@@ -584,6 +789,7 @@ class ModelEvaluator {
     };
     const layer: InnerLayer = {
       type: spec.name,
+      states: spec.states?.(innerArgs) ?? [],
       infer,
       build: (tf: TfModule, name: string, input: Shape): unknown => {
         if (!spec.build) throw new LayerError(spec.buildUnavailable ?? `${spec.name} cannot be built with TensorFlow.js`);
@@ -617,7 +823,8 @@ class ModelEvaluator {
     const explicitName = args.optionalText('name');
     const label = statement.label?.name;
     const name = this.layerName(spec, explicitName, label, args.rangeOf('name') ?? statement.call.callee.range);
-    const elements = knownSize(output);
+    const outputShapes = outcome.outputs ? [output, ...outcome.outputs.slice(1)] : undefined;
+    const elements = outputShapes ? sizeOfAll(outputShapes) : knownSize(output);
     const receptive = nextReceptive(inputs, outcome);
     return {
       index: this.layers.length,
@@ -627,9 +834,10 @@ class ModelEvaluator {
       name,
       label,
       repetitions: (this.repetitionsCopy ??= [...this.repetitions]),
-      inputs: producers(inputs),
+      inputs: sources(inputs),
       inputShapes: shapes,
       outputShape: output,
+      outputShapes,
       params: trainable + nonTrainable,
       trainableParams: trainable,
       nonTrainableParams: nonTrainable,
@@ -760,6 +968,48 @@ function sameShape(output: Shape, input: Shape | undefined): Shape | undefined {
   return input;
 }
 
+/** The tensor an input starts: unknown when its shape is. */
+function inputTensor(input: ModelInput, shape: Shape | undefined, labelled: boolean): Tensor {
+  const spatialAxes = shape ? Math.max(0, shape.length - 1) : 0;
+  return {
+    shape,
+    source: shape ? { kind: 'input', input } : undefined,
+    trail: shape && shape.length >= 2 && typeof shape[0] === 'number' ? [shape[0]] : noTrail,
+    receptive: spatialAxes > 0 ? { size: new Array<number>(spatialAxes).fill(1), jump: new Array<number>(spatialAxes).fill(1) } : undefined,
+    consumed: false,
+    labelled,
+  };
+}
+
+/** The elements of several shapes together; undefined when an axis is unknown. */
+function sizeOfAll(shapes: readonly Shape[]): number | undefined {
+  let total = 0;
+  for (const shape of shapes) {
+    const size = knownSize(shape);
+    if (size === undefined) return undefined;
+    total += size;
+  }
+  return total;
+}
+
+/** A shape as Keras prints it, with the batch axis: `(None, 64)`. */
+function batchShape(shape: Shape): string {
+  return `(None${shape.map((d) => `, ${d === null ? 'None' : d}`).join('')})`;
+}
+
+/** `h and c, each (None, 64)`: the states of a layer, for messages. */
+function statesText(states: readonly StateSpec[]): string {
+  const names = states.map((s) => s.name);
+  const list = names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  const shapes = [...new Set(states.map((s) => batchShape(s.shape)))];
+  return `${list}, ${states.length === 1 ? '' : 'each '}${shapes.join(' or ')}`;
+}
+
+/** Whether a tensor of `shape` can stand where `wanted` is: the same axes, an unknown length matching any. */
+function compatible(shape: Shape, wanted: Shape): boolean {
+  return shape.length === wanted.length && shape.every((d, i) => d === null || wanted[i] === null || d === wanted[i]);
+}
+
 function consume(inputs: readonly Tensor[]): void {
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
@@ -767,9 +1017,13 @@ function consume(inputs: readonly Tensor[]): void {
   }
 }
 
-function producers(inputs: readonly Tensor[]): (LayerInstance | undefined)[] {
-  const result = new Array<LayerInstance | undefined>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) result[i] = inputs[i]?.producer;
+/** Where the inputs come from (a layer is only made of inputs whose shapes, so sources, are known). */
+function sources(inputs: readonly Tensor[]): TensorSource[] {
+  const result: TensorSource[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const source = inputs[i]?.source;
+    if (source) result.push(source);
+  }
   return result;
 }
 
@@ -812,37 +1066,49 @@ function nextReceptive(inputs: readonly Tensor[], outcome: LayerOutcome): Recept
 
 /**
  * The graph of layers as two flat index lists, written while each layer is made.
- * Walking it finds the layers that do not lead to the output without visiting
+ * Walking it finds the layers that do not lead to an output without visiting
  * every layer object again (they are long out of the CPU cache by then).
+ * A producer is a layer's index, or -1 - i for the model's input i.
  */
 class LayerEdges {
   private readonly consumers: number[] = [];
   private readonly producers: number[] = [];
 
-  /** `inputs`: the producers of the layer's inputs, undefined for the model input. */
-  add(consumer: number, inputs: readonly (LayerInstance | undefined)[]): void {
+  /** `inputs`: where the layer's inputs come from. */
+  add(consumer: number, inputs: readonly TensorSource[]): void {
     for (let i = 0; i < inputs.length; i++) {
+      const source = inputs[i];
+      if (!source) continue;
       this.consumers.push(consumer);
-      this.producers.push(inputs[i]?.index ?? -1);
+      this.producers.push(source.kind === 'layer' ? source.layer.index : -1 - source.input.index);
     }
   }
 
-  /** Layers that do not lead to the output: Keras leaves them out of the model and its totals. */
-  unreached(layers: readonly LayerInstance[], output: LayerInstance | undefined): Set<LayerInstance> {
+  /**
+   * Layers that lead to no output, which Keras leaves out of the model and its totals; and, per model
+   * input, whether some output needs it.
+   */
+  unreached(layers: readonly LayerInstance[], inputCount: number, outputs: readonly TensorSource[]): { discarded: Set<LayerInstance>; reachedInputs: Uint8Array } {
     const discarded = new Set<LayerInstance>();
-    if (!output) return discarded;
+    const reachedInputs = new Uint8Array(inputCount);
+    if (outputs.length === 0) return { discarded, reachedInputs };
     const reached = new Uint8Array(layers.length);
-    reached[output.index] = 1;
+    for (const output of outputs) {
+      if (output.kind === 'layer') reached[output.layer.index] = 1;
+      else reachedInputs[output.input.index] = 1;
+    }
     // A producer comes before its consumers, so one pass from the last edge back settles every layer.
     for (let e = this.consumers.length - 1; e >= 0; e--) {
+      if (reached[this.consumers[e] ?? 0] !== 1) continue;
       const producer = this.producers[e] ?? -1;
-      if (producer >= 0 && reached[this.consumers[e] ?? 0] === 1) reached[producer] = 1;
+      if (producer >= 0) reached[producer] = 1;
+      else reachedInputs[-1 - producer] = 1;
     }
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i];
       if (layer && reached[i] !== 1) discarded.add(layer);
     }
-    return discarded;
+    return { discarded, reachedInputs };
   }
 }
 

@@ -19,10 +19,16 @@ export interface LayerInstance {
   readonly name: string;
   readonly label?: string;
   readonly repetitions: readonly Repetition[];
-  /** Producers of the inputs: undefined stands for the model input. */
-  readonly inputs: readonly (LayerInstance | undefined)[];
+  /**
+   * Where the layer's inputs come from: the current tensor first, then a merge layer's other tensors, or a
+   * recurrent layer's initial states (`initial_state=(h, c)`), in order.
+   */
+  readonly inputs: readonly TensorSource[];
   readonly inputShapes: readonly Shape[];
+  /** The output; the first one for a layer with several. */
   readonly outputShape: Shape;
+  /** Every output, `outputShape` first, when the layer has several (`return_state=true`); absent otherwise. */
+  readonly outputShapes?: readonly Shape[];
   readonly params: number;
   readonly trainableParams: number;
   readonly nonTrainableParams: number;
@@ -44,7 +50,14 @@ export interface ModelInput {
   readonly shape: Shape;
   readonly dataset?: string;
   readonly label?: string;
+  /** Keras's name of its InputLayer: the label, else `input_layer`. */
+  readonly name: string;
+  /** Its place among the model's inputs, in statement order (Keras's input order). */
+  readonly index: number;
 }
+
+/** Where a tensor comes from: a model input, or one output of a layer (`index` 0 but for a layer with several). */
+export type TensorSource = { readonly kind: 'input'; readonly input: ModelInput } | { readonly kind: 'layer'; readonly layer: LayerInstance; readonly index: number };
 
 export interface ModelTotals {
   readonly params: number;
@@ -61,13 +74,20 @@ export interface EvaluatedModel {
   /** For a variant, the declaration of the model whose body it evaluates. */
   readonly bodyDeclaration: ModelDeclaration;
   readonly parameters: ReadonlyMap<string, Value>;
+  /** The model's inputs in statement order, which is Keras's input order. */
+  readonly inputs: readonly ModelInput[];
+  /** The first input. */
   readonly input?: ModelInput;
   /** Every evaluated layer in statement order, including discarded ones (the editor still shows them). */
   readonly layers: readonly LayerInstance[];
-  /** Layers that do not lead to the output: not part of the Keras model, not counted in the totals. */
+  /** Layers that lead to no output: not part of the Keras model, not counted in the totals. */
   readonly discarded: ReadonlySet<LayerInstance>;
-  /** The layer producing the model's output. */
+  /** The model's outputs in order: those `output a, b` names, else the last statement's tensor. */
+  readonly outputs: readonly TensorSource[];
+  /** The layer producing the first output (undefined when that output is an input). */
   readonly output?: LayerInstance;
+  /** Each label's tensor (inside `repeat`, of the last repetition); poisoned ones are left out. */
+  readonly labels: ReadonlyMap<string, TensorSource>;
   readonly totals: ModelTotals;
   /** False when an error stopped shape inference somewhere: totals are then partial. */
   readonly complete: boolean;

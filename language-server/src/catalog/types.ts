@@ -38,9 +38,19 @@ export interface WeightSpec {
   readonly trainable: boolean;
 }
 
+/** A state a recurrent layer carries: what `initial_state=(…)` gives it, and what `return_state=true` returns after its output. */
+export interface StateSpec {
+  /** How messages call it: `h`, `c`; `forward_h`, … for Bidirectional. */
+  readonly name: string;
+  readonly shape: Shape;
+}
+
 /** What a layer contributes, computed from its arguments and input shapes. */
 export interface LayerOutcome {
+  /** The output; the first one for a layer with several. */
   readonly output: Shape;
+  /** Every output, `output` first, for a layer that returns several (a recurrent layer with `return_state=true`: then its states). */
+  readonly outputs?: readonly Shape[];
   readonly weights: readonly WeightSpec[];
   /** Multiply-adds per sample; 0 for layers without matrix work; null when an axis is unknown. */
   readonly macs: number | null;
@@ -94,7 +104,7 @@ export type LayerErrorCode = 'spatial-too-small';
 
 export interface InferContext {
   readonly args: LayerArgs;
-  /** One shape, or several for merge layers (the current tensor first). */
+  /** One shape, or several: a merge layer's (the current tensor first), a recurrent layer's input and then its initial states. */
   readonly inputs: readonly Shape[];
   /** For wrappers: infers the wrapped layer on a shape. */
   readonly inner?: InnerLayer;
@@ -102,6 +112,8 @@ export interface InferContext {
 
 export interface InnerLayer {
   readonly type: string;
+  /** The states the wrapped layer carries (a recurrent layer's), none for others. */
+  readonly states: readonly StateSpec[];
   infer(input: Shape): LayerOutcome;
   build(tf: TfModule, name: string, input: Shape): unknown;
 }
@@ -151,6 +163,11 @@ export interface LayerSpec {
   /** Accepted input ranks without the batch axis, with how to describe them. */
   readonly inputRank?: { readonly min: number; readonly max?: number; readonly describe: string };
   infer(context: InferContext): LayerOutcome;
+  /**
+   * Recurrent layers and Bidirectional: the states they carry, in Keras's order. `initial_state=(…)` gives
+   * one tensor per state, of its shape; `return_state=true` returns them after the output.
+   */
+  states?(args: LayerArgs, inner?: InnerLayer): readonly StateSpec[];
   /**
    * Builds the layer with TensorFlow.js layers: one layer, or an array of layers
    * applied in order where TensorFlow.js needs several for one Keras layer. Absent where TensorFlow.js has no

@@ -1,6 +1,7 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { ResolvedArgs } from '../analysis/arguments.js';
-import type { LayerInstance } from '../analysis/model-types.js';
+import type { LayerInstance, ModelInput, TensorSource } from '../analysis/model-types.js';
+import type { Shape } from '../catalog/types.js';
 import type { Value } from '../catalog/values.js';
 import type { LayerSpec } from '../catalog/types.js';
 
@@ -46,26 +47,53 @@ function variable(name: string): string {
   return pythonKeywords.has(safe) ? `${safe}_` : safe;
 }
 
-/** A runnable Keras 3 (functional API) definition of the evaluated model. */
+function pythonShape(shape: Shape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** One name, or a list of several: `x`, `[a, b]`. */
+function oneOrList(names: readonly string[]): string {
+  return names.length === 1 ? (names[0] ?? 'x') : `[${names.join(', ')}]`;
+}
+
+/**
+ * The Python variables a layer's outputs go to: its labels, `x` for an unlabelled output (only the next
+ * statement takes it) and `_` for an unlabelled later output (nothing can take it).
+ */
+function targetsOf(layer: LayerInstance): string[] {
+  const labels = [layer.label, ...(layer.statement.moreLabels ?? []).map((l) => l.name)];
+  const count = layer.outputShapes?.length ?? 1;
+  return Array.from({ length: count }, (_, i) => {
+    const label = labels[i];
+    return label ? variable(label) : i === 0 ? 'x' : '_';
+  });
+}
+
+/** A runnable Keras 3 (functional API) definition of the evaluated model: its inputs in order, every layer it keeps, its outputs. */
 export function kerasCode(analysis: FileAnalysis, model: ModelAnalysis): string {
   void analysis;
   const e = model.evaluated;
   if (!e?.input) return `# ${model.name} cannot be exported: it has errors; fix them first.\n`;
-  const names = new Map<LayerInstance | undefined, string>();
-  const inputName = e.input.label ? variable(e.input.label) : 'inputs';
-  names.set(undefined, inputName);
-  const shape = `(${e.input.shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${e.input.shape.length === 1 ? ',' : ''})`;
-  const lines = ['import keras', 'from keras import layers', '', '', `def build_${variable(model.name)}():`, `    ${inputName} = keras.Input(shape=${shape})`];
+  const names = new Map<LayerInstance | ModelInput, readonly string[]>();
+  const reference = (source: TensorSource): string => (source.kind === 'input' ? names.get(source.input)?.[0] : names.get(source.layer)?.[source.index]) ?? 'x';
+  const lines = ['import keras', 'from keras import layers', '', '', `def build_${variable(model.name)}():`];
+  for (const input of e.inputs) {
+    const target = input.label ? variable(input.label) : 'inputs';
+    lines.push(`    ${target} = keras.Input(shape=${pythonShape(input.shape)}${input.label ? `, name=${JSON.stringify(input.name)}` : ''})`);
+    names.set(input, [target]);
+  }
   for (const layer of e.layers.filter((l) => !e.discarded.has(l))) {
-    const target = layer.label ? variable(layer.label) : 'x';
+    const targets = targetsOf(layer);
     const inner = layer.inner ? constructor(layer.inner.spec, layer.inner.args, undefined) : undefined;
     const call = constructor(layer.spec, layer.args, inner).replace(/\)$/, layer.label && !layer.args.given('name') ? `${layer.spec.args.some((a) => layer.args.given(a.name) && a.type.kind !== 'layer') || inner ? ', ' : ''}name=${JSON.stringify(layer.name)})` : ')');
-    const inputs = layer.inputs.map((p) => names.get(p) ?? 'x');
-    const applied = inputs.length > 1 ? `[${inputs.join(', ')}]` : (inputs[0] ?? 'x');
-    lines.push(`    ${target} = ${call}(${applied})`);
-    names.set(layer, target);
+    const inputs = layer.inputs.map(reference);
+    // A merge takes its tensors as a list; a recurrent layer takes its sequence, and its initial states by keyword.
+    const applied = layer.spec.merge ? oneOrList(inputs) : inputs.length > 1 ? `${inputs[0] ?? 'x'}, initial_state=[${inputs.slice(1).join(', ')}]` : (inputs[0] ?? 'x');
+    lines.push(`    ${targets.join(', ')} = ${call}(${applied})`);
+    names.set(layer, targets);
   }
-  const output = e.output ? (names.get(e.output) ?? 'x') : inputName;
-  lines.push(`    return keras.Model(${inputName}, ${output}, name=${JSON.stringify(model.name)})`, '', '', `model = build_${variable(model.name)}()`, 'model.summary()', '');
+  const inputs = oneOrList(e.inputs.map((i) => names.get(i)?.[0] ?? 'inputs'));
+  const outputs = e.outputs.length ? oneOrList(e.outputs.map(reference)) : inputs;
+  lines.push(`    return keras.Model(${inputs}, ${outputs}, name=${JSON.stringify(model.name)})`, '', '', `model = build_${variable(model.name)}()`, 'model.summary()', '');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { SearchSpaceRange } from '../analysis/search-space.js';
 import { formatValue, type Value } from '../catalog/values.js';
 import { compact, readableBytes, withCommas } from './format.js';
-import { summaryRows } from './summary-table.js';
+import { summaryLayout } from './summary-table.js';
 
 export function searchRangeOf(analysis: FileAnalysis, model: ModelAnalysis): SearchSpaceRange | undefined {
   for (const tune of analysis.tunes) {
@@ -42,9 +42,9 @@ export function modelSummaryMarkdown(analysis: FileAnalysis, model: ModelAnalysi
   if (!e.complete) lines.push('_Incomplete: an error stopped the analysis; the figures cover the layers before it._');
   const range = searchRangeOf(analysis, model);
   if (range) lines.push(`Over the search space: ${rangeText(range)} parameters`);
-  const rows = summaryRows(e);
-  const table = ['| Layer (type) | Output shape | Param # |', '| :-- | :-- | --: |'];
-  for (const [layer, shape, params] of rows.slice(0, HOVER_TABLE_ROWS)) table.push(`| ${cellText(layer)} | \`${cellText(shape)}\` | ${params} |`);
+  const { headers, right, rows } = summaryLayout(e);
+  const table = [`| ${headers.join(' | ')} |`, `| ${right.map((r) => (r ? '--:' : ':--')).join(' | ')} |`];
+  for (const row of rows.slice(0, HOVER_TABLE_ROWS)) table.push(`| ${row.map((text, i) => (i === 1 ? `\`${cellText(text)}\`` : cellText(text))).join(' | ')} |`);
   lines.push(table.join('\n'));
   if (rows.length > HOVER_TABLE_ROWS) lines.push(`… and ${withCommas(rows.length - HOVER_TABLE_ROWS)} more layers: **Layerlab: Show Model Summary** opens the whole table.`);
   return lines.join('\n\n');

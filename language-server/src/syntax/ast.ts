@@ -116,6 +116,8 @@ export type Expression =
 export interface InputStatement {
   readonly kind: 'input';
   readonly label?: Identifier;
+  /** Labels written after the first (`a, b = input ...`): an error, since an input is one tensor. */
+  readonly moreLabels?: readonly Identifier[];
   readonly value: Expression;
   readonly keyword: Range;
   readonly range: Range;
@@ -123,8 +125,19 @@ export interface InputStatement {
 
 export interface LayerStatement {
   readonly kind: 'layer';
+  /** Labels the layer's output (its first, for a layer with several). */
   readonly label?: Identifier;
+  /** `seq, h, c = LSTM(...)`: the labels after the first (`h`, `c`), of the layer's later outputs, in order. */
+  readonly moreLabels?: readonly Identifier[];
   readonly call: CallExpression;
+  readonly range: Range;
+}
+
+/** `output main, aux`: the labelled tensors that are the model's outputs, in order. */
+export interface OutputStatement {
+  readonly kind: 'output';
+  readonly names: readonly Identifier[];
+  readonly keyword: Range;
   readonly range: Range;
 }
 
@@ -150,7 +163,7 @@ export interface IfStatement {
   readonly range: Range;
 }
 
-export type Statement = InputStatement | LayerStatement | FromStatement | RepeatStatement | IfStatement;
+export type Statement = InputStatement | LayerStatement | FromStatement | OutputStatement | RepeatStatement | IfStatement;
 
 export interface ModelParameter {
   readonly name: Identifier;

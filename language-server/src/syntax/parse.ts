@@ -217,6 +217,10 @@ function ruleContext(rule: string): string {
       return ' in the search range';
     case 'fromStatement':
       return ' after `from`';
+    case 'outputStatement':
+      return ' after `output`';
+    case 'labelledStatement':
+      return ' in the labels (`seq, h, c = LSTM(...)`)';
     default:
       return '';
   }
@@ -225,11 +229,12 @@ function ruleContext(rule: string): string {
 const ruleDescriptions: Record<string, string> = {
   file: 'expected `model`, `train` or `tune` to start a declaration',
   modelDeclaration: 'expected `{` to start the model body, or `= base(...)` for a variant',
-  block: 'expected a layer such as `Dense(10)`, `input (28, 28, 1)`, `from label`, `repeat N { ... }` or `if flag { ... }`',
-  statement: 'expected a layer such as `Dense(10)`, `input (28, 28, 1)`, `from label`, `repeat N { ... }` or `if flag { ... }`',
+  block: 'expected a layer such as `Dense(10)`, `input (28, 28, 1)`, `from label`, `output label`, `repeat N { ... }` or `if flag { ... }`',
+  statement: 'expected a layer such as `Dense(10)`, `input (28, 28, 1)`, `from label`, `output label`, `repeat N { ... }` or `if flag { ... }`',
   labelledStatement: 'expected a layer call after `label =`, such as `Conv2D(32, 3)`',
   inputStatement: 'expected a shape such as `(28, 28, 1)` or a dataset name after `input`',
   fromStatement: 'expected the label of an earlier layer after `from`',
+  outputStatement: 'expected the labels of the model\'s outputs after `output`, e.g. `output main, aux`',
   trainDeclaration: 'expected a setting such as `epochs = 10` inside the `train` block',
   tuneDeclaration: 'expected a setting (`name = value`) or a search range (`name in 1..5`) inside the `tune` block',
   setting: 'expected `name = value`',

@@ -403,6 +403,7 @@ export class ModelParser extends EmbeddedActionsParser {
   private readonly statementAlternatives: IOrAlt<StatementParts>[] = [
     { ALT: () => this.SUBRULE(this.inputStatement) },
     { ALT: () => this.SUBRULE(this.fromStatement) },
+    { ALT: () => this.SUBRULE(this.outputStatement) },
     { ALT: () => this.SUBRULE(this.repeatStatement) },
     { ALT: () => this.SUBRULE(this.ifStatement) },
     { ALT: () => this.SUBRULE(this.labelledStatement) },
@@ -425,17 +426,23 @@ export class ModelParser extends EmbeddedActionsParser {
     (): A.Statement | undefined => {
       const mark = this.state.consumed;
       let label: IToken | undefined;
+      const moreLabels: IToken[] = [];
       let parts: InputParts | A.CallExpression | undefined;
       try {
         label = this.CONSUME(T.Identifier);
+        // `seq, h, c = LSTM(...)`: a label for each output of a layer with several.
+        this.MANY(() => {
+          this.CONSUME(T.Comma);
+          moreLabels.push(this.CONSUME2(T.Identifier));
+        });
         this.CONSUME(T.Equals);
         parts = this.OR(this.labelledAlternatives);
       } catch (error) {
         const failed = this.state.takeFailed<InputParts | A.CallExpression | undefined>();
         if (failed) parts = failed.value;
-        this.fail(error, this.labelledOf(mark, label, parts));
+        this.fail(error, this.labelledOf(mark, label, moreLabels, parts));
       }
-      return this.labelledOf(mark, label, parts);
+      return this.labelledOf(mark, label, moreLabels, parts);
     },
     this.recovered((): A.Statement | undefined => undefined),
   );
@@ -445,12 +452,24 @@ export class ModelParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.call) },
   ];
 
-  private labelledOf(mark: number, labelToken: IToken | undefined, parts: InputParts | A.CallExpression | undefined): A.Statement | undefined {
+  private labelledOf(mark: number, labelToken: IToken | undefined, moreTokens: readonly IToken[], parts: InputParts | A.CallExpression | undefined): A.Statement | undefined {
     if (this.RECORDING_PHASE || !parts) return undefined;
     const labelReal = real(labelToken);
     const label = labelReal ? this.state.identifier(labelReal) : undefined;
-    if (parts.kind === 'input-parts') return this.inputOf(mark, parts, label);
-    return { kind: 'layer', label, call: parts, range: this.state.range(mark, parts.range.start) };
+    const more = this.identifiers(moreTokens);
+    if (parts.kind === 'input-parts') return this.inputOf(mark, parts, label, more);
+    const range = this.state.range(mark, parts.range.start);
+    return more ? { kind: 'layer', label, moreLabels: more, call: parts, range } : { kind: 'layer', label, call: parts, range };
+  }
+
+  /** The real tokens among `tokens` as identifiers; undefined when there is none (most statements). */
+  private identifiers(tokens: readonly IToken[]): A.Identifier[] | undefined {
+    const result: A.Identifier[] = [];
+    for (const t of tokens) {
+      const token = real(t);
+      if (token) result.push(this.state.identifier(token));
+    }
+    return result.length ? result : undefined;
   }
 
   private inputStatement = this.RULE(
@@ -471,11 +490,39 @@ export class ModelParser extends EmbeddedActionsParser {
     this.recovered((): InputParts => ({ kind: 'input-parts', keyword: undefined, value: undefined })),
   );
 
-  private inputOf(mark: number, parts: InputParts, label: A.Identifier | undefined): A.InputStatement | undefined {
+  private inputOf(mark: number, parts: InputParts, label: A.Identifier | undefined, moreLabels?: readonly A.Identifier[]): A.InputStatement | undefined {
     const keyword = real(parts.keyword);
     if (!keyword) return undefined;
     const range = this.state.range(mark, keyword.startOffset);
-    return { kind: 'input', label, value: parts.value ?? this.state.missing(range.end), keyword: tokenRange(keyword), range };
+    const value = parts.value ?? this.state.missing(range.end);
+    return moreLabels ? { kind: 'input', label, moreLabels, value, keyword: tokenRange(keyword), range } : { kind: 'input', label, value, keyword: tokenRange(keyword), range };
+  }
+
+  private outputStatement = this.RULE(
+    'outputStatement',
+    (): A.OutputStatement | undefined => {
+      const mark = this.state.consumed;
+      let keyword: IToken | undefined;
+      const names: IToken[] = [];
+      try {
+        keyword = this.CONSUME(T.Output);
+        names.push(this.CONSUME(T.Identifier));
+        this.MANY(() => {
+          this.CONSUME(T.Comma);
+          names.push(this.CONSUME2(T.Identifier));
+        });
+      } catch (error) {
+        this.fail(error, this.outputOf(mark, keyword, names));
+      }
+      return this.outputOf(mark, keyword, names);
+    },
+    this.recovered((): A.OutputStatement | undefined => undefined),
+  );
+
+  private outputOf(mark: number, keywordToken: IToken | undefined, names: readonly IToken[]): A.OutputStatement | undefined {
+    const keyword = real(keywordToken);
+    if (this.RECORDING_PHASE || !keyword) return undefined;
+    return { kind: 'output', names: this.identifiers(names) ?? [], keyword: tokenRange(keyword), range: this.state.range(mark, keyword.startOffset) };
   }
 
   private fromStatement = this.RULE(

@@ -12,6 +12,7 @@ function keyword(name: string, pattern: RegExp): TokenType {
 
 export const Model = keyword('Model', /model/);
 export const Input = keyword('Input', /input/);
+export const Output = keyword('Output', /output/);
 export const From = keyword('From', /from/);
 export const Repeat = keyword('Repeat', /repeat/);
 export const If = keyword('If', /if/);
@@ -51,6 +52,7 @@ export const allTokens: TokenType[] = [
   Comment,
   Model,
   Input,
+  Output,
   From,
   Repeat,
   If,

@@ -1,4 +1,4 @@
-import type { Declaration, Expression, IfStatement, RepeatStatement, SearchParameter, Statement } from './ast.js';
+import type { Declaration, Expression, Identifier, IfStatement, RepeatStatement, SearchParameter, Statement } from './ast.js';
 
 /**
  * One walker over the tree for the features that look through it: statements in source order with the
@@ -46,6 +46,15 @@ export function allStatements(statements: readonly Statement[]): Statement[] {
     out.push(s);
   });
   return out;
+}
+
+const noLabels: readonly Identifier[] = Object.freeze([]);
+
+/** The labels a statement defines, in order: `seq, h, c = LSTM(...)` gives `seq`, `h` and `c`. */
+export function statementLabels(statement: Statement): readonly Identifier[] {
+  if (statement.kind !== 'input' && statement.kind !== 'layer') return noLabels;
+  if (!statement.label) return statement.moreLabels ?? noLabels;
+  return statement.moreLabels ? [statement.label, ...statement.moreLabels] : [statement.label];
 }
 
 /** The expressions written directly in a statement (not in a block's body): an input's value, a layer's call, a block's head. */

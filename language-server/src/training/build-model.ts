@@ -1,4 +1,4 @@
-import type { EvaluatedModel, LayerInstance } from '../analysis/model-types.js';
+import type { EvaluatedModel, LayerInstance, TensorSource } from '../analysis/model-types.js';
 import type { LineIndex } from '../text/line-index.js';
 import { LayerError, type InnerLayer, type TfModule } from '../catalog/types.js';
 
@@ -9,7 +9,7 @@ import { LayerError, type InnerLayer, type TfModule } from '../catalog/types.js'
 export interface TfGraphModule extends TfModule {
   /** `tf.input`: a symbolic tensor for the model input; `null` marks an axis of unknown length. */
   input(config: { shape: (number | null)[]; name?: string }): unknown;
-  /** `tf.model`: a functional model from symbolic inputs to outputs. */
+  /** `tf.model`: a functional model from symbolic inputs to outputs (one, or a list). */
   model(config: { inputs: unknown; outputs: unknown; name?: string }): unknown;
 }
 
@@ -33,7 +33,7 @@ export class ModelBuildError extends Error {
 }
 
 interface Applicable {
-  apply(inputs: unknown): unknown;
+  apply(inputs: unknown, kwargs?: Record<string, unknown>): unknown;
 }
 
 function isApplicable(value: unknown): value is Applicable {
@@ -46,6 +46,7 @@ function innerLayer(inner: NonNullable<LayerInstance['inner']>): InnerLayer {
   const infer: InnerLayer['infer'] = (input) => spec.infer({ args, inputs: [input] });
   return {
     type: spec.name,
+    states: spec.states?.(args) ?? [],
     infer,
     build(tf, name, input) {
       if (!spec.build) throw new LayerError(spec.buildUnavailable ?? `TensorFlow.js has no ${spec.name} layer`);
@@ -65,8 +66,11 @@ export function buildTfModelLayers(tf: TfGraphModule, model: EvaluatedModel, lin
   }
   if (!model.output) throw new ModelBuildError(`model \`${model.name}\` has no layers to build`, undefined, false);
 
-  const input = tf.input({ shape: [...model.input.shape], ...(model.input.label ? { name: model.input.label } : {}) });
-  const outputs = new Map<LayerInstance, unknown>();
+  // In statement order, Keras's order of a model's inputs.
+  const inputs = model.inputs.map((i) => tf.input({ shape: [...i.shape], ...(i.label ? { name: i.label } : {}) }));
+  /** Per layer, its symbolic outputs (several for a recurrent layer with `return_state`). */
+  const outputs = new Map<LayerInstance, readonly unknown[]>();
+  const tensorOf = (source: TensorSource): unknown => (source.kind === 'input' ? inputs[source.input.index] : outputs.get(source.layer)?.[source.index]);
   const built: (readonly unknown[])[] = [];
   for (const layer of model.layers) {
     const { spec } = layer;
@@ -84,21 +88,28 @@ export function buildTfModelLayers(tf: TfGraphModule, model: EvaluatedModel, lin
       const message = error instanceof Error ? error.message : String(error);
       throw new ModelBuildError(`${where(layer)}: ${message}`, layer, error instanceof LayerError, { cause: error });
     }
-    const sources = layer.inputs.map((producer) => (producer ? outputs.get(producer) : input));
+    const sources = layer.inputs.map(tensorOf);
+    // A merge takes its tensors as a list; a recurrent layer's further inputs are its initial states.
     let tensor: unknown = spec.merge ? sources : sources[0];
-    for (const tfLayer of chain) {
+    const kwargs = !spec.merge && sources.length > 1 ? { initialState: sources.slice(1) } : undefined;
+    chain.forEach((tfLayer, i) => {
       if (!isApplicable(tfLayer)) throw new ModelBuildError(`${where(layer)}: the builder returned something that is not a TensorFlow.js layer`, layer, false);
       try {
-        tensor = tfLayer.apply(tensor);
+        tensor = i === 0 && kwargs ? tfLayer.apply(tensor, kwargs) : tfLayer.apply(tensor);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new ModelBuildError(`${where(layer)}: TensorFlow.js rejects it: ${message}`, layer, false, { cause: error });
       }
-    }
-    outputs.set(layer, tensor);
+    });
+    outputs.set(layer, layer.outputShapes && Array.isArray(tensor) ? tensor : [tensor]);
     built.push(chain);
   }
-  const tfModel = tf.model({ inputs: input, outputs: outputs.get(model.output), name: model.name });
+  const modelOutputs = model.outputs.map(tensorOf);
+  const tfModel = tf.model({
+    inputs: inputs.length === 1 ? inputs[0] : inputs,
+    outputs: modelOutputs.length === 1 ? modelOutputs[0] : modelOutputs,
+    name: model.name,
+  });
   return { model: tfModel, layers: built };
 }
 

@@ -1,5 +1,5 @@
 import { activationArg, arg, baseArgs, bool, kernelExtras, lastAxis, mul, num, required, sym, tfActivation, tfBase, tfLayer, weight } from '../common.js';
-import { LayerError, type ArgSpec, type LayerSpec, type WeightSpec } from '../types.js';
+import { LayerError, type ArgSpec, type LayerArgs, type LayerSpec, type StateSpec, type WeightSpec } from '../types.js';
 
 type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
 
@@ -29,7 +29,7 @@ function recurrentArgs(cell: Cell): ArgSpec[] {
   if (cell !== 'SimpleRNN') result.push(seed);
   result.push(
     arg('return_sequences', { kind: 'bool' }, 'Output every step (steps, units) instead of only the last (units,). Needed before another recurrent layer.', { default: bool(false) }),
-    arg('return_state', { kind: 'bool' }, 'Also return the final state.', { default: bool(false) }),
+    arg('return_state', { kind: 'bool' }, `Also return the final state${cell === 'LSTM' ? 's h and c' : ' h'}, each (units,), after the output: label them, \`${cell === 'LSTM' ? 'seq, h, c' : 'seq, h'} = ${cell}(…, return_state=true)\`.`, { default: bool(false) }),
     arg('go_backwards', { kind: 'bool' }, 'Process the sequence in reverse.', { default: bool(false) }),
     arg('stateful', { kind: 'bool' }, 'Carry state across batches.', { default: bool(false) }),
     arg('unroll', { kind: 'bool' }, 'Unroll the loop (faster for short sequences, more memory).', { default: bool(false) }),
@@ -42,6 +42,12 @@ function recurrentArgs(cell: Cell): ArgSpec[] {
   return result;
 }
 
+/** Keras's `state_size`: LSTM carries h and c, GRU and SimpleRNN h, each of `units`. */
+function cellStates(cell: Cell, args: LayerArgs): StateSpec[] {
+  const shape = [args.int('units')];
+  return cell === 'LSTM' ? [{ name: 'h', shape }, { name: 'c', shape }] : [{ name: 'h', shape }];
+}
+
 function recurrent(cell: Cell): LayerSpec {
   return {
     name: cell,
@@ -49,12 +55,10 @@ function recurrent(cell: Cell): LayerSpec {
     doc: docs[cell],
     inputRank: { min: 2, max: 2, describe: '(timesteps, features)' },
     args: recurrentArgs(cell),
+    states: (args) => cellStates(cell, args),
     infer({ args, inputs }) {
       const input = inputs[0] ?? [];
       const units = args.int('units');
-      if (args.bool('return_state')) {
-        throw new LayerError(`${cell}: return_state=true returns several tensors, which a statement cannot pass on; leave it false`, 'return_state');
-      }
       const features = lastAxis(input, cell);
       const g = gates[cell];
       const width = g * units;
@@ -64,8 +68,11 @@ function recurrent(cell: Cell): LayerSpec {
       const steps = input[0] ?? null;
       const gateFactor = g === 1 ? '' : `${g}·`;
       const biasTerm = args.bool('use_bias') ? (resetAfter ? ' + 2' : ' + 1') : '';
+      const output = args.bool('return_sequences') ? [steps, units] : [units];
       return {
-        output: args.bool('return_sequences') ? [steps, units] : [units],
+        output,
+        // Keras's RNN.compute_output_shape: the output, then one (batch, units) per state.
+        ...(args.bool('return_state') ? { outputs: [output, ...cellStates(cell, args).map((s) => s.shape)] } : {}),
         weights,
         macs: mul(steps, width, features + units),
         formula: `${gateFactor}(${features} + ${units}${biasTerm})·${units}`,
@@ -83,6 +90,7 @@ function recurrent(cell: Cell): LayerSpec {
         dropout: args.float('dropout'),
         recurrentDropout: args.float('recurrent_dropout'),
         returnSequences: args.bool('return_sequences'),
+        returnState: args.bool('return_state'),
         goBackwards: args.bool('go_backwards'),
         stateful: args.bool('stateful'),
         unroll: args.bool('unroll'),

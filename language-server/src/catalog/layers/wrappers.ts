@@ -24,11 +24,23 @@ const bidirectional: LayerSpec = {
     const mode = args.text('merge_mode');
     const last = forward.output[forward.output.length - 1] ?? null;
     const output = mode === 'concat' ? [...forward.output.slice(0, -1), last === null ? null : last * 2] : forward.output;
+    // Keras's Bidirectional.compute_output_shape with return_state: the merged output, the forward states, the backward states.
+    const states = forward.outputs?.slice(1);
     const weights: WeightSpec[] = [
       ...forward.weights.map((w) => ({ ...w, name: `forward_${w.name}` })),
       ...forward.weights.map((w) => ({ ...w, name: `backward_${w.name}` })),
     ];
-    return { output, weights, macs: forward.macs === null ? null : forward.macs * 2, formula: forward.formula ? `2·${forward.formula}` : undefined };
+    return {
+      output,
+      ...(states ? { outputs: [output, ...states, ...states] } : {}),
+      weights,
+      macs: forward.macs === null ? null : forward.macs * 2,
+      formula: forward.formula ? `2·${forward.formula}` : undefined,
+    };
+  },
+  states(_args, inner) {
+    const states = inner?.states ?? [];
+    return [...states.map((s) => ({ ...s, name: `forward_${s.name}` })), ...states.map((s) => ({ ...s, name: `backward_${s.name}` }))];
   },
   build(tf, { args, name, inner, inputShapes }) {
     if (!inner) throw new LayerError('Bidirectional needs a layer');
