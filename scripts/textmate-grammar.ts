@@ -21,7 +21,7 @@ export function spellings(type: TokenType): string[] {
 export const keywordGroups = {
   declaration: [T.Model, T.Train, T.Tune],
   control: [T.Repeat, T.If, T.From, T.In, T.Step, T.Log],
-  input: [T.Input],
+  input: [T.Input, T.Output],
   constant: [T.True, T.False, T.NoneLiteral],
 } as const;
 

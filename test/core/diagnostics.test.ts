@@ -174,7 +174,15 @@ test('from an unknown label, and output dropped by from', () => {
 
 test('layers before the input, and a second input', () => {
   assert.match(only('model m {\n Dense(4)\n}', 'input').message, /start the model with `input/);
-  assert.match(only('model m {\n input (4,)\n input (5,)\n Dense(1)\n}', 'input').message, /exactly one input/);
+  // Several inputs are allowed, each labelled: each unlabelled one is an error that offers a label.
+  const unlabelled = diagnose('model m {\n input (4,)\n input (5,)\n Dense(1)\n}').filter((d) => d.code === 'input');
+  assert.deepEqual(
+    unlabelled.map((d) => [d.line, d.message, d.replacements]),
+    [
+      [2, 'this model has 2 inputs, so each needs a label to be named by: write `input_1 = input ...`', ['input_1 = input']],
+      [3, 'this model has 2 inputs, so each needs a label to be named by: write `input_2 = input ...`', ['input_2 = input']],
+    ],
+  );
 });
 
 test('unknown dataset in input and in train, with suggestions', () => {

@@ -117,8 +117,14 @@ describe('LSTM', () => {
     assert.deepEqual(errorsOf("input (10, 4)\nLSTM(8, use_cudnn='auto')"), []);
   });
 
-  test('return_state is refused (a statement passes one tensor on)', () => {
-    assert.match(errorOf('input (10, 4)\nLSTM(8, return_state=true)').message, /^LSTM: return_state=true returns several tensors, which a statement cannot pass on; leave i/, 'shape');
+  test('return_state returns the output, then h and c, each (units,) (Keras 3 RNN.compute_output_shape)', () => {
+    const layer = lastLayer('input (10, 4)\nseq, h, c = LSTM(8, return_sequences=true, return_state=true)');
+    assert.deepEqual(layer.outputShape, [10, 8]);
+    assert.deepEqual(layer.outputShapes, [[10, 8], [8], [8]]);
+    // The states change no weight: 4·((4 + 8 + 1)·8).
+    assert.equal(layer.params, 416);
+    assert.deepEqual(lastLayer('input (10, 4)\nLSTM(8, return_state=true)').outputShapes, [[8], [8], [8]]);
+    assert.equal(lastLayer('input (10, 4)\nLSTM(8)').outputShapes, undefined);
   });
 });
 

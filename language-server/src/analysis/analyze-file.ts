@@ -7,7 +7,7 @@ import { evaluateModel } from './evaluate-model.js';
 import { evaluate } from './expressions.js';
 import type { EvaluatedModel } from './model-types.js';
 import { searchDimension, searchSpaceRange, type SearchDimension, type SearchSpaceRange } from './search-space.js';
-import { checkTrainingSettings, lossOf, type TrainingSettings } from './training-checks.js';
+import { checkTrainingSettings, lossOf, severalInputsOrOutputs, type TrainingSettings } from './training-checks.js';
 import { formatValue, type Value } from '../catalog/values.js';
 import { builtInDatasets } from '../catalog/datasets.js';
 
@@ -326,7 +326,8 @@ function checkUntrainedOutputs(models: readonly ModelAnalysis[], blocks: readonl
     const dataset = model.evaluated?.input?.dataset;
     const trainedSomewhere = blocks.some((t) => t.models.includes(model) && t.settings.dataset);
     const classes = dataset ? builtInDatasets.get(dataset)?.classes : undefined;
-    if (dataset && classes !== undefined && !trainedSomewhere && model.evaluated) checkOutputWidth(model.evaluated, dataset, classes, sink);
+    const single = model.evaluated?.inputs.length === 1 && model.evaluated.outputs.length === 1;
+    if (dataset && classes !== undefined && !trainedSomewhere && model.evaluated && single) checkOutputWidth(model.evaluated, dataset, classes, sink);
   }
 }
 
@@ -387,6 +388,11 @@ function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSetti
   const evaluated = model.evaluated;
   if (!evaluated) return;
   const dataset = settings.dataset ?? (evaluated.input?.dataset ? { name: evaluated.input.dataset } : undefined);
+  const several = severalInputsOrOutputs(evaluated, dataset?.name);
+  if (several) {
+    sink.error('train', several, nameRange);
+    return;
+  }
   const input = evaluated.input;
   if (dataset && settings.dataset?.shape && input && input.shape.length > 0 && !shapesCompatible(input.shape, settings.dataset.shape)) {
     const shape = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;

@@ -6,6 +6,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evaluate } from './expressions.js';
 import { describeKind, textOf, type Value } from '../catalog/values.js';
+import type { EvaluatedModel, TensorSource } from './model-types.js';
 
 export interface ResolvedSetting {
   readonly setting: Setting;
@@ -222,4 +223,22 @@ export function lossOf(settings: TrainingSettings): { name: string; fromLogits: 
     fromLogits = flag?.value.kind === 'bool' && flag.value.value;
   }
   return { name, fromLogits, setting: resolved.setting };
+}
+
+/** `` `main` `` or the layer's name, for a list of a model's outputs. */
+function outputName(source: TensorSource): string {
+  return source.kind === 'input' ? `\`${source.input.name}\`` : `\`${source.layer.statement.label?.name ?? source.layer.name}\``;
+}
+
+/**
+ * Why a model with several inputs or outputs cannot train on `dataset`: every data set Layerlab reads (built-in,
+ * `images(...)`, `idx(...)`) gives one image and one label per sample. Undefined for a model of one input and one output.
+ */
+export function severalInputsOrOutputs(model: EvaluatedModel, dataset: string | undefined): string | undefined {
+  const inputs = model.inputs.length;
+  const outputs = model.outputs.length;
+  if (inputs <= 1 && outputs <= 1) return undefined;
+  const inputText = `${inputs} input${inputs === 1 ? '' : 's'}${inputs > 1 ? ` (${model.inputs.map((i) => `\`${i.name}\``).join(', ')})` : ''}`;
+  const outputText = `${outputs} output${outputs === 1 ? '' : 's'}${outputs > 1 ? ` (${model.outputs.map(outputName).join(', ')})` : ''}`;
+  return `\`${model.name}\` has ${inputText} and ${outputText}, but ${dataset ? `the data set ${dataset}` : 'a data set'} provides one image input and one label per sample, so Layerlab cannot train it; train a model with one input and one output (its editor features still work)`;
 }

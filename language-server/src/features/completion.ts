@@ -10,6 +10,8 @@ import type { Statement } from '../syntax/ast.js';
 import * as T from '../syntax/tokens.js';
 import { isBlock, walkStatements } from '../syntax/walk.js';
 import { instancesOf, labelsOf } from './locate.js';
+import { shapeOf } from '../analysis/tensor-source.js';
+import type { IToken } from 'chevrotain';
 import { tokenContext, type TokenContext } from './token-context.js';
 
 export type CompletionKind = 'layer' | 'keyword' | 'argument' | 'value' | 'label' | 'dataset' | 'model' | 'setting' | 'parameter' | 'object';
@@ -86,15 +88,15 @@ function shapeBefore(model: ModelAnalysis, offset: number): Shape | undefined {
   });
   if (!evaluated || !last) return undefined;
   switch (last.kind) {
-    case 'input':
-      return evaluated.input?.statement === last && evaluated.input.shape.length ? evaluated.input.shape : undefined;
+    case 'input': {
+      const input = evaluated.inputs.find((i) => i.statement === last);
+      return input?.shape.length ? input.shape : undefined;
+    }
     case 'layer':
       return instancesOf(model, last).at(-1)?.outputShape;
     case 'from': {
-      const name = last.target.name;
-      if (evaluated.input?.label === name) return evaluated.input.shape;
-      for (let i = evaluated.layers.length - 1; i >= 0; i--) if (evaluated.layers[i]?.label === name) return evaluated.layers[i]?.outputShape;
-      return undefined;
+      const source = evaluated.labels.get(last.target.name);
+      return source ? shapeOf(source) : undefined;
     }
     default:
       return undefined;
@@ -103,6 +105,29 @@ function shapeBefore(model: ModelAnalysis, offset: number): Shape | undefined {
 
 function currentModel(analysis: FileAnalysis, context: TokenContext): ModelAnalysis | undefined {
   return analysis.models.find((m) => m.name === context.declarationName);
+}
+
+/** The labels of the model's tensors, with their shapes where known: what `output` and `initial_state=` name. */
+function labelItems(model: ModelAnalysis | undefined, detail: string): CompletionItem[] {
+  return [...labelsOf(model?.body?.body ?? [])].map((label) => {
+    const source = model?.evaluated?.labels.get(label);
+    return plain(label, 'label', source ? `${detail} · ${shapeOf(source).map((d) => d ?? '?').join('×') || 'scalar'}` : detail);
+  });
+}
+
+/** Whether the cursor is in the list of an `output` statement: after `output`, or after `output a, `. */
+function inOutputList(tokens: readonly IToken[], before: number): boolean {
+  let i = tokens.findIndex((t) => t.startOffset >= before);
+  if (i < 0) i = tokens.length;
+  // Back over `name ,` pairs to what starts the list.
+  for (let expectComma = true; i > 0; expectComma = !expectComma) {
+    const token = tokens[i - 1];
+    if (!token) return false;
+    if (token.tokenType === T.Output) return expectComma;
+    if (token.tokenType !== (expectComma ? T.Comma : T.Identifier)) return false;
+    i--;
+  }
+  return false;
 }
 
 function parameterItems(model: ModelAnalysis | undefined): CompletionItem[] {
@@ -132,6 +157,7 @@ function callCompletions(context: TokenContext, analysis: FileAnalysis): Complet
   const previous = context.before[context.before.length - 1];
   const afterEquals = previous?.tokenType === T.Equals;
   if (spec) {
+    if (afterEquals && call.currentName === 'initial_state' && spec.states) return labelItems(model, 'initial state');
     if (afterEquals && call.currentName) {
       const arg = spec.args.find((a) => a.name === call.currentName || a.aliases?.includes(call.currentName ?? ''));
       return arg ? argumentValueItems(arg, model) : [];
@@ -147,6 +173,17 @@ function callCompletions(context: TokenContext, analysis: FileAnalysis): Complet
         snippet: false,
         sortText: String(i).padStart(3, '0'),
       }));
+    if (spec.states && !call.namedBefore.includes('initial_state')) {
+      items.push({
+        label: 'initial_state=',
+        kind: 'argument',
+        detail: 'the labels of the initial states, e.g. (h, c)',
+        documentation: 'The tensors the layer starts from instead of zeros, as Keras\'s `layer(x, initial_state=[h, c])`: one per state (LSTM: h and c; GRU, SimpleRNN: h), each (None, units).',
+        insertText: 'initial_state=',
+        snippet: false,
+        sortText: '999',
+      });
+    }
     if (spec.merge && model?.body?.body) for (const label of labelsOf(model.body.body)) items.unshift({ ...plain(label, 'label', 'labelled tensor to merge'), sortText: '000' });
     if (spec.wrapper && call.argumentIndex === 0) items.unshift(...argumentValueItems({ name: 'layer', type: { kind: 'layer' }, doc: '' }, model));
     if (!afterEquals) {
@@ -224,6 +261,8 @@ export function complete(analysis: FileAnalysis, offset: number, triggerCharacte
 
   const inCall = callCompletions(context, analysis);
   if (inCall) return result(inCall);
+  // `initial_state=(h, |`: the labels of the states.
+  if (context.enclosingCall?.currentName === 'initial_state' && findLayer(context.enclosingCall.callee)?.states) return result(labelItems(currentModel(analysis, context), 'initial state'));
   // Inside a tuple or list (`input (28, `, `kernel_size=(3, `, `units in [16, `): values, never layer names or settings.
   if (context.insideBracket) return result(context.block === 'model' || context.block === 'repeat' || context.block === 'if' ? parameterItems(currentModel(analysis, context)) : []);
 
@@ -238,6 +277,7 @@ export function complete(analysis: FileAnalysis, offset: number, triggerCharacte
   if (context.block === 'model' || context.block === 'repeat' || context.block === 'if') {
     const model = currentModel(analysis, context);
     if (previous?.tokenType === T.From) return result([...labelsOf(model?.body?.body ?? [])].map((l) => plain(l, 'label', 'labelled tensor')));
+    if (inOutputList(analysis.parse.tokens, context.prefixStart)) return result(labelItems(model, 'model output'));
     if (previous?.tokenType === T.Input) return result([...builtInDatasets.values()].map((d) => plain(d.name, 'dataset', `(${d.shape.join(', ')})`, d.doc)));
     if (previous && (previous.tokenType === T.Repeat || previous.tokenType === T.If)) return result(parameterItems(model));
     const rank = model ? shapeBefore(model, context.prefixStart)?.length : undefined;
@@ -247,6 +287,7 @@ export function complete(analysis: FileAnalysis, offset: number, triggerCharacte
     const keywords: CompletionItem[] = [
       { label: 'input', kind: 'keyword', detail: 'the model input: a shape or a dataset', insertText: 'input ${1:(28, 28, 1)}$0', snippet: true },
       { label: 'from', kind: 'keyword', detail: 'continue from a labelled tensor', insertText: 'from ${1:label}$0', snippet: true },
+      { label: 'output', kind: 'keyword', detail: 'the model\'s outputs, by label: its last statement', insertText: 'output ${1:label}$0', snippet: true },
       { label: 'repeat', kind: 'keyword', detail: 'repeat a block N times', insertText: 'repeat ${1:2} {\n\t$0\n}', snippet: true },
       { label: 'if', kind: 'keyword', detail: 'keep a block when a parameter is true', insertText: 'if ${1:flag} {\n\t$0\n}', snippet: true },
     ];

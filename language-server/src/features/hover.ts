@@ -1,5 +1,6 @@
 import type { FileAnalysis, TuneAnalysis } from '../analysis/analyze-file.js';
-import type { LayerInstance } from '../analysis/model-types.js';
+import type { EvaluatedModel, LayerInstance, TensorSource } from '../analysis/model-types.js';
+import { outputShapesOf, shapeOf } from '../analysis/tensor-source.js';
 import { expectation } from '../analysis/arguments.js';
 import { formatValue } from '../catalog/values.js';
 import { builtInDatasets } from '../catalog/datasets.js';
@@ -22,8 +23,14 @@ function paramsLine(layer: LayerInstance): string {
   return `**Parameters:** ${withCommas(layer.params)}${split}`;
 }
 
+function outputLine(layer: LayerInstance): string {
+  const shapes = outputShapesOf(layer);
+  if (shapes.length === 1) return `**Output shape:** \`${kerasShape(layer.outputShape)}\``;
+  return `**Output shapes:** ${shapes.map((s) => `\`${kerasShape(s)}\``).join(', ')} (the output, then the states)`;
+}
+
 function layerDetails(layer: LayerInstance): string[] {
-  const lines = [`**Output shape:** \`${kerasShape(layer.outputShape)}\``, paramsLine(layer)];
+  const lines = [outputLine(layer), paramsLine(layer)];
   if (layer.formula && layer.params > 0) lines.push(`\`${layer.formula} = ${withCommas(layer.params)}\``);
   const extras: string[] = [];
   if (layer.macs !== null && layer.macs > 0) extras.push(`**Multiply-adds:** ${withCommas(layer.macs)}`);
@@ -42,7 +49,7 @@ function layerHover(spec: LayerSpec | undefined, name: string, instances: readon
   const planned = counts.reduce((a, b) => a * b, 1);
   if (first && instances.length === 1 && planned === 1) parts.push(layerDetails(first).join('  \n'));
   else if (first) {
-    const rows = instances.map((l) => `| ${l.repetitions.map((r) => `${r.index}/${r.count}`).join(', ')} | \`${compactShape(l.outputShape)}\` | ${withCommas(l.params)} |`);
+    const rows = instances.map((l) => `| ${l.repetitions.map((r) => `${r.index}/${r.count}`).join(', ')} | \`${outputShapesOf(l).map(compactShape).join(', ')}\` | ${withCommas(l.params)} |`);
     const times = `Repeated ${planned} time${planned === 1 ? '' : 's'}${counts.length > 1 ? ` (${counts.join(' × ')})` : ''}`;
     const analysed = instances.length < planned ? `; only the first ${instances.length} could be analysed (an error stops the rest)` : '';
     parts.push(`${times}${analysed}:\n\n| repetition | output | params |\n| --- | --- | ---: |\n${rows.join('\n')}`);
@@ -92,10 +99,18 @@ function hoverFor(analysis: FileAnalysis, found: Located): string | undefined {
     case 'argument':
       return argumentHover(found.call.callee.name, found.name);
     case 'input': {
-      const input = found.model.evaluated?.input;
-      if (!input) return undefined;
+      const evaluated = found.model.evaluated;
+      const input = evaluated?.inputs.find((i) => i.statement === found.statement);
+      if (!evaluated || !input) return undefined;
       const dataset = input.dataset ? builtInDatasets.get(input.dataset) : undefined;
-      return `**Input** \`${kerasShape(input.shape)}\`${dataset ? `\n\n${dataset.doc}` : ''}`;
+      const which = evaluated.inputs.length > 1 ? ` · input ${input.index + 1} of ${evaluated.inputs.length}` : '';
+      return `**Input** \`${kerasShape(input.shape)}\`${which}${dataset ? `\n\n${dataset.doc}` : ''}`;
+    }
+    case 'output': {
+      const evaluated = found.model.evaluated;
+      if (!evaluated) return undefined;
+      const lines = evaluated.outputs.map((o, i) => `${i + 1}. ${sourceText(o)}: \`${kerasShape(shapeOf(o))}\``);
+      return `**Outputs** of \`${found.model.name}\`, in order:\n\n${lines.join('\n')}`;
     }
     case 'model-name':
       return modelSummaryMarkdown(analysis, found.model);
@@ -104,11 +119,9 @@ function hoverFor(analysis: FileAnalysis, found: Located): string | undefined {
       return model ? modelSummaryMarkdown(analysis, model) : undefined;
     }
     case 'label': {
-      const layer = found.model.evaluated?.layers.find((l) => l.label === found.name);
-      if (layer) return `**${found.name}** — output of ${layer.spec.name}: \`${kerasShape(layer.outputShape)}\``;
-      const input = found.model.evaluated?.input;
-      if (input?.label === found.name) return `**${found.name}** — the model input: \`${kerasShape(input.shape)}\``;
-      return undefined;
+      const evaluated = found.model.evaluated;
+      const source = evaluated?.labels.get(found.name);
+      return evaluated && source ? `**${found.name}** — ${labelText(evaluated, source)}: \`${kerasShape(shapeOf(source))}\`` : undefined;
     }
     case 'parameter': {
       const value = found.model.evaluated?.parameters.get(found.name);
@@ -132,6 +145,21 @@ function hoverFor(analysis: FileAnalysis, found: Located): string | undefined {
       return object ? objectHover(object) : undefined;
     }
   }
+}
+
+/** What a labelled tensor is: an input, a layer's output or one of its states. */
+function labelText(model: EvaluatedModel, source: TensorSource): string {
+  if (source.kind === 'input') return model.inputs.length > 1 ? `input ${source.input.index + 1} of ${model.inputs.length} of the model` : 'the model input';
+  const layer = source.layer;
+  if (!layer.outputShapes) return `output of ${layer.spec.name}`;
+  return `output ${source.index + 1} of ${layer.outputShapes.length} of ${layer.spec.name} \`${layer.name}\`${source.index > 0 ? ' (a state)' : ''}`;
+}
+
+/** An output as the hover lists it: its label, or its layer. */
+function sourceText(source: TensorSource): string {
+  if (source.kind === 'input') return `\`${source.input.name}\` (an input)`;
+  const label = source.index === 0 ? source.layer.statement.label?.name : source.layer.statement.moreLabels?.[source.index - 1]?.name;
+  return label ? `\`${label}\` (${source.layer.spec.name})` : `${source.layer.spec.name} \`${source.layer.name}\``;
 }
 
 /** On the `tune` keyword: the space's size and, per tuned model, the range of parameter counts over it. */

@@ -5,6 +5,12 @@ import type { Range, Statement } from '../syntax/ast.js';
 import { blockHead, isBlock, walkStatements } from '../syntax/walk.js';
 import { compactShape, withCommas } from './format.js';
 import { instancesOf } from './locate.js';
+import { outputShapesOf, shapeOf } from '../analysis/tensor-source.js';
+
+/** A layer's outputs as hints show them: `10×64`, or `10×64, 64, 64` for one with states. */
+function outputsText(layer: LayerInstance): string {
+  return layer.outputShapes ? outputShapesOf(layer).map(compactShape).join(', ') : compactShape(layer.outputShape);
+}
 
 export interface InlayHintsConfig {
   readonly shapes: boolean;
@@ -49,13 +55,13 @@ function layerHint(instances: readonly LayerInstance[], config: InlayHintsConfig
   if (!first || !last) return undefined;
   const planned = plannedRuns(first.repetitions);
   if (instances.length === 1 && planned === 1) {
-    const text = label(compactShape(first.outputShape), paramsText(first.params), config);
+    const text = label(outputsText(first), paramsText(first.params), config);
     return text ? { label: text } : undefined;
   }
   // Inside `repeat`: the figures of one repetition, then how many repetitions there are (×N);
   // the `repeat` line gives the sum over all of them.
-  const shapes = [...new Set(instances.map((l) => compactShape(l.outputShape)))];
-  const shape = shapes.length === 1 ? shapes[0] : `${compactShape(first.outputShape)} … ${compactShape(last.outputShape)}`;
+  const shapes = [...new Set(instances.map(outputsText))];
+  const shape = shapes.length === 1 ? shapes[0] : `${outputsText(first)} … ${outputsText(last)}`;
   const params = instances.map((l) => l.params);
   const min = params.reduce((a, b) => Math.min(a, b));
   const max = params.reduce((a, b) => Math.max(a, b));
@@ -91,8 +97,11 @@ function collect(statements: readonly Statement[], model: ModelAnalysis, text: s
       const hint = layerHint(instancesOf(model, s), config);
       if (hint) out.push({ offset: afterComment(text, s.range.end, false), ...hint });
     } else if (s.kind === 'input') {
-      const input = model.evaluated?.input;
-      if (input && input.statement === s && config.shapes && input.shape.length) out.push({ offset: afterComment(text, s.range.end, false), label: `→ ${compactShape(input.shape)}` });
+      const input = model.evaluated?.inputs.find((i) => i.statement === s);
+      if (input && config.shapes && input.shape.length) out.push({ offset: afterComment(text, s.range.end, false), label: `→ ${compactShape(input.shape)}` });
+    } else if (s.kind === 'output') {
+      const outputs = model.evaluated?.outputs ?? [];
+      if (config.shapes && outputs.length) out.push({ offset: afterComment(text, s.range.end, false), label: `→ ${outputs.map((o) => compactShape(shapeOf(o))).join(', ')}` });
     } else if (isBlock(s)) {
       const inside = (model.evaluated?.layers ?? []).filter((l) => l.statement.range.start >= s.range.start && l.statement.range.end <= s.range.end);
       const last = inside[inside.length - 1];
@@ -103,7 +112,7 @@ function collect(statements: readonly Statement[], model: ModelAnalysis, text: s
         const depth = last.repetitions.filter((r) => r.statement.start <= s.range.start && s.range.end <= r.statement.end).length;
         const { runs, planned } = blockRuns(inside, depth);
         const repeated = planned > 1 || runs > 1;
-        const hintText = label(compactShape(last.outputShape), repeated ? `${paramsText(total)} ${runsText(runs, planned)}` : paramsText(total), config);
+        const hintText = label(outputsText(last), repeated ? `${paramsText(total)} ${runsText(runs, planned)}` : paramsText(total), config);
         const layers = `${inside.length} layer${inside.length === 1 ? '' : 's'}`;
         const tooltip = repeated
           ? `${layers} ${runsText(runs, planned)} of this block${runs < planned ? ' (an error stops the rest)' : ''}: the shape after the last and the parameters of all of them`

@@ -7,6 +7,7 @@ import type {
   InputStatement,
   LayerStatement,
   ModelDeclaration,
+  OutputStatement,
   Range,
   SearchParameter,
   Setting,
@@ -14,13 +15,14 @@ import type {
   TrainDeclaration,
   TuneDeclaration,
 } from '../syntax/ast.js';
-import { walkStatements } from '../syntax/walk.js';
+import { statementLabels, walkStatements } from '../syntax/walk.js';
 
 /** What sits under the cursor, in terms the features understand. */
 export type Located =
   | { readonly kind: 'layer'; readonly model: ModelAnalysis; readonly statement: LayerStatement; readonly call: CallExpression; readonly range: Range }
   | { readonly kind: 'argument'; readonly model?: ModelAnalysis; readonly call: CallExpression; readonly argument: Argument; readonly name: string; readonly range: Range }
   | { readonly kind: 'input'; readonly model: ModelAnalysis; readonly statement: InputStatement; readonly range: Range }
+  | { readonly kind: 'output'; readonly model: ModelAnalysis; readonly statement: OutputStatement; readonly range: Range }
   | { readonly kind: 'model-name'; readonly model: ModelAnalysis; readonly range: Range }
   | { readonly kind: 'model-reference'; readonly name: string; readonly range: Range }
   | { readonly kind: 'label'; readonly model: ModelAnalysis; readonly name: string; readonly range: Range }
@@ -99,7 +101,7 @@ function locateInCall(call: CallExpression, offset: number, model: ModelAnalysis
 /** The labels defined in a model body, nested blocks included, in source order. */
 export function labelsOf(statements: readonly Statement[], into: Set<string> = new Set()): Set<string> {
   walkStatements(statements, (s) => {
-    if ((s.kind === 'layer' || s.kind === 'input') && s.label) into.add(s.label.name);
+    for (const label of statementLabels(s)) into.add(label.name);
   });
   return into;
 }
@@ -109,7 +111,7 @@ function locateInStatements(statements: readonly Statement[], offset: number, mo
     if (!contains(s.range, offset)) continue;
     switch (s.kind) {
       case 'layer': {
-        if (s.label && contains(s.label.range, offset)) return { kind: 'label', model, name: s.label.name, range: s.label.range };
+        for (const label of statementLabels(s)) if (contains(label.range, offset)) return { kind: 'label', model, name: label.name, range: label.range };
         if (contains(s.call.callee.range, offset)) return { kind: 'layer', model, statement: s, call: s.call, range: s.call.callee.range };
         const inner = locateInCall(s.call, offset, model, parameters, labels);
         if (inner) {
@@ -123,6 +125,10 @@ function locateInStatements(statements: readonly Statement[], offset: number, mo
         return locateInExpression(s.value, offset, model, parameters, labels) ?? { kind: 'input', model, statement: s, range: s.keyword };
       case 'from':
         return { kind: 'label', model, name: s.target.name, range: s.target.range };
+      case 'output': {
+        const name = s.names.find((n) => contains(n.range, offset));
+        return name ? { kind: 'label', model, name: name.name, range: name.range } : { kind: 'output', model, statement: s, range: s.keyword };
+      }
       case 'repeat':
         return locateInExpression(s.count, offset, model, parameters, labels) ?? locateInStatements(s.body, offset, model, parameters, labels);
       case 'if':

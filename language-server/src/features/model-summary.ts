@@ -43,7 +43,7 @@ export function modelSummaryMarkdown(analysis: FileAnalysis, model: ModelAnalysi
   const range = searchRangeOf(analysis, model);
   if (range) lines.push(`Over the search space: ${rangeText(range)} parameters`);
   const { headers, right, rows } = summaryLayout(e);
-  const table = [`| ${headers.join(' | ')} |`, `| ${right.map((r) => (r ? '--:' : ':--')).join(' | ')} |`];
+  const table = [`| ${headers.map((h) => (h === 'Output Shape' ? 'Output shape' : h)).join(' | ')} |`, `| ${right.map((r) => (r ? '--:' : ':--')).join(' | ')} |`];
   for (const row of rows.slice(0, HOVER_TABLE_ROWS)) table.push(`| ${row.map((text, i) => (i === 1 ? `\`${cellText(text)}\`` : cellText(text))).join(' | ')} |`);
   lines.push(table.join('\n'));
   if (rows.length > HOVER_TABLE_ROWS) lines.push(`… and ${withCommas(rows.length - HOVER_TABLE_ROWS)} more layers: **Layerlab: Show Model Summary** opens the whole table.`);

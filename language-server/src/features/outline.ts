@@ -4,8 +4,9 @@ import { blockHead, isBlock, walkStatements } from '../syntax/walk.js';
 import type { Budget } from './budget.js';
 import { compactShape } from './format.js';
 import { instancesOf } from './locate.js';
+import { outputShapesOf, shapeOf } from '../analysis/tensor-source.js';
 
-export type OutlineKind = 'model' | 'layer' | 'input' | 'block' | 'train' | 'tune';
+export type OutlineKind = 'model' | 'layer' | 'input' | 'output' | 'block' | 'train' | 'tune';
 
 export interface OutlineItem {
   readonly name: string;
@@ -42,16 +43,21 @@ export function outline(analysis: FileAnalysis, budget?: Budget): OutlineItem[] 
           if (s.kind !== 'from' && !fits()) return;
           if (s.kind === 'layer') {
             const instance = instancesOf(model, s)[0];
+            const labels = [s.label, ...(s.moreLabels ?? [])].map((l) => l?.name ?? '_').join(', ');
             into.push({
-              name: s.label ? `${s.label.name} = ${s.call.callee.name}` : s.call.callee.name,
-              detail: instance ? compactShape(instance.outputShape) : '',
+              name: s.label || s.moreLabels ? `${labels} = ${s.call.callee.name}` : s.call.callee.name,
+              detail: instance ? outputShapesOf(instance).map(compactShape).join(', ') : '',
               kind: 'layer',
               range: s.range,
               selection: s.label?.range ?? s.call.callee.range,
               children: [],
             });
           } else if (s.kind === 'input') {
-            into.push({ name: s.label ? `${s.label.name} = input` : 'input', detail: model?.evaluated?.input ? compactShape(model.evaluated.input.shape) : '', kind: 'input', range: s.range, selection: s.keyword, children: [] });
+            const input = model?.evaluated?.inputs.find((i) => i.statement === s);
+            into.push({ name: s.label ? `${s.label.name} = input` : 'input', detail: input ? compactShape(input.shape) : '', kind: 'input', range: s.range, selection: s.keyword, children: [] });
+          } else if (s.kind === 'output') {
+            const outputs = model?.evaluated?.outputs ?? [];
+            into.push({ name: `output ${s.names.map((n) => n.name).join(', ')}`, detail: outputs.map((o) => compactShape(shapeOf(o))).join(', '), kind: 'output', range: s.range, selection: s.keyword, children: [] });
           } else if (isBlock(s)) {
             const inner: OutlineItem[] = [];
             walk(s.body, inner);

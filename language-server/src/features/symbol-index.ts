@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../analysis/analyze-file.js';
 import type { Expression, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
 import { findLayer } from '../catalog/layers.js';
-import { blockHead, walkExpression, walkStatements } from '../syntax/walk.js';
+import { blockHead, statementLabels, walkExpression, walkStatements } from '../syntax/walk.js';
 import { contains } from './locate.js';
 
 export type SymbolKind = 'model' | 'label' | 'parameter';
@@ -34,21 +34,26 @@ function bodyOccurrences(model: ModelDeclaration, statements: readonly Statement
   walkStatements(statements, (s) => {
     switch (s.kind) {
       case 'input':
-        if (s.label) out.push({ kind: 'label', key: labelKey(name, s.label.name), name: s.label.name, range: s.label.range, definition: true });
+        for (const label of statementLabels(s)) out.push({ kind: 'label', key: labelKey(name, label.name), name: label.name, range: label.range, definition: true });
         expressionNames(s.value, useName);
         break;
       case 'layer': {
-        if (s.label) out.push({ kind: 'label', key: labelKey(name, s.label.name), name: s.label.name, range: s.label.range, definition: true });
+        for (const label of statementLabels(s)) out.push({ kind: 'label', key: labelKey(name, label.name), name: label.name, range: label.range, definition: true });
         const merge = findLayer(s.call.callee.name)?.merge !== undefined;
+        const useLabel = (n: string, range: Range) => out.push({ kind: 'label', key: labelKey(name, n), name: n, range, definition: false });
         for (const a of s.call.args) {
-          if (merge && !a.name && a.value.kind === 'name' && !parameters.has(a.value.name)) {
-            out.push({ kind: 'label', key: labelKey(name, a.value.name), name: a.value.name, range: a.value.range, definition: false });
-          } else expressionNames(a.value, useName);
+          if (merge && !a.name && a.value.kind === 'name' && !parameters.has(a.value.name)) useLabel(a.value.name, a.value.range);
+          // `initial_state=(h, c)` names labelled tensors.
+          else if (a.name?.name === 'initial_state') expressionNames(a.value, (n, range) => (parameters.has(n) ? useName(n, range) : useLabel(n, range)));
+          else expressionNames(a.value, useName);
         }
         break;
       }
       case 'from':
         out.push({ kind: 'label', key: labelKey(name, s.target.name), name: s.target.name, range: s.target.range, definition: false });
+        break;
+      case 'output':
+        for (const n of s.names) out.push({ kind: 'label', key: labelKey(name, n.name), name: n.name, range: n.range, definition: false });
         break;
       case 'repeat':
       case 'if':

@@ -101,7 +101,7 @@ export function inlayHint(analysis: FileAnalysis, hint: CoreInlayHint): InlayHin
   };
 }
 
-const symbolKinds = { model: SymbolKind.Class, layer: SymbolKind.Field, input: SymbolKind.Variable, block: SymbolKind.Namespace, train: SymbolKind.Event, tune: SymbolKind.Event } as const;
+const symbolKinds = { model: SymbolKind.Class, layer: SymbolKind.Field, input: SymbolKind.Variable, output: SymbolKind.Variable, block: SymbolKind.Namespace, train: SymbolKind.Event, tune: SymbolKind.Event } as const;
 
 export function documentSymbol(analysis: FileAnalysis, item: OutlineItem): DocumentSymbol {
   return {
