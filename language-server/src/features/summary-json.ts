@@ -2,6 +2,7 @@ import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { Diagnostic } from '../analysis/diagnostics.js';
 import { formatValue, type Value } from '../catalog/values.js';
 import type { LineIndex } from '../text/line-index.js';
+import { shapeOf, sourceName } from '../analysis/tensor-source.js';
 
 /** The CLI's `--json` contract, read by tests and other tools. */
 export interface SummaryJson {
@@ -16,6 +17,8 @@ export interface LayerJson {
   readonly type: string;
   readonly line: number;
   readonly output_shape: readonly (number | null)[];
+  /** Every output's shape, for a layer with several (`return_state=true`); absent otherwise. */
+  readonly output_shapes?: readonly (readonly (number | null)[])[];
   readonly params: number;
   readonly trainable_params: number;
   readonly non_trainable_params: number;
@@ -28,8 +31,13 @@ export interface ModelJson {
   readonly line: number;
   readonly variant_of: string | null;
   readonly parameters: Readonly<Record<string, string>>;
+  /** The first input's shape, and the first output's. */
   readonly input_shape: readonly (number | null)[] | null;
   readonly output_shape: readonly (number | null)[] | null;
+  /** Every input in Keras's order (statement order): its name (label) and shape. */
+  readonly inputs: readonly { readonly name: string; readonly shape: readonly (number | null)[] }[];
+  /** Every output in order: the layer (or input) it comes from, which of its outputs (0 but for a layer's states), its shape. */
+  readonly outputs: readonly { readonly name: string; readonly index: number; readonly shape: readonly (number | null)[] }[];
   readonly total_params: number;
   readonly trainable_params: number;
   readonly non_trainable_params: number;
@@ -85,6 +93,8 @@ function modelJson(model: ModelAnalysis, analysis: FileAnalysis): ModelJson {
     parameters,
     input_shape: e?.input && e.input.shape.length > 0 ? e.input.shape : null,
     output_shape: e?.output ? e.output.outputShape : null,
+    inputs: (e?.inputs ?? []).map((i) => ({ name: i.name, shape: i.shape })),
+    outputs: (e?.outputs ?? []).map((o) => ({ name: sourceName(o), index: o.kind === 'layer' ? o.index : 0, shape: shapeOf(o) })),
     total_params: e?.totals.params ?? 0,
     trainable_params: e?.totals.trainable ?? 0,
     non_trainable_params: e?.totals.nonTrainable ?? 0,
@@ -98,6 +108,7 @@ function modelJson(model: ModelAnalysis, analysis: FileAnalysis): ModelJson {
       type: l.spec.name,
       line: lineOf(l.statement.call.callee.range.start),
       output_shape: l.outputShape,
+      ...(l.outputShapes ? { output_shapes: l.outputShapes } : {}),
       params: l.params,
       trainable_params: l.trainableParams,
       non_trainable_params: l.nonTrainableParams,
