@@ -140,7 +140,7 @@ function compareWithTf(model: EvaluatedModel, lines: LineIndex, source: string):
       const what = `model \`${model.name}\`, ${layer.spec.name} \`${layer.name}\` on line ${lines.positionAt(layer.statement.range.start).line + 1}\n--- source ---\n${source}\n---\n`;
       const last = chain[chain.length - 1];
       assert.ok(last, `${what}no TensorFlow.js layer was built`);
-      assert.deepEqual([...layer.outputShape], withoutBatch(last.outputShape, what), `${what}output shape (ours, then TensorFlow.js)`);
+      assert.deepEqual((layer.outputShapes ?? [layer.outputShape]).map((shape) => [...shape]), tfOutputShapes(last, what), `${what}output shapes (ours, then TensorFlow.js)`);
       const extra = kerasOnlyParams(layer);
       assert.equal(layer.params, sum(chain.map((l) => l.countParams())) + extra, `${what}parameters (ours, then TensorFlow.js${extra ? ` + ${extra} of Keras's second GRU bias` : ''})`);
       assert.equal(layer.trainableParams, sum(chain.flatMap((l) => l.trainableWeights.map(size))) + extra, `${what}trainable parameters`);
@@ -154,24 +154,31 @@ function compareWithTf(model: EvaluatedModel, lines: LineIndex, source: string):
     // And the real computation: one sample through the model (axes of unknown length get 3), with
     // every layer's output, so each shape is checked against the tensor itself, not only against
     // what TensorFlow.js infers from the arguments.
-    const input = model.input?.shape ?? [];
-    const outputs = model.layers.map((_, i) => {
+    // Every output of every layer (a recurrent layer's states too).
+    const outputs: unknown[] = [];
+    const expectedShapes: { layer: LayerInstance; shape: readonly (number | null)[] }[] = [];
+    model.layers.forEach((layer, i) => {
       const chain = (built.layers[i] ?? []) as readonly TfLayer[];
-      return chain[chain.length - 1]?.output;
+      const output = chain[chain.length - 1]?.output;
+      const all = layer.outputShapes && Array.isArray(output) ? output : [output];
+      all.forEach((tensor, index) => {
+        outputs.push(tensor);
+        expectedShapes.push({ layer, shape: (layer.outputShapes ?? [layer.outputShape])[index] ?? [] });
+      });
     });
     const probe = tf.model({ inputs: tfModel.inputs, outputs });
     let actual: (readonly number[])[] = [];
     try {
       actual = tf.tidy(() => {
-        const result = probe.predict(tf.zeros([1, ...input.map((d) => d ?? 3)]));
+        const samples = model.inputs.map((input) => tf.zeros([1, ...input.shape.map((d) => d ?? 3)]));
+        const result = probe.predict((samples.length === 1 ? samples[0] : samples) as TfTensor);
         return (Array.isArray(result) ? result : [result]).map((t) => t.shape.slice(1));
       });
     } catch (error) {
       assert.fail(`${what}TensorFlow.js cannot run the model: ${error instanceof Error ? error.message : String(error)}`);
     }
-    model.layers.forEach((layer, i) => {
+    expectedShapes.forEach(({ layer, shape: expected }, i) => {
       const computed = actual[i] ?? [];
-      const expected = layer.outputShape;
       const at = `${what}${layer.spec.name} \`${layer.name}\` on line ${lines.positionAt(layer.statement.range.start).line + 1}: the tensor it computes is ${JSON.stringify(computed)}`;
       assert.equal(computed.length, expected.length, `${at}; its rank`);
       assert.deepEqual(expected.map((d, j) => (d === null ? null : computed[j])), [...expected], `${at} (ours, then the tensor's; unknown axes were given 3)`);
@@ -905,4 +912,210 @@ test('random architectures match TensorFlow.js layer by layer', () => {
   assert.deepEqual(uncovered, [], `the random architectures never use ${uncovered.join(', ')}; add them to a family in oracle.test.ts`);
   assert.ok(covered.has('GRU with reset_after=true'), 'no GRU with reset_after=true (the Keras 3 default) was drawn');
   for (const wrapped of ['Bidirectional(SimpleRNN)', 'Bidirectional(LSTM)', 'Bidirectional(GRU)', 'TimeDistributed(Dense)', 'TimeDistributed(Conv2D)']) assert.ok(covered.has(wrapped), `no ${wrapped} was drawn`);
+});
+
+// ---------------------------------------------------------------- several inputs and outputs
+
+/** A TensorFlow.js layer as the hand-built models below use it. */
+interface TfApplied {
+  apply(inputs: unknown, kwargs?: Record<string, unknown>): unknown;
+}
+
+/** TensorFlow.js's layer factories, by their `tf.layers` names. */
+const tfLayer = (factory: string, config: Record<string, unknown>): TfApplied & TfLayer => {
+  const make = tf.layers[factory];
+  assert.ok(make, `tf.layers.${factory}`);
+  return make(config) as TfApplied & TfLayer;
+};
+
+/** A model built by hand with TensorFlow.js: its inputs in order, its outputs, and every layer by its Keras name. */
+interface HandBuilt {
+  readonly inputs: unknown[];
+  readonly outputs: unknown[];
+  readonly layers: ReadonlyMap<string, TfLayer>;
+}
+
+/** The TensorFlow.js output shapes of a layer, one per output, without the batch axis. */
+function tfOutputShapes(layer: TfLayer, what: string): (number | null)[][] {
+  const shape = layer.outputShape;
+  const several = Array.isArray(shape) && shape.length > 0 && shape.every((s) => Array.isArray(s));
+  return several ? (shape as unknown[]).map((s, i) => withoutBatch(s, `${what}, output ${i + 1}`)) : [withoutBatch(shape, what)];
+}
+
+/**
+ * Layerlab's analysis of `source` against the same model written by hand with TensorFlow.js (`tf.model` of
+ * several inputs and outputs, `returnState`, `apply(x, {initialState})`): every output shape of every layer,
+ * its parameters, the totals, and a forward pass that computes every output of every layer.
+ */
+function compareHandBuilt(source: string, build: () => HandBuilt): void {
+  const analysis = analyzeText(source);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((e) => e.message), [], source);
+  const model = analysis.models[0]?.evaluated;
+  assert.ok(model?.complete, source);
+  const before = tf.memory().numTensors;
+  const built = build();
+  const tfModel = tf.model({ inputs: built.inputs, outputs: built.outputs });
+  try {
+    const kept = model.layers.filter((l) => !model.discarded.has(l));
+    assert.equal(kept.length, built.layers.size, `${model.name}: layers kept (ours, then the hand-built model's)`);
+    for (const layer of kept) {
+      const what: string = `${model.name}: ${layer.spec.name} \`${layer.name}\``;
+      const tfLayerOf = built.layers.get(layer.name);
+      assert.ok(tfLayerOf, `${what}: no such layer in the hand-built model`);
+      assert.deepEqual((layer.outputShapes ?? [layer.outputShape]).map((s) => [...s]), tfOutputShapes(tfLayerOf, what), `${what}: output shapes (ours, then TensorFlow.js)`);
+      assert.equal(layer.params, tfLayerOf.countParams(), `${what}: parameters`);
+    }
+    assert.equal(model.totals.params, tfModel.countParams(), `${model.name}: total parameters`);
+    assert.equal(model.totals.trainable, sum(tfModel.trainableWeights.map(size)), `${model.name}: trainable parameters`);
+    assert.deepEqual(
+      model.inputs.map((i) => [...i.shape]),
+      built.inputs.map((_, i) => withoutBatch((tfModel.inputs[i] as { shape: unknown }).shape, `${model.name}: input ${i + 1}`)),
+      `${model.name}: the inputs, in order`,
+    );
+    // Every output of every layer, computed on one sample of zeros per input (unknown lengths get 3).
+    const probes: { layer: LayerInstance; index: number; tensor: unknown }[] = [];
+    for (const layer of kept) {
+      const output = (built.layers.get(layer.name) as TfLayer).output;
+      (Array.isArray(output) ? output : [output]).forEach((tensor, index) => probes.push({ layer, index, tensor }));
+    }
+    const probe = tf.model({ inputs: built.inputs, outputs: probes.map((p) => p.tensor) });
+    const computed = tf.tidy(() => {
+      const result = probe.predict(model.inputs.map((i) => tf.zeros([1, ...i.shape.map((d) => d ?? 3)])) as unknown as TfTensor);
+      return (Array.isArray(result) ? result : [result]).map((t) => t.shape.slice(1));
+    });
+    probes.forEach(({ layer, index }, i) => {
+      const expected = (layer.outputShapes ?? [layer.outputShape])[index] ?? [];
+      const actual = computed[i] ?? [];
+      assert.deepEqual(
+        expected.map((d, j) => (d === null ? null : actual[j])),
+        [...expected],
+        `${model.name}: ${layer.name}, output ${index + 1}: the tensor is ${JSON.stringify(actual)}`,
+      );
+    });
+  } finally {
+    tfModel.dispose();
+    tf.disposeVariables();
+  }
+  assert.ok(tf.memory().numTensors <= before + tfLeaks(model), `tensors leaked building \`${model.name}\``);
+}
+
+test('several inputs and outputs match models written by hand with TensorFlow.js', () => {
+  // Wide & deep: two inputs, joined by Concatenate.
+  compareHandBuilt(
+    'model wide_deep {\n  wide = input (8,)\n  deep = input (16,)\n  Dense(32, activation=relu)\n  Dense(16, activation=relu)\n  Concatenate(wide)\n  Dense(1, activation=sigmoid)\n}\n',
+    () => {
+      const wide = tf.input({ shape: [8], name: 'wide' });
+      const deep = tf.input({ shape: [16], name: 'deep' });
+      const dense = tfLayer('dense', { units: 32, activation: 'relu', name: 'dense' });
+      const dense1 = tfLayer('dense', { units: 16, activation: 'relu', name: 'dense_1' });
+      const concatenate = tfLayer('concatenate', { name: 'concatenate' });
+      const dense2 = tfLayer('dense', { units: 1, activation: 'sigmoid', name: 'dense_2' });
+      const out = dense2.apply(concatenate.apply([dense1.apply(dense.apply(deep)), wide]));
+      return { inputs: [wide, deep], outputs: [out], layers: new Map<string, TfLayer>([['dense', dense], ['dense_1', dense1], ['concatenate', concatenate], ['dense_2', dense2]]) };
+    },
+  );
+  // Two inputs into one trunk: a branch each, added, then shared layers.
+  compareHandBuilt(
+    'model trunk {\n  left = input (10,)\n  a = Dense(8)\n  right = input (6,)\n  Dense(8)\n  Add(a)\n  Dense(16, activation=relu)\n  Dense(4)\n}\n',
+    () => {
+      const left = tf.input({ shape: [10], name: 'left' });
+      const right = tf.input({ shape: [6], name: 'right' });
+      const a = tfLayer('dense', { units: 8, name: 'a' });
+      const dense = tfLayer('dense', { units: 8, name: 'dense' });
+      const add = tfLayer('add', { name: 'add' });
+      const dense1 = tfLayer('dense', { units: 16, activation: 'relu', name: 'dense_1' });
+      const dense2 = tfLayer('dense', { units: 4, name: 'dense_2' });
+      const out = dense2.apply(dense1.apply(add.apply([dense.apply(right), a.apply(left)])));
+      return { inputs: [left, right], outputs: [out], layers: new Map<string, TfLayer>([['a', a], ['dense', dense], ['add', add], ['dense_1', dense1], ['dense_2', dense2]]) };
+    },
+  );
+  // Encoder–decoder: the encoder's states start the decoder; a GRU and a Bidirectional LSTM hand theirs on too.
+  compareHandBuilt(
+    `model seq2seq {
+  source = input (None,)
+  Embedding(100, 16)
+  enc, h, c = LSTM(12, return_state=true)
+  target = input (7,)
+  Embedding(100, 16)
+  dec = LSTM(12, return_sequences=true, initial_state=(h, c))
+  gseq, gh = GRU(12, return_sequences=true, return_state=true, reset_after=false)
+  GRU(12, return_sequences=true, reset_after=false, initial_state=gh)
+  bseq, fh, fc, bh, bc = Bidirectional(LSTM(12, return_sequences=true, return_state=true))
+  Bidirectional(LSTM(12, return_sequences=true), initial_state=(fh, fc, bh, bc))
+  TimeDistributed(Dense(100, activation=softmax))
+}
+`,
+    () => {
+      const source = tf.input({ shape: [null], name: 'source' });
+      const target = tf.input({ shape: [7], name: 'target' });
+      const embedding = tfLayer('embedding', { inputDim: 100, outputDim: 16, name: 'embedding' });
+      const enc = tfLayer('lstm', { units: 12, returnState: true, name: 'enc' });
+      const [, h, c] = enc.apply(embedding.apply(source)) as unknown[];
+      const embedding1 = tfLayer('embedding', { inputDim: 100, outputDim: 16, name: 'embedding_1' });
+      const dec = tfLayer('lstm', { units: 12, returnSequences: true, name: 'dec' });
+      const decoded = dec.apply(embedding1.apply(target), { initialState: [h, c] });
+      const gseq = tfLayer('gru', { units: 12, returnSequences: true, returnState: true, resetAfter: false, name: 'gseq' });
+      const [gOut, gh] = gseq.apply(decoded) as unknown[];
+      const gru = tfLayer('gru', { units: 12, returnSequences: true, resetAfter: false, name: 'gru' });
+      const bseq = tfLayer('bidirectional', { layer: tfLayer('lstm', { units: 12, returnSequences: true, returnState: true }), name: 'bseq' });
+      const [bOut, ...states] = bseq.apply(gru.apply(gOut, { initialState: [gh] })) as unknown[];
+      const bidirectional = tfLayer('bidirectional', { layer: tfLayer('lstm', { units: 12, returnSequences: true }), name: 'bidirectional' });
+      const timeDistributed = tfLayer('timeDistributed', { layer: tfLayer('dense', { units: 100, activation: 'softmax' }), name: 'time_distributed' });
+      const out = timeDistributed.apply(bidirectional.apply(bOut, { initialState: states }));
+      return {
+        inputs: [source, target],
+        outputs: [out],
+        layers: new Map<string, TfLayer>([
+          ['embedding', embedding],
+          ['enc', enc],
+          ['embedding_1', embedding1],
+          ['dec', dec],
+          ['gseq', gseq],
+          ['gru', gru],
+          ['bseq', bseq],
+          ['bidirectional', bidirectional],
+          ['time_distributed', timeDistributed],
+        ]),
+      };
+    },
+  );
+  // A main and an auxiliary output.
+  compareHandBuilt(
+    'model two_heads {\n  img = input (12, 12, 1)\n  Conv2D(4, 3, activation=relu)\n  features = Flatten()\n  aux = Dense(1, activation=sigmoid)\n  from features\n  main = Dense(10, activation=softmax)\n  output main, aux\n}\n',
+    () => {
+      const img = tf.input({ shape: [12, 12, 1], name: 'img' });
+      const conv = tfLayer('conv2d', { filters: 4, kernelSize: 3, activation: 'relu', name: 'conv2d' });
+      const features = tfLayer('flatten', { name: 'features' });
+      const aux = tfLayer('dense', { units: 1, activation: 'sigmoid', name: 'aux' });
+      const main = tfLayer('dense', { units: 10, activation: 'softmax', name: 'main' });
+      const flat = features.apply(conv.apply(img));
+      return { inputs: [img], outputs: [main.apply(flat), aux.apply(flat)], layers: new Map<string, TfLayer>([['conv2d', conv], ['features', features], ['aux', aux], ['main', main]]) };
+    },
+  );
+});
+
+test('the trainer assembles models of several inputs and outputs as the analysis sees them', () => {
+  const text = `model multi {
+  a = input (6,)
+  b = input (5, 3)
+  enc, h, c = LSTM(4, return_state=true)
+  from a
+  Dense(4)
+  Concatenate(enc)
+  joined = Dense(4)
+  from b
+  LSTM(4, initial_state=(h, c))
+  Add(joined)
+  main = Dense(2)
+  output main, c
+}
+`;
+  const analysis = analyzeText(text);
+  const model = analysis.models[0]?.evaluated;
+  assert.deepEqual(analysis.diagnostics.map((d) => d.message), []);
+  assert.ok(model?.complete);
+  assert.equal(model.inputs.length, 2);
+  assert.equal(model.outputs.length, 2);
+  assert.equal(compareWithTf(model, analysis.lines, text), model.layers.length);
 });
