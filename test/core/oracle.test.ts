@@ -1118,4 +1118,19 @@ test('the trainer assembles models of several inputs and outputs as the analysis
   assert.equal(model.inputs.length, 2);
   assert.equal(model.outputs.length, 2);
   assert.equal(compareWithTf(model, analysis.lines, text), model.layers.length);
+  // A Bidirectional's states: returned after its output, and given to another as initial states.
+  const states = `model states {
+  b = input (5, 3)
+  bseq, fh, bh = Bidirectional(GRU(4, return_sequences=true, return_state=true, reset_after=false))
+  Bidirectional(GRU(4, reset_after=false), initial_state=(fh, bh))
+  out = Dense(2)
+  output out, bh
+}
+`;
+  const second = analyzeText(states);
+  const statesModel = second.models[0]?.evaluated;
+  assert.deepEqual(second.diagnostics.map((d) => d.message), []);
+  assert.ok(statesModel?.complete);
+  assert.deepEqual(statesModel.layers[0]?.outputShapes, [[5, 8], [4], [4]]);
+  assert.equal(compareWithTf(statesModel, second.lines, states), statesModel.layers.length);
 });

@@ -54,9 +54,12 @@ function inputDtypes(model: EvaluatedModel, layerIndex: number, count: number): 
 
 /**
  * Undefined when `model` trains on the active backend; else which layer (type, name,
- * line) fails and how. A model TensorFlow.js cannot build is left to the trainer.
+ * line) fails and how. A model TensorFlow.js cannot build, or of several inputs or
+ * outputs, is left to the trainer.
  */
 export function layerThatCannotTrain(tf: Tf, model: EvaluatedModel, lines: LineIndex | undefined, backendName: string): string | undefined {
+  // Several inputs or outputs: the trainer refuses the model itself, saying why (training/output-check.ts).
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return undefined;
   let built: ReturnType<typeof buildTfModelLayers>;
   try {
     built = buildTfModelLayers(tf as unknown as TfGraphModule, model, lines);
