@@ -5,6 +5,7 @@
  * (keras-training.ts), then the test set's evaluation.
  */
 import type { FileAnalysis, ModelAnalysis, TrainingAnalysis } from '../analysis/analyze-file.js';
+import type { Diagnostic } from '../analysis/diagnostics.js';
 import type { Range } from '../syntax/ast.js';
 import { dataPart, type ModelFolder } from './keras-data.js';
 import { kerasCode } from './keras-code.js';
@@ -27,31 +28,32 @@ export interface KerasScriptOptions {
 
 const within = (inner: Range, outer: Range): boolean => inner.start >= outer.start && inner.end <= outer.end;
 
-/** The declarations whose errors stop an export: the model, the models it is a variant of, and its `train` block. */
-function relevantRanges(analysis: FileAnalysis, model: ModelAnalysis, training: TrainingAnalysis | undefined): Range[] {
-  const ranges: Range[] = [model.declaration.range];
-  const seen = new Set<string>([model.name]);
-  for (let base = model.variantOf; base !== undefined && !seen.has(base); ) {
-    seen.add(base);
-    const next = analysis.models.find((m) => m.name === base);
-    if (!next) break;
-    ranges.push(next.declaration.range);
-    base = next.variantOf;
+/**
+ * The declarations whose errors stop an export: the model, the body it evaluates (a variant's errors that
+ * only its values cause are reported on the variant itself), and its `train` block.
+ */
+function relevantRanges(model: ModelAnalysis, training: TrainingAnalysis | undefined): Range[] {
+  return [model.declaration.range, ...(model.body ? [model.body.range] : []), ...(training ? [training.declaration.range] : [])];
+}
+
+/** The error that starts first among `errors` (and inside `ranges`, when given). */
+function firstError(errors: readonly Diagnostic[], ranges?: readonly Range[]): Diagnostic | undefined {
+  let first: Diagnostic | undefined;
+  for (const d of errors) {
+    if (d.severity !== 'error' || (first && first.range.start <= d.range.start)) continue;
+    if (!ranges || ranges.some((r) => within(d.range, r))) first = d;
   }
-  if (training) ranges.push(training.declaration.range);
-  return ranges;
+  return first;
 }
 
 /** The first error that stops the export, or undefined when there is none. */
 function blockingError(analysis: FileAnalysis, model: ModelAnalysis, training: TrainingAnalysis | undefined): { line: number; message: string } | undefined {
-  const ranges = relevantRanges(analysis, model, training);
-  const errors = analysis.diagnostics.filter((d) => d.severity === 'error').sort((a, b) => a.range.start - b.range.start);
-  const first = errors.find((d) => ranges.some((r) => within(d.range, r)));
+  const first = firstError(analysis.diagnostics, relevantRanges(model, training));
   const line = (offset: number) => analysis.lines.positionAt(offset).line + 1;
   if (first) return { line: line(first.range.start), message: `${first.message}; fix it to export \`${model.name}\`` };
   const evaluated = model.evaluated;
   if (!evaluated?.input || !evaluated.complete) {
-    const anywhere = errors[0];
+    const anywhere = firstError(analysis.diagnostics);
     return anywhere
       ? { line: line(anywhere.range.start), message: `${anywhere.message}; \`${model.name}\` cannot be analysed until it is fixed` }
       : { line: line(model.declaration.name.range.start), message: `\`${model.name}\` cannot be analysed, so it cannot be exported` };

@@ -110,7 +110,10 @@ export function augmentationLayers(settings: TrainingSettings): readonly string[
     const v = args.get(name);
     return v?.kind === 'number' ? v.value : 0;
   };
-  const flag = (name: string): boolean => args.get(name)?.kind === 'bool' && (args.get(name) as { value: boolean }).value;
+  const flag = (name: string): boolean => {
+    const v = args.get(name);
+    return v?.kind === 'bool' && v.value;
+  };
   const fill = 'fill_mode="constant", fill_value=0.0';
   const layers: string[] = [];
   const flips = [flag('horizontal_flip') ? 'horizontal' : '', flag('vertical_flip') ? 'vertical' : ''].filter(Boolean);
