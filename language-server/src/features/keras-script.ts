@@ -114,7 +114,7 @@ export function kerasScript(analysis: FileAnalysis, model: ModelAnalysis, option
   const loss = lossPython(settings);
   const data = dataPart({ settings, text: analysis.text, inputShape: input.shape, inputDataset: input.dataset, seed, sparseLabels: loss.sparse, modelFolder: options.modelFolder ?? { relativeToScript: '.' } });
   const [kerasImports, ...builder] = splitImports(definitions);
-  const lines: string[] = [...header(analysis, model, training, options), ...importLines(new Set([...data.imports]))];
+  const lines: string[] = [...header(analysis, model, training, options), ...importLines(data.imports)];
   lines.push(...kerasImports, ...builder);
   for (const helper of data.helpers) lines.push('', '', ...helper);
   lines.push('', '', `keras.utils.set_random_seed(${seed})  # seed = ${seed}: weights, dropout, shuffling and augmentation`, '', ...data.statements, '', ...build);
@@ -161,7 +161,7 @@ function trainingStatements(training: TrainingAnalysis, model: ModelAnalysis, in
 
   const validation = settingValue(settings, 'validation');
   const onTest = validation?.kind === 'symbol' || validation?.kind === 'string';
-  const fraction = validation?.kind === 'number' ? validation.value : 0.1;
+  const fraction = numberSetting(settings, 'validation');
   const shuffle = settingValue(settings, 'shuffle');
   const fit = [
     `${trained}.fit(`,
