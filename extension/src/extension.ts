@@ -122,13 +122,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
         void vscode.window.showInformationMessage('Layerlab: put the cursor in a model of a .model file.');
         return;
       }
-      const code = await sendCustomRequest(languageClient, kerasCodeRequest, { uri: at.uri, position: at.position });
-      if (!code) {
+      const result = await sendCustomRequest(languageClient, kerasCodeRequest, { uri: at.uri, position: at.position });
+      if (!result) {
         void vscode.window.showWarningMessage('Layerlab: the cursor is not in a model.');
         return;
       }
-      await vscode.env.clipboard.writeText(code);
-      void vscode.window.showInformationMessage('Layerlab: Keras code copied to the clipboard.');
+      if ('error' in result) {
+        void vscode.window.showWarningMessage(`Layerlab: cannot copy as Keras code: ${result.error}`);
+        return;
+      }
+      await vscode.env.clipboard.writeText(result.code);
+      void vscode.window.showInformationMessage(
+        result.kind === 'script' ? 'Layerlab: a runnable Keras script (model, data and training) copied to the clipboard.' : 'Layerlab: the Keras model copied to the clipboard.',
+      );
     }),
     vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string, options?: unknown) => trainCommand(context, uri, model, options)),
     vscode.commands.registerCommand('layerlab.tune', (uri?: string, model?: string, options?: unknown) => tuneCommand(context, languageClient, uri, model, options)),

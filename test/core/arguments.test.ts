@@ -319,6 +319,15 @@ describe('base arguments', () => {
     },
   );
 
+  test('a wrapped layer takes its automatic name first, as Keras builds it before its wrapper', () => {
+    const names = (text: string) => analyze(text).models[0]?.evaluated?.layers.map((l) => l.name);
+    // Keras 3: TimeDistributed(Dense(8)) builds `dense`, so the next Dense is `dense_1` (checked with Keras 3.15).
+    assert.deepEqual(names('input (5, 4)\nTimeDistributed(Dense(8))\nFlatten()\nDense(1)'), ['time_distributed', 'flatten', 'dense_1']);
+    assert.deepEqual(names('input (5, 4)\nBidirectional(LSTM(3, return_sequences=true))\nLSTM(2)'), ['bidirectional', 'lstm_1']);
+    // A wrapped layer named by the user takes no automatic name.
+    assert.deepEqual(names("input (5, 4)\nTimeDistributed(Dense(8, name='inner'))\nFlatten()\nDense(1)"), ['time_distributed', 'flatten', 'dense']);
+  });
+
   test('automatic names skip names already given, and given names may not take automatic ones', () => {
     const names = (text: string) => analyze(text).models[0]?.evaluated?.layers.map((l) => l.name);
     // `dense_1` is given before the second automatic Dense: that one becomes `dense_2`.

@@ -252,13 +252,16 @@ test('duplicate models, labels and arguments', () => {
   assert.match(only('model m { input (4,)\n Dense(2, units=3) }', 'duplicate-argument').message, /`units` is given twice/);
 });
 
-test('a model trained on a data set must give one value per class: an output of another rank is an error with its fix', () => {
+test('a model trained on a data set must give one value per class: an output of another rank is an error on the block, with its fix', () => {
   const errors = (body: string, block = 'train') =>
     analyzeText(`model m {\n  input mnist\n${body}\n}\n${block} m {\n  dataset = mnist\n${block === 'tune' ? '  epochs in [1, 2]\n' : ''}}\n`)
       .diagnostics.filter((d) => d.severity === 'error')
       .map((d) => `${d.code}: ${d.message}`);
-  assert.deepEqual(errors('  Dense(10, activation=softmax)'), ['output-rank: the output is (28, 28, 10), but training on mnist needs one value per class, (10,); add Flatten() (or a global pooling layer) before the last Dense, so that it gives (10,)']);
-  assert.match(errors('  Flatten()\n  Dense(10)\n  Reshape((2, 5))', 'tune').join('\n'), /output-rank: the output is \(2, 5\)/);
+  assert.deepEqual(errors('  Dense(10, activation=softmax)'), [
+    'output-rank: `m` outputs (28, 28, 10) per image, but mnist has one label per image (labels of shape (None,) in Keras), so the output must be (10,), one value per class; insert Flatten() (or GlobalAveragePooling2D()) before the Dense on line 3, which gets the feature map (28, 28, 1)',
+  ]);
+  // No Dense on a feature map to put Flatten() before: the fix in general words.
+  assert.match(errors('  Flatten()\n  Dense(10)\n  Reshape((2, 5))', 'tune').join('\n'), /output-rank: `m` outputs \(2, 5\) per image, .*; end the model with Flatten\(\) \(or a global pooling layer\) and Dense\(10, activation=softmax\)$/);
   assert.deepEqual(errors('  Flatten()\n  Dense(10, activation=softmax)'), []);
   // A model that no block trains may end as it likes.
   assert.deepEqual(analyzeText('model m {\n  input mnist\n  Dense(10)\n}\n').diagnostics.filter((d) => d.code === 'output-rank'), []);

@@ -21,6 +21,7 @@ import { formatText } from '../../language-server/src/features/formatting.js';
 import { hover } from '../../language-server/src/features/hover.js';
 import { inlayHints } from '../../language-server/src/features/inlay-hints.js';
 import { kerasCode } from '../../language-server/src/features/keras-code.js';
+import { kerasScript } from '../../language-server/src/features/keras-script.js';
 import { modelAt, modelTotals } from '../../language-server/src/features/model-at.js';
 import { modelSummaryMarkdown } from '../../language-server/src/features/model-summary.js';
 import { definition, prepareRename, references, rename } from '../../language-server/src/features/navigation.js';
@@ -413,6 +414,9 @@ function checkFeatures(r: Rng, analysis: FileAnalysis, offsetCount: number): voi
 
   for (const model of analysis.models) {
     assert.equal(typeof kerasCode(analysis, model), 'string');
+    const script = kerasScript(analysis, model);
+    if (script.kind === 'error') assert.ok(isNonEmptyString(script.message) && script.line >= 1, 'an export refusal says why, with a line');
+    else assert.ok(script.code.includes(`model = build_`), 'an export builds the model');
     assert.ok(isNonEmptyString(modelSummaryMarkdown(analysis, model)));
     if (model.evaluated) assert.ok(isNonEmptyString(summaryTable(model.evaluated)));
   }

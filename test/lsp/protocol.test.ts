@@ -76,6 +76,24 @@ test('hover, inlay hints, completion, code lens, semantic tokens and the summary
   assert.match(summary, /Total params: 54,410/);
 });
 
+test('the Keras code request returns what Copy as Keras Code copies: the script, the model alone, or the first error', async () => {
+  const uri = 'file:///tmp/project/keras.model';
+  const text = `${cnn}model bare {\n  input (4,)\n  Dense(2)\n}\nmodel broken {\n  input (4,)\n  Dense(0)\n}\ntrain m {\n  dataset = idx("data/images", "data/labels")\n  epochs = 2\n}\n`;
+  await client.open(uri, text);
+  const script = await client.request<{ code: string; kind: string }>('layerlab/kerasCode', { uri, position: { line: 2, character: 4 } });
+  assert.equal(script.kind, 'script');
+  assert.match(script.code, /^# m, exported by Layerlab from keras\.model: the model, its data and its training/);
+  assert.match(script.code, /\nmodel\.fit\(\n/);
+  // Copied into a notebook, the data paths point at the .model file's folder.
+  assert.match(script.code, /\nMODEL_FOLDER = "\/tmp\/project"\n/);
+  const bare = await client.request<{ code: string; kind: string }>('layerlab/kerasCode', { uri, model: 'bare' });
+  assert.equal(bare.kind, 'model');
+  assert.match(bare.code, /model = build_bare\(\)\nmodel\.summary\(\)\n$/);
+  const broken = await client.request<{ error: string }>('layerlab/kerasCode', { uri, model: 'broken' });
+  assert.match(broken.error, /^line 14: .*units.*; fix it to export `broken`$/);
+  assert.equal(await client.request<unknown>('layerlab/kerasCode', { uri, model: 'nope' }), null);
+});
+
 test('rename and formatting return edits', async () => {
   const uri = 'file:///tmp/edit.model';
   await client.open(uri, 'model m {\n    input (4,)\n  skip=Dense(4)\n  Dense(4)\n  Add( skip )\n}\n');

@@ -8,6 +8,7 @@ import { evaluate } from './expressions.js';
 import type { EvaluatedModel } from './model-types.js';
 import { searchDimension, searchSpaceRange, type SearchDimension, type SearchSpaceRange } from './search-space.js';
 import { checkTrainingSettings, lossOf, severalInputsOrOutputs, type TrainingSettings } from './training-checks.js';
+import { outputRankMessage } from './output-rank.js';
 import { formatValue, type Value } from '../catalog/values.js';
 import { builtInDatasets } from '../catalog/datasets.js';
 
@@ -80,8 +81,8 @@ function analyzeParsed(text: string, lines: LineIndex, parse: ParseResult, sink:
   const trainings: TrainingAnalysis[] = [];
   const tunes: TuneAnalysis[] = [];
   for (const d of declarations) {
-    if (d.kind === 'train') trainings.push(analyseTraining(d, modelAnalyser.analyses, sink));
-    else if (d.kind === 'tune') tunes.push(analyseTune(d, modelAnalyser.analyses, sink));
+    if (d.kind === 'train') trainings.push(analyseTraining(d, modelAnalyser.analyses, lines, sink));
+    else if (d.kind === 'tune') tunes.push(analyseTune(d, modelAnalyser.analyses, lines, sink));
   }
   checkUntrainedOutputs(models, [...trainings, ...tunes], sink);
   return { text, lines, parse, models, trainings, tunes, diagnostics: sink.items };
@@ -264,19 +265,19 @@ function modelsNamed(names: readonly Identifier[], analyses: ReadonlyMap<string,
 }
 
 /** A block's models and settings, each model checked against the settings (data set shape, output, loss). */
-function trainedModels(d: TrainDeclaration | TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): { models: ModelAnalysis[]; settings: TrainingSettings } {
+function trainedModels(d: TrainDeclaration | TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, lines: LineIndex, sink: DiagnosticSink): { models: ModelAnalysis[]; settings: TrainingSettings } {
   const models = modelsNamed(d.models, analyses, sink);
   const settings = checkTrainingSettings(d, sink);
-  for (const model of models) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, sink);
+  for (const model of models) checkModelAgainstTraining(model, settings, d.models.find((m) => m.name === model.name)?.range ?? d.keyword, lines, sink);
   return { models, settings };
 }
 
-function analyseTraining(d: TrainDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): TrainingAnalysis {
-  return { declaration: d, ...trainedModels(d, analyses, sink) };
+function analyseTraining(d: TrainDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, lines: LineIndex, sink: DiagnosticSink): TrainingAnalysis {
+  return { declaration: d, ...trainedModels(d, analyses, lines, sink) };
 }
 
-function analyseTune(d: TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, sink: DiagnosticSink): TuneAnalysis {
-  const { models, settings } = trainedModels(d, analyses, sink);
+function analyseTune(d: TuneDeclaration, analyses: ReadonlyMap<string, ModelAnalysis>, lines: LineIndex, sink: DiagnosticSink): TuneAnalysis {
+  const { models, settings } = trainedModels(d, analyses, lines, sink);
   const parameterNames = new Set(models.flatMap((m) => (m.body?.parameters ?? []).map((p) => p.name.name)));
   const dimensions = searchDimensions(d, parameterNames, sink);
   const ranges = searchRanges(models, dimensions, d.keyword, sink);
@@ -320,11 +321,12 @@ function searchRanges(models: readonly ModelAnalysis[], dimensions: readonly Sea
   return ranges;
 }
 
-/** A model on a built-in data set that no block trains on a data set: its output width against the data set's classes. */
+/** A model on a built-in data set that no block trains: its output width against the data set's classes. */
 function checkUntrainedOutputs(models: readonly ModelAnalysis[], blocks: readonly { models: readonly ModelAnalysis[]; settings: TrainingSettings }[], sink: DiagnosticSink): void {
   for (const model of models) {
     const dataset = model.evaluated?.input?.dataset;
-    const trainedSomewhere = blocks.some((t) => t.models.includes(model) && t.settings.dataset);
+    // A block without `dataset` trains on the input's data set, and checks the output itself.
+    const trainedSomewhere = blocks.some((t) => t.models.includes(model));
     const classes = dataset ? builtInDatasets.get(dataset)?.classes : undefined;
     const single = model.evaluated?.inputs.length === 1 && model.evaluated.outputs.length === 1;
     if (dataset && classes !== undefined && !trainedSomewhere && model.evaluated && single) checkOutputWidth(model.evaluated, dataset, classes, sink);
@@ -340,20 +342,27 @@ function tooLarge(length: number): FileAnalysis {
   return { ...empty, diagnostics: sink.items };
 }
 
+/** Where a `train` or `tune` block names the model it trains: its output-rank error goes there. */
+interface TrainedAt {
+  readonly name: string;
+  readonly range: Range;
+  readonly lines: LineIndex;
+}
+
 /**
  * The output against the data set's classes: one value per class. An output of another
  * rank is an error for a model that a `train` or `tune` block trains (TensorFlow.js would
- * fail mid-run); a width that differs is a warning.
+ * fail mid-run), reported where the block names the model, as its other checks against the
+ * data are; a width that differs is a warning on the last layer.
  */
-function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink, trained = false): void {
+function checkOutputWidth(model: EvaluatedModel, dataset: string, classes: number, sink: DiagnosticSink, trainedAt?: TrainedAt): void {
   const output = model.output;
   if (!output || !model.complete) return;
   const shape = output.outputShape;
   if (shape.length !== 1) {
-    if (!trained) return;
-    const written = `(${shape.map((d) => d ?? 'None').join(', ')})`;
-    const fix = shape.length > 1 ? `add Flatten() (or a global pooling layer) before the last Dense, so that it gives (${classes},)` : `end the model with Dense(${classes}, activation=softmax)`;
-    sink.error('output-rank', `the output is ${written}, but training on ${dataset} needs one value per class, (${classes},); ${fix}`, output.statement.call.range);
+    if (!trainedAt) return;
+    const lineOf = (layer: { statement: { range: Range } }) => trainedAt.lines.positionAt(layer.statement.range.start).line + 1;
+    sink.error('output-rank', outputRankMessage(trainedAt.name, model, dataset, classes, lineOf), trainedAt.range);
     return;
   }
   const width = shape[0];
@@ -384,7 +393,7 @@ function shapesCompatible(a: readonly (number | null)[], b: readonly (number | n
   return x.length === y.length && x.every((d, i) => d === null || y[i] === null || d === y[i]);
 }
 
-function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSettings, nameRange: Range, sink: DiagnosticSink): void {
+function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSettings, nameRange: Range, lines: LineIndex, sink: DiagnosticSink): void {
   const evaluated = model.evaluated;
   if (!evaluated) return;
   const dataset = settings.dataset ?? (evaluated.input?.dataset ? { name: evaluated.input.dataset } : undefined);
@@ -398,8 +407,9 @@ function checkModelAgainstTraining(model: ModelAnalysis, settings: TrainingSetti
     const shape = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;
     sink.error('dataset-shape', `\`${model.name}\` takes input ${shape(input.shape)}, but ${dataset.name} yields images of ${shape(settings.dataset.shape)}; change the model's input to \`input ${dataset.name}\``, nameRange);
   }
-  const classes = settings.dataset?.classes;
-  if (classes !== undefined && settings.dataset) checkOutputWidth(evaluated, settings.dataset.name, classes, sink, true);
+  // Without `dataset`, the block trains on the data set the model's input names.
+  const data = settings.dataset ?? (input?.dataset ? builtInDatasets.get(input.dataset) : undefined);
+  if (data?.classes !== undefined) checkOutputWidth(evaluated, data.name, data.classes, sink, { name: model.name, range: nameRange, lines });
   const loss = lossOf(settings);
   const activation = finalActivation(evaluated);
   if (!activation || !evaluated.complete) return;

@@ -820,6 +820,9 @@ class ModelEvaluator {
       if (w.trainable && trainableFlag) trainable += size;
       else nonTrainable += size;
     }
+    // Keras builds a wrapped layer first: an unnamed one takes the next automatic name of its class
+    // (`dense` in TimeDistributed(Dense(8)), so that a Dense after it is `dense_1`).
+    if (wrapped && wrapped.args.optionalText('name') === undefined) this.names.claimAutomatic(snakeCase(wrapped.spec.name));
     const explicitName = args.optionalText('name');
     const label = statement.label?.name;
     const name = this.layerName(spec, explicitName, label, args.rangeOf('name') ?? statement.call.callee.range);

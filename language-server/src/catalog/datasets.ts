@@ -49,3 +49,16 @@ export const datasetConstructors: ReadonlyMap<string, { readonly doc: string; re
   ['images', { doc: '`images("folder", size=(64, 64))`: one sub-folder per class with PNG or JPEG images, resized to `size`.', args: ['path', 'size', 'color_mode'] }],
   ['idx', { doc: '`idx("images.idx3-ubyte", "labels.idx1-ubyte")`: images and labels in the IDX format of MNIST.', args: ['images', 'labels'] }],
 ]);
+
+/**
+ * How the user's own data is split when it has no split of its own: each class `testShare` to test
+ * (rounded), drawn with the project's seeded generator from a fixed seed, so that every run (and an
+ * exported Keras script, which repeats the draw) gets the same images.
+ */
+export const ownDataSplit = {
+  testShare: 0.2,
+  /** `images("folder")` without train/ and test/ sub-folders; with them, the seed of their shuffled order. */
+  imagesSeed: 0x1a6e_5eed,
+  /** `idx("images", "labels")`. */
+  idxSeed: 0x1d8_5eed,
+} as const;

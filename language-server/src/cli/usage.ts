@@ -8,6 +8,8 @@ Commands:
   tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--extend] [--json]
                                          hyperparameter search of the file's tune block
   report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
+  export FILE [--model NAME] [--out FILE.py]
+                                         a runnable Keras 3 script: the model, its data and training
   lsp --stdio                            the language server, for any LSP editor
 
 Options:

@@ -5,6 +5,7 @@ import type { LayerSpec } from '../catalog/types.js';
 import type { Argument, CallExpression, Declaration, Expression, LayerStatement, ModelDeclaration, Range, Statement } from '../syntax/ast.js';
 import { allStatements, walkModelStatements } from '../syntax/walk.js';
 import { instancesOf, modelOf } from './locate.js';
+import { outputRankFixes } from './output-rank-fixes.js';
 import type { TextEdit } from './navigation.js';
 
 export interface CodeAction {
@@ -251,6 +252,9 @@ export function codeActions(analysis: FileAnalysis, range: Range): CodeAction[] 
         if (units && classes) actions.push({ title: `Set the output width to ${classes} (the number of classes)`, edits: [{ range: units.value.range, newText: classes }], diagnostic, preferred: true });
         break;
       }
+      case 'output-rank':
+        actions.push(...outputRankFixes(analysis, diagnostic).map((fix) => ({ ...fix, diagnostic })));
+        break;
       case 'from-logits': {
         const call = callsIn(declarations).find((c) => c.range.start >= diagnostic.range.start && c.range.end <= diagnostic.range.end && c.args.some((a) => a.name?.name === 'from_logits'));
         const index = call?.args.findIndex((a) => a.name?.name === 'from_logits') ?? -1;

@@ -1,3 +1,5 @@
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionRequest,
   CodeLensRequest,
@@ -33,7 +35,7 @@ import { complete } from '../features/completion.js';
 import { formatText } from '../features/formatting.js';
 import { hover } from '../features/hover.js';
 import { inlayHints } from '../features/inlay-hints.js';
-import { kerasCode } from '../features/keras-code.js';
+import { kerasScript, type ModelFolder } from '../features/keras-script.js';
 import { modelAt, modelTotals } from '../features/model-at.js';
 import { definition, prepareRename, references, rename } from '../features/navigation.js';
 import { foldingRanges, outline } from '../features/outline.js';
@@ -271,7 +273,9 @@ export const handlers: readonly Registration[] = [
     const analysis = context.analysisOf(uri);
     if (!analysis) return null;
     const target = model !== undefined ? analysis.models.find((m) => m.name === model) : position ? modelAt(analysis, offsetOf(analysis, position)) : undefined;
-    return target ? kerasCode(analysis, target) : null;
+    if (!target) return null;
+    const script = kerasScript(analysis, target, scriptPlace(uri));
+    return script.kind === 'error' ? { error: `line ${script.line}: ${script.message}` } : { code: script.code, kind: script.kind };
   }),
 
   customNotification(tuneResultsChangedNotification, (context) => {
@@ -279,3 +283,14 @@ export const handlers: readonly Registration[] = [
     if (context.capabilities().workspace?.inlayHint?.refreshSupport) void context.connection.languages.inlayHint.refresh();
   }),
 ];
+
+/** For a script copied from a .model file on disk: the file's name, and its folder for the data paths it names. */
+function scriptPlace(uri: string): { source?: string; modelFolder?: ModelFolder } {
+  if (!uri.startsWith('file:')) return {};
+  try {
+    const path = fileURLToPath(uri);
+    return { source: basename(path), modelFolder: { absolute: dirname(path) } };
+  } catch {
+    return {};
+  }
+}

@@ -54,8 +54,14 @@ export const summaryRequest = new CustomRequest<SummaryParams, string | null>('l
 /** Totals of the model whose declaration (or `train`/`tune` block) holds the position; null elsewhere. */
 export const modelAtRequest = new CustomRequest<ModelAtParams, ModelTotals | null>('layerlab/modelAt');
 
+/**
+ * What Copy as Keras Code copies: a runnable Keras 3 script (`script`: the model, its data and its training,
+ * when a `train` block trains it; `model`: the model builder alone), or why the model cannot be exported.
+ */
+export type KerasCodeResult = { readonly code: string; readonly kind: 'script' | 'model' } | { readonly error: string };
+
 /** The Keras code of a model; null when there is no such model. */
-export const kerasCodeRequest = new CustomRequest<KerasCodeParams, string | null>('layerlab/kerasCode');
+export const kerasCodeRequest = new CustomRequest<KerasCodeParams, KerasCodeResult | null>('layerlab/kerasCode');
 
 /** A search wrote new results: the server reads them again for its hints and actions. */
 export const tuneResultsChangedNotification = new CustomNotification<undefined>('layerlab/tuneResultsChanged');

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { ownDataSplit } from '../../catalog/datasets.js';
 import { readMaybeGzip } from './files.js';
 import { gather, stratifiedSplit } from './random.js';
 import { DatasetError, type ImageDataset, type ImageSplit } from './types.js';
@@ -103,7 +104,7 @@ export async function readIdxPair(imagesFile: string, labelsFile: string, classC
 }
 
 /** Seed of the 80/20 split of a user's IDX data; fixed so a run can be repeated. */
-export const IDX_SPLIT_SEED = 0x1d8_5eed;
+export const IDX_SPLIT_SEED = ownDataSplit.idxSeed;
 
 /**
  * The user's `idx("images", "labels")`: one pair of files, so train/test are
@@ -114,7 +115,7 @@ export async function loadIdxDataset(imagesFile: string, labelsFile: string): Pr
   if (pair.count === 0) throw new DatasetError(`${basename(imagesFile)} holds no images`, imagesFile);
   const classCount = pair.labels.reduce((max, label) => Math.max(max, label), 0) + 1;
   const sampleSize = pair.shape[0] * pair.shape[1] * pair.shape[2];
-  const split = stratifiedSplit(pair.labels, (n) => Math.round(n * 0.2), IDX_SPLIT_SEED);
+  const split = stratifiedSplit(pair.labels, (n) => Math.round(n * ownDataSplit.testShare), IDX_SPLIT_SEED);
   return {
     name: basename(imagesFile),
     shape: pair.shape,

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { ownDataSplit } from '../../catalog/datasets.js';
 import { messageOf, readDataFile } from './files.js';
 import { mulberry32, shuffleInPlace, stratifiedSplit } from './random.js';
 import { DatasetError, type ImageDataset, type ImageSplit, type ProgressListener } from './types.js';
@@ -25,7 +26,7 @@ export interface RgbaImage {
 }
 
 /** Seed of the 80/20 split of an images folder without train/ and test/. */
-export const IMAGES_SPLIT_SEED = 0x1a6e_5eed;
+export const IMAGES_SPLIT_SEED = ownDataSplit.imagesSeed;
 
 const readable = new Set(['.png', '.jpg', '.jpeg']);
 const unreadable = new Set(['.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic', '.heif', '.avif']);
@@ -210,7 +211,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Imag
     order = { train: shuffleInPlace(identity(train.length), random), test: shuffleInPlace(identity(test.length), random) };
   } else {
     train = test = await classFiles(folder, classNames);
-    order = stratifiedSplit(Uint8Array.from(train, (s) => s.label), (n) => Math.round(n * 0.2), IMAGES_SPLIT_SEED);
+    order = stratifiedSplit(Uint8Array.from(train, (s) => s.label), (n) => Math.round(n * ownDataSplit.testShare), IMAGES_SPLIT_SEED);
   }
   const progress = { done: 0, total: order.train.length + order.test.length };
   const trainSplit = await readSplit(train, order.train, options, progress);
