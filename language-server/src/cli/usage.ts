@@ -8,6 +8,8 @@ Commands:
   tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--extend] [--json]
                                          hyperparameter search of the file's tune block
   report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
+  import FILE.py|FILE.ipynb [--out FILE.model] [--no-repeat]
+                                         Keras code or a notebook as a .model file
   lsp --stdio                            the language server, for any LSP editor
 
 Options:

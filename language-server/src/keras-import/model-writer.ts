@@ -175,9 +175,12 @@ class Sequencer {
       const label = this.labels.get(t);
       if (label?.fixed) assign(label, [t.node.kind === 'input' ? (t.node.name ?? '') : (t.node.layer.name ?? '')]);
     }
+    const uses = new Map<string, number>();
+    for (const node of reachableNodes(this.outputs, this.inputs)) for (const t of node.outputs) for (const v of t.variables) uses.set(v, (uses.get(v) ?? 0) + 1);
+    for (const t of this.inputs) for (const v of t.variables) uses.set(v, (uses.get(v) ?? 0) + 1);
     for (const t of this.wanted) {
       const label = this.labels.get(t);
-      if (label && !label.fixed) assign(label, candidatesFor(t));
+      if (label && !label.fixed) assign(label, candidatesFor(t, uses));
     }
     for (const [index, line] of this.out.entries()) {
       const tensor = this.pendingSingle.get(line);
@@ -188,16 +191,20 @@ class Sequencer {
   }
 }
 
-/** Label names to try for a tensor: Keras's name, the Python variables it was assigned to, its layer type. */
-function candidatesFor(t: Tensor): string[] {
+/**
+ * Label names to try for a tensor: Keras's name, a Python variable that holds only this tensor
+ * (`shortcut`, not the `x` every layer is assigned to), then its layer type (numbered when taken).
+ */
+function candidatesFor(t: Tensor, uses: ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
+  const own = t.variables.filter((v) => v !== '_' && (uses.get(v) ?? 0) <= 1);
   if (t.node.kind === 'input') {
     if (t.node.name) out.push(t.node.name);
-    out.push(...t.variables, 'inputs');
+    out.push(...own, 'inputs');
     return out;
   }
   if (t.index === 0 && t.node.layer.name) out.push(t.node.layer.name);
-  out.push(...t.variables.filter((v) => v !== '_'));
+  out.push(...own);
   const type = snake(t.node.layer.className);
   out.push(t.index === 0 ? type : `${type}_state`);
   return out;
@@ -205,8 +212,8 @@ function candidatesFor(t: Tensor): string[] {
 
 function snake(name: string): string {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z0-9])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
 }
 
@@ -254,7 +261,7 @@ function layerPieces(layer: MappedLayer, mergeLabels: readonly Label[], stateLab
 export function valueText(value: ModelValue): string {
   switch (value.kind) {
     case 'number':
-      return formatPythonNumber(value.value, value.integer);
+      return numberText(value.value, value.integer);
     case 'symbol':
       return value.name;
     case 'string':
@@ -274,6 +281,16 @@ export function valueText(value: ModelValue): string {
     case 'layer':
       return `${value.layer.type}(${value.layer.args.map(argumentText).join(', ')})`;
   }
+}
+
+/** A number as written: `1 / 255` for the reciprocal of a whole number (`Rescaling(1.0 / 255)`), else Python's spelling. */
+function numberText(value: number, integer: boolean): string {
+  if (!integer && value > 0 && value < 1) {
+    const reciprocal = 1 / value;
+    const whole = Math.round(reciprocal);
+    if (whole > 1 && whole <= 100000 && Math.abs(reciprocal - whole) < 1e-9 * whole && 1 / whole === value) return `1 / ${whole}`;
+  }
+  return formatPythonNumber(value, integer);
 }
 
 function argumentText(a: ModelArgument): string {
