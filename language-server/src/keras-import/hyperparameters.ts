@@ -1,6 +1,5 @@
 import type { BinaryOperator } from './python-ast.js';
-import type { HyperParameter } from './graph.js';
-import { formatPythonNumber, itemsOf, num, type CallArgs, type PyValue, type Symbolic } from './py-values.js';
+import { formatPythonNumber, itemsOf, num, type CallArgs, type PyValue, type Symbolic, type HyperParameter } from './py-values.js';
 
 /**
  * Keras Tuner's `hp.Int`, `hp.Float`, `hp.Choice`, `hp.Boolean` and `hp.Fixed` as model

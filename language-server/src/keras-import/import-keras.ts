@@ -1,5 +1,5 @@
+import type { GraphNode, KerasModel, Tensor } from './py-values.js';
 import { analyzeText } from '../analysis/analyze-file.js';
-import type { GraphNode, KerasModel, Tensor } from './graph.js';
 import { Interpreter } from './interpreter.js';
 import { isModel, KerasRuntime } from './keras-runtime.js';
 import { isLabelName, modelBody, valueText, writeModel } from './model-writer.js';

@@ -1,8 +1,7 @@
 import { builtinFunctions, formatValue, plainMethod } from './builtins.js';
 import { canonicalPath } from './keras-api.js';
-import type { SymbolicBlock } from './graph.js';
 import type { Argument, BinaryOperator, ComprehensionClause, Expr, Parameter, Stmt } from './python-ast.js';
-import { bool, equal, itemsOf, keyOf, none, num, Scope, str, textOf, truthy, tuple, unknown, unknownBecause, type CallArgs, type PyValue } from './py-values.js';
+import { bool, equal, itemsOf, keyOf, none, num, Scope, str, textOf, truthy, tuple, unknown, unknownBecause, type CallArgs, type PyValue, type SymbolicBlock } from './py-values.js';
 
 /**
  * A symbolic Python interpreter: it runs the code without running Keras. Plain values are

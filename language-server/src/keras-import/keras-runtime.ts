@@ -1,12 +1,11 @@
 import { numericFunction } from './builtins.js';
 import { expandDims, index, loadData, padSequences, reshape, shapeTuple, sliceRows, toCategorical } from './data-arrays.js';
-import type { GraphNode, HyperParameter, KerasLayer, KerasModel, LayerNode, ModelValue, Tensor, Tuner } from './graph.js';
 import { declareHyperParameter, parameterName, symbolicArithmetic, symbolOf } from './hyperparameters.js';
 import type { Interpreter, RuntimeHooks } from './interpreter.js';
 import { activationName, canonicalPath, lastPart, layerClassOf, mergeFunctions, parentPath } from './keras-api.js';
 import { canonicalLayerClass, isShapeKeeping, mapLayer, shapeOf, type ValueConverter } from './layer-mapping.js';
 import type { BinaryOperator } from './python-ast.js';
-import { describe, itemsOf, none, num, str, tuple, unknown, unknownBecause, type CallArgs, type PyValue } from './py-values.js';
+import { describe, itemsOf, none, num, str, tuple, unknown, unknownBecause, type CallArgs, type PyValue, type GraphNode, type HyperParameter, type KerasLayer, type KerasModel, type LayerNode, type ModelValue, type Tensor, type Tuner } from './py-values.js';
 
 /** Output shape of a tensor without the batch axis, worked out by analysing the graph that leads to it. */
 export type ShapeOracle = (tensor: Tensor) => readonly (number | null)[] | undefined;

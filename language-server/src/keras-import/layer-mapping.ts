@@ -1,8 +1,7 @@
 import { findLayer } from '../catalog/layers.js';
 import type { ArgSpec, LayerSpec } from '../catalog/types.js';
 import { activationName, lastPart } from './keras-api.js';
-import type { MappedLayer, ModelArgument, ModelValue } from './graph.js';
-import { describe, itemsOf, type CallArgs, type PyValue } from './py-values.js';
+import { describe, itemsOf, type CallArgs, type PyValue, type MappedLayer, type ModelArgument, type ModelValue } from './py-values.js';
 
 /**
  * A Keras layer constructor call → the catalog's layer with its arguments in `.model` form,

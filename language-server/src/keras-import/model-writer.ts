@@ -1,7 +1,6 @@
-import type { HyperParameter, InputNode, KerasModel, LayerNode, MappedLayer, ModelArgument, ModelValue, SymbolicBlock, Tensor } from './graph.js';
 import { parameterName } from './hyperparameters.js';
 import { reachableNodes } from './keras-runtime.js';
-import { formatPythonNumber, type PyValue } from './py-values.js';
+import { formatPythonNumber, type PyValue, type HyperParameter, type InputNode, type KerasModel, type LayerNode, type MappedLayer, type ModelArgument, type ModelValue, type SymbolicBlock, type Tensor } from './py-values.js';
 import { foldRepeats } from './repeat-folding.js';
 import { render, type Label, type Piece, type Statement } from './statements.js';
 

@@ -1,4 +1,4 @@
-import type { SymbolicBlock } from './graph.js';
+import type { SymbolicBlock } from './py-values.js';
 
 /**
  * The statements of a `.model` body before they are written out: labels are objects, so that

@@ -1,9 +1,8 @@
 import { builtInDatasets } from '../catalog/datasets.js';
 import { callbacks, lossAliases, losses, optimizers } from '../catalog/training.js';
-import type { HyperParameter, KerasModel, Tuner } from './graph.js';
 import { lastPart } from './keras-api.js';
 import { plainValue } from './model-writer.js';
-import { formatPythonNumber, itemsOf, type PyValue } from './py-values.js';
+import { formatPythonNumber, itemsOf, type PyValue, type HyperParameter, type KerasModel, type Tuner } from './py-values.js';
 
 /**
  * `compile(...)` and `fit(...)` → a `train` block; a Keras Tuner search → a `tune` block with
