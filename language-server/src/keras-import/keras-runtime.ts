@@ -72,6 +72,14 @@ export class KerasRuntime implements RuntimeHooks {
     return { kind: 'expression', text: value.symbolic.text, precedence: value.symbolic.precedence };
   }
 
+  /** An optimizer's learning rate given by a hyperparameter: the search's `learning_rate` setting. */
+  private searchedLearningRate(value: PyValue | undefined): void {
+    if (value?.kind !== 'symbolic' || value.symbolic.precedence !== 3 || value.symbolic.parameters.size !== 1) return;
+    const [name] = value.symbolic.parameters;
+    const parameter = name === undefined ? undefined : this.parameter(name);
+    if (parameter && (parameter.type === 'Float' || parameter.type === 'Choice')) parameter.setting = 'learning_rate';
+  }
+
   private parameter(name: string): HyperParameter | undefined {
     return this.activeParameters?.find((p) => p.name === name) ?? this.models.flatMap((m) => m.parameters ?? []).find((p) => p.name === name);
   }
@@ -223,7 +231,10 @@ export class KerasRuntime implements RuntimeHooks {
     }
     const tfMerges: Readonly<Record<string, string>> = { 'tensorflow.add': 'Add', 'keras.ops.add': 'Add', 'tensorflow.math.add': 'Add', 'tensorflow.multiply': 'Multiply', 'keras.ops.multiply': 'Multiply', 'tensorflow.math.multiply': 'Multiply', 'tensorflow.subtract': 'Subtract', 'keras.ops.subtract': 'Subtract' };
     if (tfMerges[path] && this.tensorsOf(args.positional[0])) return this.mergeFunction(tfMerges[path] ?? 'Add', { positional: [tuple(args.positional.slice(0, 2))], keywords: new Map() }, line);
-    if (objectModules.has(parent) && /^[A-Z]/.test(name) && parent !== 'keras_tuner') return { kind: 'object', object: { path, args, line } };
+    if (objectModules.has(parent) && /^[A-Z]/.test(name) && parent !== 'keras_tuner') {
+      if (parent === 'keras.optimizers') this.searchedLearningRate(args.keywords.get('learning_rate') ?? args.keywords.get('lr') ?? args.positional[0]);
+      return { kind: 'object', object: { path, args, line } };
+    }
     if ((parent === 'keras.regularizers' || parent === 'keras.initializers') && /^[a-z]/.test(name)) return { kind: 'object', object: { path, args, line } };
     if (path.startsWith('keras.backend.') || path.startsWith('keras.config.')) return this.backend(name, args);
     if (path === 'keras.applications.imagenet_utils.obtain_input_shape' || path === 'keras.applications.imagenet_utils._obtain_input_shape') return this.obtainInputShape(args);

@@ -161,7 +161,7 @@ export function mapLayer(rawClassName: string, args: CallArgs, converter: ValueC
       if (argSpec.required) requiredMissing = true;
       continue;
     }
-    mappedArgs.push({ name: argSpec.name === argName ? argName : argName, value: converted });
+    mappedArgs.push({ name: argName, value: converted });
   }
   if (requiredMissing) return { ...(name ? { name } : {}), outputCount: 1, notes };
   const returnState = given.get('return_state');
@@ -175,7 +175,7 @@ export function mapLayer(rawClassName: string, args: CallArgs, converter: ValueC
 }
 
 /** Arguments of the Keras call that are not the layer's: read elsewhere (the input shape, the name) or without effect on the model. */
-const ignoredArguments = new Set(['input_shape', 'batch_input_shape', 'batch_size', 'name', 'input_dim']);
+const ignoredArguments = new Set(['input_shape', 'batch_input_shape', 'batch_size', 'name']);
 
 /** Required arguments first, positionally as Keras users write them (`Conv2D(32, 3, …)`), the rest by name. */
 function ordered(spec: LayerSpec, args: readonly ModelArgument[]): ModelArgument[] {

@@ -284,7 +284,7 @@ export function valueText(value: ModelValue): string {
 
 /** A number as written: `1 / 255` for the reciprocal of a whole number (`Rescaling(1.0 / 255)`), else Python's spelling. */
 function numberText(value: number, integer: boolean): string {
-  if (!integer && value > 0 && value < 1) {
+  if (!integer && value > 0 && value < 1 && String(value).length > 8) {
     const reciprocal = 1 / value;
     const whole = Math.round(reciprocal);
     if (whole > 1 && whole <= 100000 && Math.abs(reciprocal - whole) < 1e-9 * whole && 1 / whole === value) return `1 / ${whole}`;

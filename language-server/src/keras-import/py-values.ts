@@ -225,6 +225,8 @@ export function reprOf(value: PyValue): string | undefined {
 export function formatPythonNumber(value: number, integer: boolean): string {
   if (integer) return String(value);
   if (Number.isInteger(value) && Math.abs(value) < 1e16) return `${value}.0`;
+  // Python writes small numbers with an exponent (1e-05), JavaScript only from 1e-7 on.
+  if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential();
   return String(value);
 }
 
