@@ -28,6 +28,12 @@ function foldBlocksOf(list: readonly Statement[], size: number): Statement[] {
     const copies = copiesAt(list, i, size);
     if (copies >= 2 && copies * size >= 3) {
       const last = list.slice(i + (copies - 1) * size, i + copies * size);
+      // The body is the last copy (later statements refer to its labels), named as the first copy was.
+      const firstLabels = list.slice(i, i + size).flatMap(labelsDefined);
+      last.flatMap(labelsDefined).forEach((label, k) => {
+        const first = firstLabels[k];
+        if (first && !label.fixed) label.name = first.name;
+      });
       out.push({ kind: 'repeat', count: String(copies), body: last });
       i += copies * size;
     } else {
