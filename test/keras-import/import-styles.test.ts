@@ -339,3 +339,27 @@ seq2seq = keras.Model([enc_in, dec_in], layers.Dense(8)(seq))
   const seq2seq = text.slice(text.indexOf('model seq2seq'));
   assert.ok(seq2seq.startsWith(['model seq2seq {', '  enc_in = input (None, 16)', '  lstm, h, c = LSTM(32, return_state=true)', '  dec_in = input (None, 8)', '  LSTM(32, return_sequences=true, initial_state=(h, c))', '  Dense(8)', '}'].join('\n')), seq2seq);
 });
+
+test('code cut anywhere (a half-typed clipboard, a broken cell) still imports without throwing, and its text has no syntax errors', () => {
+  const source = `import keras
+from keras import layers
+def block(x, f):
+    x = layers.Conv2D(f, 3, padding="same")(x)
+    return layers.add([x, layers.Conv2D(f, 1)(x)])
+inputs = keras.Input((32, 32, 3))
+x = block(inputs, 8)
+x = layers.Flatten()(x)
+model = keras.Model(inputs, layers.Dense(2)(x))
+model.compile(optimizer="adam", loss="mse")
+`;
+  for (let end = 0; end <= source.length; end += 7) {
+    const result = importKeras('cut.py', source.slice(0, end));
+    if ('error' in result) assert.fail(result.error);
+    const analysis = analyzeText(result.text);
+    assert.deepEqual(
+      analysis.diagnostics.filter((d) => d.code === 'syntax').map((d) => d.message),
+      [],
+      `cut at ${end}:\n${result.text}`,
+    );
+  }
+});
