@@ -238,6 +238,8 @@ export class KerasRuntime implements RuntimeHooks {
     if ((parent === 'keras.regularizers' || parent === 'keras.initializers') && /^[a-z]/.test(name)) return { kind: 'object', object: { path, args, line } };
     if (path.startsWith('keras.backend.') || path.startsWith('keras.config.')) return this.backend(name, args);
     if (path === 'keras.applications.imagenet_utils.obtain_input_shape' || path === 'keras.applications.imagenet_utils._obtain_input_shape') return this.obtainInputShape(args);
+    if (path === 'keras.applications.imagenet_utils.correct_pad') return this.correctPad(args, line);
+    if (path === 'copy.deepcopy' || path === 'copy.copy') return deepCopy(args.positional[0] ?? none);
     if (path.startsWith('keras.applications.') && /^[A-Z]/.test(name)) {
       this.note(line, `keras.applications.${name} is a pretrained model Layerlab does not convert (write its layers out, or import its source); left out`);
       return unknownBecause(`the pretrained ${name}`, line);
@@ -286,6 +288,19 @@ export class KerasRuntime implements RuntimeHooks {
     const weights = args.keywords.get('weights') ?? args.positional[5];
     if (requireFlatten?.kind === 'bool' && !requireFlatten.value && !(weights?.kind === 'string' && weights.value === 'imagenet')) return tuple([none, none, num(3, true)]);
     return tuple([num(size.value, true), num(size.value, true), num(3, true)]);
+  }
+
+  /** Keras applications' padding before a strided convolution: `((k//2 - 1 + h%2, k//2), (k//2 - 1 + w%2, k//2))`. */
+  private correctPad(args: CallArgs, line: number): PyValue {
+    const input = args.positional[0] ?? args.keywords.get('inputs');
+    const kernel = args.positional[1] ?? args.keywords.get('kernel_size');
+    const sizes = kernel?.kind === 'number' ? [kernel.value, kernel.value] : (itemsOf(kernel ?? none) ?? []).map((k) => (k.kind === 'number' ? k.value : 0));
+    const shape = input?.kind === 'tensor' ? this.shapeOracle(input.tensor) : undefined;
+    if (!shape || sizes.length !== 2) return unknownBecause('the padding of a tensor whose shape is not known', line);
+    const adjust = shape[0] === null || shape[0] === undefined ? [1, 1] : [1 - ((shape[0] ?? 0) % 2), 1 - ((shape[1] ?? 0) % 2)];
+    const correct = sizes.map((k) => Math.floor(k / 2));
+    const pair = (i: number): PyValue => tuple([num((correct[i] ?? 0) - (adjust[i] ?? 0), true), num(correct[i] ?? 0, true)]);
+    return tuple([pair(0), pair(1)]);
   }
 
   private numpy(name: string, args: CallArgs): PyValue {
@@ -714,6 +729,20 @@ export class KerasRuntime implements RuntimeHooks {
     }
     if (name === 'search_space_summary' || name === 'results_summary') return none;
     return unknown;
+  }
+}
+
+/** `copy.deepcopy`: plain containers copied, everything else shared. */
+function deepCopy(value: PyValue): PyValue {
+  switch (value.kind) {
+    case 'list':
+      return { kind: 'list', items: value.items.map(deepCopy) };
+    case 'tuple':
+      return tuple(value.items.map(deepCopy));
+    case 'dict':
+      return { kind: 'dict', entries: new Map([...value.entries].map(([k, e]) => [k, { key: e.key, value: deepCopy(e.value) }])) };
+    default:
+      return value;
   }
 }
 
