@@ -254,6 +254,10 @@ export class KerasRuntime implements RuntimeHooks {
     if (path === 'math' || parent === 'math') return numericFunction('math', name, args) ?? unknown;
     if (parent === 'numpy') return this.numpy(name, args);
     if (path === 'keras.utils.get_source_inputs' || path.endsWith('operation_utils.get_source_inputs')) return args.positional[0] ?? unknown;
+    if ([...args.positional, ...args.keywords.values()].some((v) => v.kind === 'tensor')) {
+      this.note(line, `${path}(...) on a tensor is not a layer Layerlab knows; what follows from it is left out`);
+      return unknownBecause(`the result of ${path}(...)`, line);
+    }
     return unknown;
   }
 
