@@ -168,9 +168,10 @@ export class Interpreter {
         throw new BudgetSignal();
       }
       case 'with':
+        // `with strategy.scope():`, `with tf.device(...)`: the body runs as it is; what `as` binds is not known.
         for (const item of s.items) {
-          const context = this.evaluate(item.context, scope);
-          if (item.target) this.assign(item.target, context.kind === 'api' ? unknown : unknown, scope, s.line);
+          this.evaluate(item.context, scope);
+          if (item.target) this.assign(item.target, unknown, scope, s.line);
         }
         return this.execute(s.body, scope);
       case 'try': {

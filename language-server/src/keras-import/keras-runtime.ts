@@ -150,7 +150,7 @@ export class KerasRuntime implements RuntimeHooks {
         }
         return unknownBecause(`the tensor method ${name}()`, line);
       case 'layer':
-        if (name === 'get_config' || name === 'count_params' || name === 'get_weights') return unknown;
+        // get_config(), count_params(), get_weights(): nothing a model is built from.
         return unknown;
       default:
         return undefined;
