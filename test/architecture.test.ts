@@ -47,6 +47,7 @@ const rank: Record<string, number> = {
   syntax: 1,
   catalog: 2, // layers, data sets, training settings; the Value type of their arguments
   analysis: 3,
+  'keras-import': 4, // Keras code and notebooks → .model text, read without running them (over catalog, syntax and analysis)
   workspace: 4, // open documents and their cached analyses
   features: 4, // protocol-free editor features
   training: 4, // one training run: data, model assembly, the loop, run records

@@ -9,6 +9,7 @@ import { ServerCrashPolicy } from './server-crash-policy.js';
 import { kerasCodeRequest, modelAtRequest, summaryRequest } from '../../language-server/src/protocol/lsp-requests.js';
 import { sendCustomRequest } from './requests.js';
 import { RESTART_SERVER_COMMAND, ServerErrorHandler } from './server-error-handler.js';
+import { importKerasCommand } from './import-keras.js';
 
 let client: LanguageClient | undefined;
 const crashPolicy = new ServerCrashPolicy();
@@ -136,6 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
         result.kind === 'script' ? 'Layerlab: a runnable Keras script (model, data and training) copied to the clipboard.' : 'Layerlab: the Keras model copied to the clipboard.',
       );
     }),
+    vscode.commands.registerCommand('layerlab.importKeras', (uri?: unknown) => importKerasCommand(output, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('layerlab.train', (uri?: string, model?: string, options?: unknown) => trainCommand(context, uri, model, options)),
     vscode.commands.registerCommand('layerlab.tune', (uri?: string, model?: string, options?: unknown) => tuneCommand(context, languageClient, uri, model, options)),
     vscode.commands.registerCommand('layerlab.openRun', async (folders?: unknown) => {

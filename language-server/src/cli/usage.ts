@@ -10,6 +10,8 @@ Commands:
   report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
   export FILE [--model NAME] [--out FILE.py]
                                          a runnable Keras 3 script: the model, its data and training
+  import FILE.py|FILE.ipynb [--out FILE.model] [--no-repeat]
+                                         Keras code or a notebook as a .model file
   lsp --stdio                            the language server, for any LSP editor
 
 Options:

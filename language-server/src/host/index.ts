@@ -22,3 +22,7 @@ export { describePoint } from '../tuning/space.js';
 
 // The limits of a quick run, which the run picker states.
 export { QUICK } from '../training/quick.js';
+
+// Keras code (a file picked, or the clipboard) → .model text and the importer's notes, for Import Keras Model….
+export { importKeras } from '../keras-import/import-keras.js';
+export type { ImportNote, KerasImport } from '../keras-import/import-keras.js';
