@@ -1,5 +1,5 @@
 // Bundles the entry points with esbuild. Type checking is `tsc` (npm test); this only emits.
-//   dist/layerlab.mjs   the CLI (summary, lsp), ESM
+//   dist/layerlab.mjs   the CLI (summary, graph, lsp, …), ESM, with elkjs for `graph`
 //   dist/server.cjs     the language server started by the VS Code extension
 //   dist/extension.cjs  the VS Code extension (vscode is provided by the editor)
 //   dist/trainer.cjs    the training process, with TensorFlow.js and its wasm binaries (dist/*.wasm);
@@ -43,7 +43,8 @@ const trainerBundle = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
+  // resvg (PNG for `layerlab graph`) is a native optional dependency, loaded where installed.
+  build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, external: ['@resvg/resvg-js'], banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
   build({ ...common, entryPoints: { server: 'language-server/src/lsp/bin.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] }),
   build({

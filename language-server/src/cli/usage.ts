@@ -8,6 +8,8 @@ Commands:
   tune FILE [--model NAME] [--quick] [--limit N] [--backend B] [--threads N] [--overwrite] [--extend] [--json]
                                          hyperparameter search of the file's tune block
   report FOLDER... --out FILE.html       saved runs (compared) or a search as one HTML file
+  graph FILE [--model NAME] --out FILE.svg|FILE.png [--theme light|dark] [--by params|memory] [--fold]
+                                         the model's graph, laid out top to bottom, as SVG or PNG
   lsp --stdio                            the language server, for any LSP editor
 
 Options:
