@@ -6,6 +6,7 @@
 //                       the native @tensorflow/tfjs-node(-gpu) stay outside and are loaded when installed
 //   media/dist/training-view.{js,css}  the training view (webview and HTML report), for the browser
 //   media/dist/tune-view.{js,css}      the search view (webview and HTML report), for the browser
+//   media/dist/graph-view.{js,css}     the model graph view (webview), with elkjs's bundled build, for the browser
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -57,6 +58,8 @@ await Promise.all([
   build({ entryPoints: { 'training-view': 'media/view/view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/tune-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'graph-view': 'media/graph-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'graph-view': 'media/graph-view/graph-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
 ]);
 
 // The WebAssembly kernels travel with the trainer, so a VSIX without node_modules trains too,
