@@ -87,7 +87,7 @@ export class GraphView {
   private frame: number | undefined;
 
   private readonly scene = new Scene();
-  private readonly canvas = el('div', { className: 'canvas', attrs: { tabindex: '0', role: 'application', 'aria-label': 'Model graph: drag or arrow keys to pan, Ctrl+wheel or + and − to zoom, 0 to fit; Tab moves through the boxes, Enter shows a box in the source' } });
+  private readonly canvas = el('div', { className: 'canvas', attrs: { tabindex: '0', role: 'application', 'aria-label': 'Model graph: drag, wheel or arrow keys to pan, Home and End for the top and bottom, Ctrl+wheel or + and − to zoom, 0 to fit; Tab moves through the boxes, Enter shows a box in the source' } });
   private readonly totals = el('div', { className: 'totals', attrs: { 'aria-live': 'polite' } });
   private readonly status = el('div', { className: 'status' });
   private readonly modelPicker = el('select', { attrs: { 'aria-label': 'Model' } });
@@ -209,10 +209,10 @@ export class GraphView {
 
   private key(event: KeyboardEvent): void {
     const target = event.target instanceof Element ? event.target : undefined;
-    const box = target?.closest('.node');
-    if ((event.key === 'Enter' || event.key === ' ') && box) {
+    const control = target?.closest('.node, .frame-heading');
+    if ((event.key === 'Enter' || event.key === ' ') && control) {
       event.preventDefault();
-      this.clicked(box);
+      this.clicked(control);
       return;
     }
     const step = event.shiftKey ? panStep * 4 : panStep;
@@ -226,6 +226,7 @@ export class GraphView {
       ArrowUp: () => this.viewport.panBy(0, step),
       ArrowDown: () => this.viewport.panBy(0, -step),
       Home: () => this.top(),
+      End: () => this.bottom(),
     };
     const action = actions[event.key];
     if (!action) return;
@@ -375,8 +376,13 @@ export class GraphView {
     if (!layout) return;
     const { width, height } = this.size();
     const bounds = { x: 0, y: 0, width: layout.width, height: layout.height };
-    this.viewport.fit(bounds, width, height);
+    this.viewport.fit(bounds, width, height, this.topInset());
     if (this.viewport.scale < 0.6) this.top();
+  }
+
+  /** Room at the top for the totals box, so that the first boxes are not under it. */
+  private topInset(): number {
+    return this.totals.hidden ? 16 : this.totals.offsetTop + this.totals.offsetHeight + 12;
   }
 
   private top(): void {
@@ -384,14 +390,21 @@ export class GraphView {
     if (!layout) return;
     const { width } = this.size();
     const scale = Math.max(0.6, Math.min(1, (width - 48) / Math.max(1, layout.width)));
-    this.viewport.restore({ scale, x: (width - layout.width * scale) / 2, y: 16 });
+    this.viewport.restore({ scale, x: (width - layout.width * scale) / 2, y: this.topInset() });
+  }
+
+  private bottom(): void {
+    const layout = this.layout;
+    if (!layout) return;
+    const { height } = this.size();
+    this.viewport.restore({ scale: this.viewport.scale, x: this.viewport.x, y: height - 16 - layout.height * this.viewport.scale });
   }
 
   private fit(): void {
     const layout = this.layout;
     if (!layout) return;
     const { width, height } = this.size();
-    this.viewport.fit({ x: 0, y: 0, width: layout.width, height: layout.height }, width, height);
+    this.viewport.fit({ x: 0, y: 0, width: layout.width, height: layout.height }, width, height, this.topInset());
     this.viewChanged();
   }
 

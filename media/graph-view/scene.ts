@@ -52,7 +52,7 @@ export class Scene {
     this.drawn.clear();
     this.items = new Map(layout.items.map((i) => [i.item.id, i]));
     const entries: Entry[] = [];
-    for (const frame of layout.frames) entries.push({ key: `frame:${frame.frame.id}`, layer: 'frames', bounds: frame, markup: () => frameSvg(frame, palette) });
+    for (const frame of layout.frames) entries.push({ key: `frame:${frame.frame.id}`, layer: 'frames', bounds: frame, markup: () => frameSvg(frame, palette, true) });
     for (const edge of layout.edges) {
       if (edge.points.length < 2) continue;
       const xs = edge.points.map((p) => p.x);
@@ -93,6 +93,12 @@ export class Scene {
       element.setAttribute('tabindex', '0');
       element.setAttribute('role', 'button');
       element.setAttribute('aria-label', entry.item.title.replace(/\n/g, ', '));
+    }
+    const heading = entry.layer === 'frames' ? element.querySelector('.frame-heading') : null;
+    if (heading) {
+      heading.setAttribute('tabindex', '0');
+      heading.setAttribute('role', 'button');
+      heading.setAttribute('aria-label', `Fold ${heading.textContent?.replace(/^▾ /, '') ?? 'this repeat block'}`);
     }
     return element;
   }

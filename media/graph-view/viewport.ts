@@ -63,12 +63,12 @@ export class Viewport {
     this.y += dy;
   }
 
-  /** The whole of `bounds` in a view of this size, with a margin; never larger than life (a small model is not blown up). */
-  fit(bounds: Rect, width: number, height: number, margin = 24): void {
-    const scale = clampScale(Math.min(1, (width - 2 * margin) / Math.max(1, bounds.width), (height - 2 * margin) / Math.max(1, bounds.height)));
+  /** The whole of `bounds` in a view of this size, centred across, from `top` down; never larger than life (a small model is not blown up). */
+  fit(bounds: Rect, width: number, height: number, top = 24, margin = 24): void {
+    const scale = clampScale(Math.min(1, (width - 2 * margin) / Math.max(1, bounds.width), (height - top - margin) / Math.max(1, bounds.height)));
     this.scale = scale;
     this.x = (width - bounds.width * scale) / 2 - bounds.x * scale;
-    this.y = Math.max(margin, (height - bounds.height * scale) / 2) - bounds.y * scale;
+    this.y = top - bounds.y * scale;
   }
 
   /** Pans so that graph point (x, y) is at view point (vx, vy). */

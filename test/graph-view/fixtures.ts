@@ -27,7 +27,7 @@ export function graphMessage(path: string, name?: string): HostToGraphView {
   return { type: 'graph', file: path, models: analyzeText(text).models.map((m) => m.name), graph };
 }
 
-/** A model of `layers` layers: repeat blocks of Conv2D, BatchNormalization, ReLU with a residual Add, as deep networks are written. */
+/** A deep residual model: `blocks` repetitions of 7 layers (two Conv2D, BatchNormalization and ReLU each, and the Add of the shortcut) between a stem and a classifier. */
 export function deepModel(blocks: number): string {
   return `model deep {
   input (32, 32, 16)

@@ -131,10 +131,11 @@ export function frameHeadingText(frame: PlacedFrame): string {
   return `repeat ×${g.count} · ${g.types.length} layer${g.types.length === 1 ? '' : 's'} each · ${withCommas(g.params)} params`;
 }
 
-export function frameSvg(placed: PlacedFrame, palette: GraphPalette): string {
+/** A `repeat` frame; `foldable` (the view) marks its heading as the control that folds it. */
+export function frameSvg(placed: PlacedFrame, palette: GraphPalette, foldable = false): string {
   const g = placed.frame.group;
   const room = Math.max(8, Math.floor((placed.width - 2 * paddingX) / charWidth));
-  const heading = frameHeadingText(placed);
+  const heading = `${foldable ? '▾ ' : ''}${frameHeadingText(placed)}`;
   const text = heading.length > room ? `${heading.slice(0, room - 1)}…` : heading;
   return (
     `<g class="frame" data-group="${escapeXml(g.id)}" transform="translate(${n(placed.x)},${n(placed.y)})">` +
