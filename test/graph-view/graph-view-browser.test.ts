@@ -106,6 +106,12 @@ test('clicking a box asks the host to put the cursor on its statement', async (t
   const after = await viewportOf(view);
   assert.deepEqual([Math.round(after.x - before.x), Math.round(after.y - before.y)], [50, 80]);
   assert.equal((await view.posted()).filter((m) => m['type'] === 'reveal').length, 1);
+  // From the keyboard: a box takes the focus (Tab), Enter shows it in the source.
+  const dense = (message as { graph: ModelGraph }).graph.nodes.find((n) => n.name === 'dense');
+  await view.page.locator('svg.graph g.node[data-id="dense"]').focus();
+  await view.page.keyboard.press('Enter');
+  assert.deepEqual((await view.posted()).at(-1), { type: 'reveal', range: dense?.range });
+  assert.match((await view.page.locator('svg.graph g.node[data-id="dense"]').getAttribute('aria-label')) ?? '', /^dense \(Dense\), 10 units · softmax, → 10 · 490 params$/);
   await view.page.close();
 });
 
