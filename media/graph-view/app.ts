@@ -1,6 +1,7 @@
 import {
   defaultFolds,
   graphSvg,
+  maxLaidOutBoxes,
   isHostToGraphView,
   layoutGraph,
   totalsLines,
@@ -84,6 +85,7 @@ export class GraphView {
   private running: Promise<void> = Promise.resolve();
   private stale = false;
   private placedFor: string | undefined;
+  private revealAfterLayout = false;
   private frame: number | undefined;
 
   private readonly scene = new Scene();
@@ -274,6 +276,8 @@ export class GraphView {
   private apply(message: HostToGraphView): void {
     if (message.type === 'cursor') {
       this.cursor = message.position;
+      // Before the first layout (or during one), the boxes are brought into view once it is done.
+      if (!this.layout) this.revealAfterLayout = true;
       this.highlight(true);
       return;
     }
@@ -312,18 +316,20 @@ export class GraphView {
     const graph = this.graph;
     this.renderTotals();
     if (!graph) {
-      this.layout = undefined;
-      this.scene.show({ width: 0, height: 0, items: [], frames: [], edges: [], sizeBy: this.sizeBy }, this.palette);
-      this.setStatus(this.problem ?? 'No model to draw.');
-      this.drawNow();
+      this.clear(this.problem ?? 'No model to draw.');
       return;
     }
     const anchor = this.anchor();
+    const visible = visibleGraph(graph, this.folded);
+    if (visible.items.length > maxLaidOutBoxes) {
+      this.clear(`${visible.items.length.toLocaleString('en-US')} boxes are more than the ${maxLaidOutBoxes.toLocaleString('en-US')} this view lays out: fold repeat blocks (Fold repeats), or write the repeated layers in a repeat block.`);
+      return;
+    }
     this.setStatus(graph.nodes.length > 150 ? 'Laying out…' : '');
     const started = performance.now();
     let layout: GraphLayout;
     try {
-      layout = await layoutGraph(layoutEngine, graph, visibleGraph(graph, this.folded), this.sizeBy);
+      layout = await layoutGraph(layoutEngine, graph, visible, this.sizeBy);
     } catch (error) {
       this.setStatus(`The layout failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -341,8 +347,17 @@ export class GraphView {
       if (item) this.viewport.place(item.x + item.width / 2, item.y, anchor.x, anchor.y);
     }
     this.renderLegend();
-    this.highlight(false);
+    this.highlight(this.revealAfterLayout);
+    this.revealAfterLayout = false;
     this.save();
+    this.drawNow();
+  }
+
+  /** No drawing, and why. */
+  private clear(why: string): void {
+    this.layout = undefined;
+    this.scene.show({ width: 0, height: 0, items: [], frames: [], edges: [], sizeBy: this.sizeBy }, this.palette);
+    this.setStatus(why);
     this.drawNow();
   }
 

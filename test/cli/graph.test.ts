@@ -234,6 +234,16 @@ test('--out FILE.png: a PNG at twice the size, when @resvg/resvg-js is installed
   assert.ok(distinct.size > 20, `${distinct.size} colours`);
 });
 
+test('a model of more boxes than Layerlab lays out (2,000) is refused with what to do, and nothing is written', async () => {
+  const file = join(work, 'flat.model');
+  writeFileSync(file, `model flat {\n  input (4,)\n${'  Dense(4)\n'.repeat(2000)}}\n`);
+  const out = join(work, 'flat.svg');
+  const { code, err } = await cli('graph', file, '--out', out);
+  assert.equal(code, 1);
+  assert.match(err, /flat would be 2,001 boxes even with its repeat blocks folded, more than the 2,000 Layerlab lays out; write its repeated layers in a repeat block/);
+  assert.throws(() => readFileSync(out), /ENOENT/);
+});
+
 test('usage problems say what to do and exit 2', async () => {
   const file = join(root, 'examples/mnist_cnn.model');
   const cases: [string[], RegExp][] = [

@@ -140,6 +140,18 @@ test('the cursor in the source rings the boxes of its statement (each repetition
   await view.page.close();
 });
 
+test('a cursor sent with the first graph (as the host does on opening) is brought into view once the layout is done', async (t) => {
+  const view = await openView(t);
+  if (!view) return;
+  const text = fixtureText('examples/resnet50.model');
+  const line = text.slice(0, text.indexOf('main5 =')).split('\n').length - 1;
+  await show(view, [graphMessage('examples/resnet50.model'), { type: 'cursor', position: { line, character: 4 } }]);
+  assert.deepEqual(await highlighted(view), ['main5']);
+  const box = await boxOf(view, 'main5');
+  assert.ok(box && box.y > 0 && box.y + box.height < 900, `main5 in view: ${JSON.stringify(box)}`);
+  await view.page.close();
+});
+
 test('an edit keeps the view in place: the box in the middle stays where it was on the screen', async (t) => {
   const view = await openView(t);
   if (!view) return;
@@ -316,6 +328,16 @@ test('a model of 1,000 layers opens folded; unfolded, only the boxes in view are
   await view.eval('window.__layerlabGraphView.renderNow()');
   const bottom = await view.eval<string[]>('window.__layerlabGraphView.drawnIds()');
   assert.ok(bottom.includes('dense') && !bottom.includes('input'), `the bottom boxes: ${bottom.slice(-5).join(', ')}`);
+  await view.page.close();
+});
+
+test('more boxes than the view lays out: no drawing, a message that says what to do', async (t) => {
+  const view = await openView(t);
+  if (!view) return;
+  const graph = graphOfText(`model flat {\n  input (4,)\n${'  Dense(4)\n'.repeat(2000)}}\n`);
+  await show(view, [{ type: 'graph', file: 'flat.model', models: ['flat'], graph }]);
+  assert.equal(await view.page.locator('svg.graph g.node').count(), 0);
+  assert.match(await view.text('.status'), /^2,001 boxes are more than the 2,000 this view lays out: fold repeat blocks/);
   await view.page.close();
 });
 

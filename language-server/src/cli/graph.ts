@@ -7,7 +7,7 @@ import { modelGraph } from '../features/model-graph.js';
 import { layoutGraph, type SizeBy } from '../graph/layout.js';
 import { darkPalette, lightPalette } from '../graph/palette.js';
 import { graphSvg } from '../graph/svg.js';
-import { defaultFolds, visibleGraph } from '../graph/visible.js';
+import { defaultFolds, maxLaidOutBoxes, visibleGraph } from '../graph/visible.js';
 import { layoutEngine } from './elk-engine.js';
 import type { CliIo } from './io.js';
 import { readModelFile } from './read-model-file.js';
@@ -92,7 +92,12 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const folded = values.fold ? new Set(graph.groups.filter((g) => g.parent === undefined).map((g) => g.id)) : defaultFolds(graph);
   const palette = themes[theme];
-  const layout = await layoutGraph(layoutEngine(), graph, visibleGraph(graph, folded), by as SizeBy);
+  const visible = visibleGraph(graph, folded);
+  if (visible.items.length > maxLaidOutBoxes) {
+    io.err(`layerlab graph: ${graph.model} would be ${visible.items.length.toLocaleString('en-US')} boxes even with its repeat blocks folded, more than the ${maxLaidOutBoxes.toLocaleString('en-US')} Layerlab lays out; write its repeated layers in a repeat block, or read it with layerlab summary`);
+    return 1;
+  }
+  const layout = await layoutGraph(layoutEngine(), graph, visible, by as SizeBy);
   const svg = graphSvg(graph, layout, palette);
   const data = format === '.svg' ? svg : await svgToPng(svg, palette.background);
   if (typeof data === 'object' && 'error' in data) {

@@ -96,6 +96,13 @@ function visibleEdges(edges: readonly GraphEdge[], standIn: ReadonlyMap<string, 
   return result;
 }
 
+/**
+ * Most boxes laid out at once: ELK's time grows faster than the number of boxes (about 2 s for
+ * 1,000 on a laptop core), and a drawing of more is no longer read box by box. Beyond it, fold
+ * `repeat` blocks, or read the model in `layerlab summary`.
+ */
+export const maxLaidOutBoxes = 2000;
+
 /** Groups to fold by default so that a large model opens quickly: the outermost ones, while more than `limit` nodes are drawn. */
 export function defaultFolds(graph: ModelGraph, limit = 300): Set<string> {
   const folded = new Set<string>();

@@ -14,7 +14,7 @@ export type { VisibleGraph, VisibleItem } from '../graph/visible.js';
 export { barGap, barHeight, frameHeading, layoutGraph } from '../graph/layout.js';
 export { darkPalette, lightPalette, mix, monospaceFonts } from '../graph/palette.js';
 export { edgeSvg, escapeXml, frameSvg, graphSvg, itemSvg, totalsSvg } from '../graph/svg.js';
-export { defaultFolds, visibleGraph } from '../graph/visible.js';
+export { defaultFolds, maxLaidOutBoxes, visibleGraph } from '../graph/visible.js';
 export { fontSize, totalsLines } from '../graph/node-text.js';
 
 /** Host → graph view. */
