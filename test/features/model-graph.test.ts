@@ -109,6 +109,12 @@ test('an error marks its node, and the layers after it are drawn as not analysed
   assert.equal(g.errors.length, 1);
 });
 
+test('a merge the analysis did not reach is still joined to the labels it names', () => {
+  const g = graphOf('model m {\n  x = input (4,)\n  Conv2D(4, 3)\n  Add(x)\n  Activation(relu)\n}\n');
+  assert.deepEqual(g.nodes.map((n) => `${n.kind} ${n.type}`), ['input Input', 'pending Conv2D', 'pending Add', 'pending Activation']);
+  assert.deepEqual(pairs(g), ['x>Conv2D', 'Conv2D>Add', 'x>Add', 'Add>Activation']);
+});
+
 test('an error that leaves shapes known marks its node and the nodes downstream, not the others', () => {
   // Two layers named alike: Keras refuses it, every shape is still known.
   const g = graphOf('model m {\n  input (4,)\n  Dense(4, name="a")\n  Dense(2, name="a")\n  Dense(1)\n}\n');

@@ -2,6 +2,7 @@ import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { Diagnostic } from '../analysis/diagnostics.js';
 import { evaluate } from '../analysis/expressions.js';
 import type { EvaluatedModel, LayerInstance } from '../analysis/model-types.js';
+import { findLayer } from '../catalog/layers.js';
 import type { LayerFamily } from '../catalog/types.js';
 import type { Range, Statement } from '../syntax/ast.js';
 import { walkStatements } from '../syntax/walk.js';
@@ -169,7 +170,6 @@ function addPendingNodes(builder: Builder, model: EvaluatedModel, ids: ReadonlyM
   const byStatement = new Map<Statement, LayerInstance[]>();
   for (const layer of model.layers) (byStatement.get(layer.statement) ?? byStatement.set(layer.statement, []).get(layer.statement))?.push(layer);
   const labels = new Map<string, string>();
-  const pendingOf = new Map<Statement, string>();
   let current: string | undefined;
   const quiet = new DiagnosticSink();
   walkStatements(model.bodyDeclaration.body ?? [], (statement) => {
@@ -194,18 +194,17 @@ function addPendingNodes(builder: Builder, model: EvaluatedModel, ids: ReadonlyM
         const last = instances?.[instances.length - 1];
         if (last) current = ids.get(last);
         else {
-          let id = pendingOf.get(statement);
-          if (!id) {
-            const start = lines.positionAt(statement.range.start);
-            id = `pending@${start.line + 1}:${start.character + 1}`;
-            pendingOf.set(statement, id);
-            builder.nodes.push(pendingNode(id, statement, graphRange(lines, statement.range)));
-            builder.statements.set(id, statement.range);
-            if (current) addEdge(builder, current, id);
-            for (const a of statement.call.args) {
-              const source = a.name === undefined && a.value.kind === 'name' ? labels.get(a.value.name) : undefined;
-              if (source) addEdge(builder, source, id);
-            }
+          // The walk visits a statement once, inside `repeat` too: one pending node per statement.
+          const start = lines.positionAt(statement.range.start);
+          const id = `pending@${start.line + 1}:${start.character + 1}`;
+          builder.nodes.push(pendingNode(id, statement, graphRange(lines, statement.range)));
+          builder.statements.set(id, statement.range);
+          if (current) addEdge(builder, current, id);
+          // A merge's positional names are the labels it merges.
+          const merges = findLayer(statement.call.callee.name)?.merge !== undefined;
+          for (const a of merges ? statement.call.args : []) {
+            const source = a.name === undefined && a.value.kind === 'name' ? labels.get(a.value.name) : undefined;
+            if (source) addEdge(builder, source, id);
           }
           current = id;
         }
