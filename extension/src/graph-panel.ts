@@ -137,9 +137,12 @@ export class GraphPanel {
     this.post({ type: 'graph', file: this.uri, models: result.models, graph: result.graph, ...(problem ? { problem } : {}) });
   }
 
+  /** After an edit: a hidden view is left alone (it reloads, and asks, when shown again). */
   private refreshSoon(): void {
     clearTimeout(this.editTimer);
-    this.editTimer = setTimeout(() => void this.refresh(), editDelayMs);
+    this.editTimer = setTimeout(() => {
+      if (this.panel.visible) void this.refresh();
+    }, editDelayMs);
   }
 
   /** Sends the cursor; a cursor in another model of the file shows that model. */

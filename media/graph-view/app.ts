@@ -62,6 +62,20 @@ function contains(range: GraphRange, position: GraphPosition): boolean {
 const span = (range: GraphRange) => (range.end.line - range.start.line) * 1e6 + (range.end.character - range.start.character);
 
 /**
+ * What stands for `id` in a new layout: itself; for a block just unfolded, its first layer; for a
+ * layer just folded away, its block's box.
+ */
+function standIn(graph: ModelGraph, layout: GraphLayout, id: string): string {
+  const drawn = new Set(layout.items.map((i) => i.item.id));
+  if (drawn.has(id)) return id;
+  const group = graph.groups.find((g) => g.id === id);
+  const first = group?.nodes[0];
+  if (first !== undefined && drawn.has(first)) return first;
+  const folded = layout.items.find((i) => i.item.kind === 'folded' && i.item.group.nodes.includes(group?.nodes[0] ?? id));
+  return folded?.item.id ?? id;
+}
+
+/**
  * The graph view: asks nothing, shows what the host sends. Each graph is folded (large
  * models), laid out with ELK in this page, and drawn virtualised; zoom and pan stay where
  * they were from one edit to the next, anchored on the box the user was looking at.
@@ -86,6 +100,8 @@ export class GraphView {
   private stale = false;
   private placedFor: string | undefined;
   private revealAfterLayout = false;
+  /** The box (or block) the next layout keeps in place: the block just folded or unfolded. */
+  private anchorHint: string | undefined;
   private frame: number | undefined;
 
   private readonly scene = new Scene();
@@ -247,6 +263,7 @@ export class GraphView {
       const item = this.scene.itemAt(id);
       if (!item) return;
       if (item.item.kind === 'folded') {
+        this.anchorHint = item.item.group.id;
         this.folded.delete(item.item.group.id);
         this.save();
         this.relayout();
@@ -258,6 +275,7 @@ export class GraphView {
     }
     if (frame && target.closest('.frame-heading')) {
       const id = frame.getAttribute('data-group') ?? '';
+      this.anchorHint = id;
       this.folded.add(id);
       this.save();
       this.relayout();
@@ -305,11 +323,14 @@ export class GraphView {
   /** Lays the graph out again (a new graph, folds or sizing); runs one at a time, the latest request last. */
   private relayout(): void {
     this.stale = true;
-    this.running = this.running.then(async () => {
-      if (!this.stale) return;
-      this.stale = false;
-      await this.layOut();
-    });
+    this.running = this.running
+      .then(async () => {
+        if (!this.stale) return;
+        this.stale = false;
+        await this.layOut();
+      })
+      // A failure is said, and the next graph is laid out as usual.
+      .catch((error: unknown) => this.setStatus(`The graph could not be drawn: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private async layOut(): Promise<void> {
@@ -343,7 +364,8 @@ export class GraphView {
       this.placedFor = graph.model;
       this.firstView();
     } else if (anchor) {
-      const item = layout.items.find((i) => i.item.id === anchor.id);
+      const id = standIn(graph, layout, anchor.id);
+      const item = layout.items.find((i) => i.item.id === id);
       if (item) this.viewport.place(item.x + item.width / 2, item.y, anchor.x, anchor.y);
     }
     this.renderLegend();
@@ -364,7 +386,14 @@ export class GraphView {
   /** The box the user looks at (the highlighted one, else the one nearest the middle), and where it is in the view. */
   private anchor(): { id: string; x: number; y: number } | undefined {
     const layout = this.layout;
+    const hint = this.anchorHint;
+    this.anchorHint = undefined;
     if (!layout || !layout.items.length) return undefined;
+    const hinted = hint !== undefined && this.graph ? layout.items.find((i) => i.item.id === standIn(this.graph as ModelGraph, layout, hint)) : undefined;
+    if (hinted) {
+      const at = this.viewport.toView(hinted.x + hinted.width / 2, hinted.y);
+      return { id: hint ?? hinted.item.id, x: at.x, y: at.y };
+    }
     const { width, height } = this.size();
     const visible = this.viewport.visible(width, height);
     const centre = { x: visible.x + visible.width / 2, y: visible.y + visible.height / 2 };
@@ -431,9 +460,20 @@ export class GraphView {
 
   private foldAll(fold: boolean): void {
     if (!this.graph) return;
+    this.anchorHint = this.blockInView();
     this.folded = fold ? new Set(this.graph.groups.filter((g) => g.parent === undefined).map((g) => g.id)) : new Set();
     this.save();
     this.relayout();
+  }
+
+  /** The top-most `repeat` block in view, folded or not: what Fold repeats and Unfold all keep in place. */
+  private blockInView(): string | undefined {
+    const layout = this.layout;
+    if (!layout) return undefined;
+    const { width, height } = this.size();
+    const visible = this.viewport.visible(width, height);
+    const blocks = [...layout.frames.map((f) => ({ id: f.frame.id, y: f.y, box: f as { x: number; y: number; width: number; height: number } })), ...layout.items.filter((i) => i.item.kind === 'folded').map((i) => ({ id: i.item.id, y: i.y, box: i }))];
+    return blocks.filter((b) => intersects(b.box, visible)).sort((a, b) => a.y - b.y)[0]?.id;
   }
 
   /** Rings the boxes of the statement at the cursor; with `reveal`, pans to them when none is in view and the statement is a new one. */

@@ -315,15 +315,22 @@ test('a model of 1,000 layers opens folded; unfolded, only the boxes in view are
   await show(view, [{ type: 'graph', file: 'deep.model', models: ['deep'], graph }]);
   assert.equal((await countsOf(view)).items, 5, 'the repeat is one box');
   saveArtifact('graph-view-deep-folded.png', await view.page.screenshot());
+  const repeatBox = await boxOf(view, graph.groups[0]?.id ?? '');
   await view.page.getByRole('button', { name: 'Unfold all' }).click();
   await view.eval('window.__layerlabGraphView.renderNow()');
   const counts = await countsOf(view);
   assert.equal(counts.items, graph.nodes.length);
+  // Unfolded, the block's first layer takes the place its box had.
+  const firstLayer = await boxOf(view, graph.groups[0]?.nodes[0] ?? '');
+  assert.ok(repeatBox && firstLayer && Math.abs(firstLayer.y - repeatBox.y) <= 1, `${JSON.stringify(firstLayer)} where the block was, ${JSON.stringify(repeatBox)}`);
+  // Home: the top of the model; of its 998 boxes, those in view (and a margin) are in the page.
+  await view.page.locator('.canvas').focus();
+  await view.page.keyboard.press('Home');
+  await view.eval('window.__layerlabGraphView.renderNow()');
   const drawn = await view.eval<string[]>('window.__layerlabGraphView.drawnIds()');
-  assert.ok(drawn.length > 5 && drawn.length < 60, `${drawn.length} boxes in the page`);
+  assert.ok(drawn.includes('input') && drawn.length > 5 && drawn.length < 60, `${drawn.length} boxes in the page`);
   assert.ok(!drawn.includes('dense'), 'the last layer is far below');
   // End goes to the bottom: the last boxes come in, the first go.
-  await view.page.locator('.canvas').focus();
   await view.page.keyboard.press('End');
   await view.eval('window.__layerlabGraphView.renderNow()');
   const bottom = await view.eval<string[]>('window.__layerlabGraphView.drawnIds()');

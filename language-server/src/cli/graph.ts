@@ -18,7 +18,7 @@ export const graphUsage = `Usage: layerlab graph FILE [--model NAME] --out FILE.
   --model NAME  the model to draw (default: the file's first)
   --out FILE    the drawing to write: .svg, or .png (at twice the size, drawn with @resvg/resvg-js)
   --theme T     light (default) or dark
-  --by V        box width and colour by params (parameter count) or memory (activation memory per sample)
+  --by V        a bar under each box, and its colour, by params (parameter count) or memory (activation memory per sample)
   --fold        each outermost repeat block as one box (a model of more than 300 layers is folded anyway)`;
 
 const themes = { light: lightPalette, dark: darkPalette } as const;
