@@ -9,7 +9,6 @@ import {
   type GraphLayout,
   type GraphPalette,
   type GraphPosition,
-  type GraphRange,
   type HostToGraphView,
   type ModelGraph,
   type PlacedItem,
@@ -22,6 +21,8 @@ import { svgToPng } from './export.js';
 import type { GraphHost } from './host.js';
 import { Scene } from './scene.js';
 import { readGraphPalette, watchTheme } from './theme.js';
+import { blockIn, boxesAt, lookedAt, standIn } from './focus.js';
+import { listenForPointer } from './input.js';
 import { intersects, Viewport, type ViewportState } from './viewport.js';
 
 /** What the view keeps across reloads (webview state). */
@@ -52,28 +53,6 @@ export interface GraphViewDebug {
 const sizeLabels: Record<SizeBy, string> = { none: 'Plain', params: 'Parameters', memory: 'Activation memory' };
 const panStep = 80;
 const zoomStep = 1.25;
-
-/** Whether `position` lies in `range` (lines and characters from 0). */
-function contains(range: GraphRange, position: GraphPosition): boolean {
-  const after = (a: GraphPosition, b: GraphPosition) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-  return after(position, range.start) && after(range.end, position);
-}
-
-const span = (range: GraphRange) => (range.end.line - range.start.line) * 1e6 + (range.end.character - range.start.character);
-
-/**
- * What stands for `id` in a new layout: itself; for a block just unfolded, its first layer; for a
- * layer just folded away, its block's box.
- */
-function standIn(graph: ModelGraph, layout: GraphLayout, id: string): string {
-  const drawn = new Set(layout.items.map((i) => i.item.id));
-  if (drawn.has(id)) return id;
-  const group = graph.groups.find((g) => g.id === id);
-  const first = group?.nodes[0];
-  if (first !== undefined && drawn.has(first)) return first;
-  const folded = layout.items.find((i) => i.item.kind === 'folded' && i.item.group.nodes.includes(group?.nodes[0] ?? id));
-  return folded?.item.id ?? id;
-}
 
 /**
  * The graph view: asks nothing, shows what the host sends. Each graph is folded (large
@@ -188,41 +167,8 @@ export class GraphView {
   }
 
   private listen(): void {
-    const canvas = this.canvas;
-    canvas.addEventListener(
-      'wheel',
-      (event) => {
-        event.preventDefault();
-        const origin = canvas.getBoundingClientRect();
-        if (event.ctrlKey || event.metaKey) this.viewport.zoomAt(Math.exp(-event.deltaY * 0.002), event.clientX - origin.left, event.clientY - origin.top);
-        else this.viewport.panBy(-event.deltaX, -event.deltaY);
-        this.viewChanged();
-      },
-      { passive: false },
-    );
-    let drag: { x: number; y: number; moved: boolean } | undefined;
-    canvas.addEventListener('pointerdown', (event) => {
-      if (event.button !== 0) return;
-      drag = { x: event.clientX, y: event.clientY, moved: false };
-    });
-    canvas.addEventListener('pointermove', (event) => {
-      if (!drag) return;
-      const dx = event.clientX - drag.x;
-      const dy = event.clientY - drag.y;
-      if (!drag.moved && Math.hypot(dx, dy) < 4) return;
-      if (!drag.moved) canvas.setPointerCapture(event.pointerId);
-      drag = { x: event.clientX, y: event.clientY, moved: true };
-      canvas.classList.add('panning');
-      this.viewport.panBy(dx, dy);
-      this.viewChanged();
-    });
-    canvas.addEventListener('pointerup', (event) => {
-      const wasDrag = drag?.moved ?? false;
-      drag = undefined;
-      canvas.classList.remove('panning');
-      if (!wasDrag) this.clicked(event.target);
-    });
-    canvas.addEventListener('keydown', (event) => this.key(event));
+    listenForPointer(this.canvas, this.viewport, () => this.viewChanged(), (target) => this.clicked(target));
+    this.canvas.addEventListener('keydown', (event) => this.key(event));
   }
 
   private key(event: KeyboardEvent): void {
@@ -383,35 +329,18 @@ export class GraphView {
     this.drawNow();
   }
 
-  /** The box the user looks at (the highlighted one, else the one nearest the middle), and where it is in the view. */
+  /** The box to keep in place across the next layout (the block just folded or unfolded, else the one looked at), and where it is in the view. */
   private anchor(): { id: string; x: number; y: number } | undefined {
     const layout = this.layout;
     const hint = this.anchorHint;
     this.anchorHint = undefined;
-    if (!layout || !layout.items.length) return undefined;
-    const hinted = hint !== undefined && this.graph ? layout.items.find((i) => i.item.id === standIn(this.graph as ModelGraph, layout, hint)) : undefined;
-    if (hinted) {
-      const at = this.viewport.toView(hinted.x + hinted.width / 2, hinted.y);
-      return { id: hint ?? hinted.item.id, x: at.x, y: at.y };
-    }
+    if (!layout || !layout.items.length || !this.graph) return undefined;
+    const hinted = hint === undefined ? undefined : layout.items.find((i) => i.item.id === standIn(this.graph as ModelGraph, layout, hint));
     const { width, height } = this.size();
-    const visible = this.viewport.visible(width, height);
-    const centre = { x: visible.x + visible.width / 2, y: visible.y + visible.height / 2 };
-    const marked = this.highlightedIds.map((id) => layout.items.find((i) => i.item.id === id)).find((i): i is PlacedItem => i !== undefined && intersects(i, visible));
-    let best = marked;
-    if (!best) {
-      let distance = Infinity;
-      for (const item of layout.items) {
-        const d = Math.hypot(item.x + item.width / 2 - centre.x, item.y + item.height / 2 - centre.y);
-        if (d < distance) {
-          distance = d;
-          best = item;
-        }
-      }
-    }
-    if (!best) return undefined;
-    const at = this.viewport.toView(best.x + best.width / 2, best.y);
-    return { id: best.item.id, x: at.x, y: at.y };
+    const item = hinted ?? lookedAt(layout, this.viewport.visible(width, height), this.highlightedIds);
+    if (!item) return undefined;
+    const at = this.viewport.toView(item.x + item.width / 2, item.y);
+    return { id: hinted && hint !== undefined ? hint : item.item.id, x: at.x, y: at.y };
   }
 
   /** A new model: the whole of it when it is readable so, else its top at full size (or as wide as the view). */
@@ -468,27 +397,15 @@ export class GraphView {
 
   /** The top-most `repeat` block in view, folded or not: what Fold repeats and Unfold all keep in place. */
   private blockInView(): string | undefined {
-    const layout = this.layout;
-    if (!layout) return undefined;
     const { width, height } = this.size();
-    const visible = this.viewport.visible(width, height);
-    const blocks = [...layout.frames.map((f) => ({ id: f.frame.id, y: f.y, box: f as { x: number; y: number; width: number; height: number } })), ...layout.items.filter((i) => i.item.kind === 'folded').map((i) => ({ id: i.item.id, y: i.y, box: i }))];
-    return blocks.filter((b) => intersects(b.box, visible)).sort((a, b) => a.y - b.y)[0]?.id;
+    return this.layout && blockIn(this.layout, this.viewport.visible(width, height));
   }
 
   /** Rings the boxes of the statement at the cursor; with `reveal`, pans to them when none is in view and the statement is a new one. */
   private highlight(reveal: boolean): void {
     const layout = this.layout;
     const cursor = this.cursor;
-    let ids: string[] = [];
-    if (layout && cursor) {
-      ids = layout.items.filter((i) => i.item.kind === 'node' && contains(i.item.node.range, cursor)).map((i) => i.item.id);
-      if (!ids.length) {
-        // In a `repeat` line, or in a folded block: its box, else its frame (the innermost).
-        const folded = layout.items.filter((i) => i.item.kind === 'folded' && contains(i.item.group.range, cursor));
-        ids = folded.map((i) => i.item.id);
-      }
-    }
+    const ids = layout && cursor ? boxesAt(layout, cursor) : [];
     const changed = ids.join('\n') !== this.highlightedIds.join('\n');
     this.highlightedIds = ids;
     this.scene.mark(ids);
