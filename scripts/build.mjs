@@ -1,11 +1,12 @@
 // Bundles the entry points with esbuild. Type checking is `tsc` (npm test); this only emits.
-//   dist/layerlab.mjs   the CLI (summary, lsp), ESM
+//   dist/layerlab.mjs   the CLI (summary, graph, lsp, …), ESM, with elkjs for `graph`
 //   dist/server.cjs     the language server started by the VS Code extension
 //   dist/extension.cjs  the VS Code extension (vscode is provided by the editor)
 //   dist/trainer.cjs    the training process, with TensorFlow.js and its wasm binaries (dist/*.wasm);
 //                       the native @tensorflow/tfjs-node(-gpu) stay outside and are loaded when installed
 //   media/dist/training-view.{js,css}  the training view (webview and HTML report), for the browser
 //   media/dist/tune-view.{js,css}      the search view (webview and HTML report), for the browser
+//   media/dist/graph-view.{js,css}     the model graph view (webview), with elkjs's bundled build, for the browser
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,7 +44,8 @@ const trainerBundle = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
+  // resvg (PNG for `layerlab graph`) is a native optional dependency, loaded where installed.
+  build({ ...common, entryPoints: { layerlab: 'language-server/src/cli/bin.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, external: ['@resvg/resvg-js'], banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' } }),
   build({ ...common, entryPoints: { server: 'language-server/src/lsp/bin.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { extension: 'extension/src/extension.ts' }, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['vscode'] }),
   build({
@@ -56,6 +58,8 @@ await Promise.all([
   build({ entryPoints: { 'training-view': 'media/view/view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
   build({ entryPoints: { 'tune-view': 'media/tune-view/tune-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'graph-view': 'media/graph-view/main.ts' }, bundle: true, format: 'iife', platform: 'browser', target: 'es2020', outdir: 'media/dist', sourcemap: false, minify: production, logLevel: 'warning' }),
+  build({ entryPoints: { 'graph-view': 'media/graph-view/graph-view.css' }, bundle: true, outdir: 'media/dist', minify: production, logLevel: 'warning' }),
 ]);
 
 // The WebAssembly kernels travel with the trainer, so a VSIX without node_modules trains too,

@@ -52,6 +52,7 @@ const rank: Record<string, number> = {
   features: 4, // protocol-free editor features
   training: 4, // one training run: data, model assembly, the loop, run records
   tuning: 5, // searches: they train each trial with training/
+  graph: 5, // the model graph's layout (with the ELK engine it is given) and SVG drawing: the CLI's and the graph view's
   protocol: 6, // messages at each boundary, as types (and tiny validators) over the modules below
   report: 7,
   trainer: 7, // the trainer process (training and searches) and its launcher
@@ -165,12 +166,44 @@ test('host/ only re-exports: it names the services the extension uses and holds 
   }
 });
 
-test('protocol modules hold types and tiny validators: at run time they import only modules that import nothing', () => {
+/** A module's run-time imports that are Layerlab modules, as paths; packages and `node:` modules as they are written. */
+function runTimeImports(file: string): string[] {
+  return imports(file, false).map((t) => (t.startsWith('.') ? join(file, '..', t.replace(/\.js$/, '.ts')) : t));
+}
+
+const inGraph = (path: string): boolean => relative(source, path).startsWith('graph/');
+
+test('protocol modules hold types and tiny validators: at run time they import only modules that import nothing, and the graph drawing', () => {
   // The views' browser bundles and the extension import them: a run-time import must not pull in Node.js or the analysis.
   for (const file of files(join(source, 'protocol'))) {
-    for (const target of imports(file, false)) {
-      const path = target.startsWith('.') ? join(file, '..', target.replace(/\.js$/, '.ts')) : undefined;
-      assert.ok(path && imports(path).length === 0, `${relative(root, file)} imports ${target} at run time; a protocol module imports types, or constants from a module with no imports`);
+    for (const target of runTimeImports(file)) {
+      const allowed = target.startsWith('/') && (imports(target).length === 0 || inGraph(target));
+      assert.ok(allowed, `${relative(root, file)} imports ${target} at run time; a protocol module imports types, or constants from a module with no imports, or graph/'s drawing`);
+    }
+  }
+});
+
+test('graph/ runs in a browser: at run time it imports graph/ modules and modules that import nothing (the ELK engine is passed in)', () => {
+  for (const file of files(join(source, 'graph'))) {
+    for (const target of runTimeImports(file)) {
+      const allowed = target.startsWith('/') && (inGraph(target) || imports(target).length === 0);
+      assert.ok(allowed, `${relative(root, file)} imports ${target} at run time; graph/ is bundled into the graph view: no packages, no Node.js, no analysis`);
+    }
+  }
+});
+
+test('the language server never lays out a graph: nothing lsp/ imports reaches graph/ or elkjs', () => {
+  const seen = new Set<string>();
+  const stack = files(join(source, 'lsp'));
+  while (stack.length) {
+    const file = stack.pop() ?? '';
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const target of runTimeImports(file)) {
+      assert.ok(!target.startsWith('elkjs'), `${relative(root, file)} imports ${target}: the layout runs in the graph view and the CLI, never in the language server`);
+      if (!target.startsWith('/')) continue;
+      assert.ok(!inGraph(target), `${relative(root, file)} imports ${relative(root, target)}: the layout runs in the graph view and the CLI, never in the language server`);
+      stack.push(target);
     }
   }
 });

@@ -16,6 +16,7 @@ import { augmentation, callbacks, lossAliases, losses, metricNames, optimizers, 
 import { summaryTable } from '../language-server/src/features/summary-table.js';
 import { exportUsage } from '../language-server/src/cli/export.js';
 import { importUsage } from '../language-server/src/cli/import.js';
+import { graphUsage } from '../language-server/src/cli/graph.js';
 import { reportUsage } from '../language-server/src/cli/report.js';
 import { trainUsage } from '../language-server/src/cli/train.js';
 import { tuneUsage } from '../language-server/src/cli/tune.js';
@@ -110,9 +111,9 @@ test('docs/layers.md is what `npm run docs:layers` writes from the catalog, and 
 
 test('docs/cli.md documents every command, every flag of their usage texts, the backends, exit codes and environment', () => {
   const text = read('docs/cli.md');
-  for (const command of ['summary', 'train', 'tune', 'report', 'export', 'import', 'lsp']) assert.match(text, new RegExp(`^## \`?(layerlab )?${command}\\b`, 'm'), `docs/cli.md has no section for ${command}`);
+  for (const command of ['summary', 'train', 'tune', 'report', 'export', 'import', 'graph', 'lsp']) assert.match(text, new RegExp(`^## \`?(layerlab )?${command}\\b`, 'm'), `docs/cli.md has no section for ${command}`);
   const flags = (usage: string) => [...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
-  for (const [command, usage] of [['train', trainUsage], ['tune', tuneUsage], ['report', reportUsage], ['export', exportUsage], ['import', importUsage]] as const) {
+  for (const [command, usage] of [['train', trainUsage], ['tune', tuneUsage], ['report', reportUsage], ['export', exportUsage], ['import', importUsage], ['graph', graphUsage]] as const) {
     const section = text.split(/^## /m).find((s) => new RegExp(`^\`?(layerlab )?${command}\\b`).test(s)) ?? '';
     for (const flag of flags(usage)) assert.ok(section.includes(`\`${flag}`), `docs/cli.md's ${command} section does not document ${flag}`);
   }

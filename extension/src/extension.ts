@@ -6,6 +6,7 @@ import { SummaryDocuments, SUMMARY_SCHEME } from './summary-document.js';
 import { classifyPicked } from '../../language-server/src/host/index.js';
 import { pickFolders, registerViewSerializers, searchView, trainingView, ViewPanel } from './view-panel.js';
 import { ServerCrashPolicy } from './server-crash-policy.js';
+import { GraphPanel, registerGraphSerializer, type OpenGraph } from './graph-panel.js';
 import { kerasCodeRequest, modelAtRequest, summaryRequest } from '../../language-server/src/protocol/lsp-requests.js';
 import { sendCustomRequest } from './requests.js';
 import { RESTART_SERVER_COMMAND, ServerErrorHandler } from './server-error-handler.js';
@@ -20,6 +21,8 @@ export interface LayerlabApi {
   views(): readonly { readonly viewType: string; readonly title: string; readonly ids: readonly string[]; readonly messagesReceived: readonly string[]; readonly disposed: boolean }[];
   /** The notices shown this session about the language server stopping (restarted, not restarted), oldest first. */
   serverNotices(): readonly string[];
+  /** Open graph views (`layerlab.graph`). */
+  graphs(): readonly OpenGraph[];
 }
 
 function compact(n: number): string {
@@ -117,6 +120,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
       const document = await vscode.workspace.openTextDocument(SummaryDocuments.uriFor(target, model));
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     }),
+    vscode.commands.registerCommand('layerlab.showModelGraph', (uri?: string, model?: string) => {
+      const target = typeof uri === 'string' ? uri : modelUnderCursor()?.uri;
+      if (!target) {
+        void vscode.window.showInformationMessage('Layerlab: open a .model file to see the graph of its models.');
+        return;
+      }
+      GraphPanel.show(context, languageClient, target, typeof model === 'string' ? model : undefined);
+    }),
+    registerGraphSerializer(context, languageClient),
     vscode.commands.registerCommand('layerlab.copyAsKeras', async () => {
       const at = modelUnderCursor();
       if (!at) {
@@ -187,6 +199,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Layerl
   return {
     views: () => ViewPanel.all().map((view) => ({ viewType: view.viewType, title: view.panel.title, ids: view.ids, messagesReceived: view.messagesReceived, disposed: view.isDisposed })),
     serverNotices: () => errorHandler.notices,
+    graphs: () => GraphPanel.all(),
   };
 }
 

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { loadViewRun, loadSearch } from '../../language-server/src/host/index.js';
 import type { FromTrainer } from '../../language-server/src/protocol/trainer.js';
 import { isViewToHost, type HostCapabilities, type HostToTuneView, type HostToView, type ViewRun, type TuneSummary } from '../../language-server/src/protocol/views.js';
+import { saveExportedFile, webviewHtml, webviewOptions } from './webview-page.js';
 
 /** What differs between the training view and the search view. */
 interface ViewKind<Item> {
@@ -221,7 +220,7 @@ export class ViewPanel<Item> implements OpenView {
         void this.pickRuns();
         return;
       case 'export':
-        void this.saveExport(message.fileName, message.data, message.encoding);
+        void saveExportedFile(message.fileName, message.data, message.encoding);
         return;
     }
   }
@@ -231,46 +230,9 @@ export class ViewPanel<Item> implements OpenView {
     if (folders.length) this.addFromFolders(folders);
   }
 
-  private async saveExport(fileName: string, data: string, encoding: 'utf8' | 'base64'): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({ ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}), saveLabel: 'Export' });
-    if (!target) return;
-    try {
-      await writeFile(target.fsPath, encoding === 'base64' ? Buffer.from(data, 'base64') : data);
-      void vscode.window.showInformationMessage(`Layerlab: saved ${target.fsPath}`);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Layerlab: could not save ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (extension: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'dist', `${this.kind.bundle}.${extension}`)).toString();
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data: blob:`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${asset('css')}" nonce="${nonce}">
-<title>${escapeHtml(this.title)}</title>
-</head>
-<body>
-<div id="app" data-nonce="${nonce}"></div>
-<script nonce="${nonce}" src="${asset('js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.context.extensionUri, this.kind.bundle, this.title);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] };
 }
 
 /** Asks for run or search folders, starting in the workspace's `.layerlab/runs` (or `tune`) folder. */

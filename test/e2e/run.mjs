@@ -59,7 +59,7 @@ async function main() {
   const vsix = vsixArg > 0 ? resolve(process.argv[vsixArg + 1] ?? 'layerlab.vsix') : undefined;
   const unpacked = vsix ? unpackVsix(vsix) : undefined;
   const extensionPath = unpacked?.extensionPath ?? root;
-  const missingBuild = ['dist/extension.cjs', 'dist/server.cjs', 'dist/trainer.cjs', 'media/dist/training-view.js', 'media/dist/tune-view.js'].filter((file) => !existsSync(join(extensionPath, file)));
+  const missingBuild = ['dist/extension.cjs', 'dist/server.cjs', 'dist/trainer.cjs', 'media/dist/training-view.js', 'media/dist/tune-view.js', 'media/dist/graph-view.js'].filter((file) => !existsSync(join(extensionPath, file)));
   if (missingBuild.length > 0) throw new Error(`${missingBuild.join(', ')} missing in ${vsix ?? root}: ${vsix ? 'the VSIX leaves them out (.vscodeignore)' : 'run `npm run build` (npm run test:e2e does)'}.`);
   if (!findChromium()) throw new Error(`Chromium not found (set CHROMIUM_PATH to use another). ${missingDepsHint}`);
   // Before the timed run: the first install takes minutes.

@@ -25,6 +25,20 @@ test('Train appears once training is available', () => {
   assert.deepEqual(lenses.map((l) => l.title).slice(1), ['Summary', 'Train']);
 });
 
+test('Graph appears where the client shows graphs (the VS Code extension), after Summary, for each model', () => {
+  const lenses = codeLenses(analyzeText('model m { input (4,)\n Dense(2) }\nmodel n = m()'), 'file:///m.model', { trainAvailable: false, graphAvailable: true });
+  assert.deepEqual(
+    lenses.filter((l) => l.command).map((l) => [l.title, ...(l.command?.arguments ?? [])]),
+    [
+      ['Summary', 'file:///m.model', 'm'],
+      ['Graph', 'file:///m.model', 'm'],
+      ['Summary', 'file:///m.model', 'n'],
+      ['Graph', 'file:///m.model', 'n'],
+    ],
+  );
+  assert.equal(lenses.find((l) => l.title === 'Graph')?.command?.id, 'layerlab.showModelGraph');
+});
+
 test('a searched model shows the range of totals over its space', () => {
   const text = readFileSync(join(root, 'test/fixtures/search.model'), 'utf8');
   const titles = codeLenses(analyzeText(text), 'file:///s.model').map((l) => l.title);

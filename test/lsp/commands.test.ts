@@ -53,6 +53,8 @@ test('executeCommand explains what it cannot run instead of failing as an unknow
   const uri = 'file:///tmp/commands.model';
   const train = await plain.request<unknown>('workspace/executeCommand', { command: 'layerlab.train', arguments: [uri, 'm'] }).catch((e: Error) => e.message);
   assert.match(String(train), /VS Code extension; from a terminal: layerlab train FILE --model NAME/);
+  const graph = await plain.request<unknown>('workspace/executeCommand', { command: 'layerlab.showModelGraph', arguments: [uri, 'm'] }).catch((e: Error) => e.message);
+  assert.match(String(graph), /VS Code extension; from a terminal: layerlab graph FILE --model NAME --out graph\.svg/);
   const missing = await plain.request<unknown>('workspace/executeCommand', { command: 'layerlab.showSummary', arguments: ['file:///tmp/not-open.model'] }).catch((e: Error) => e.message);
   assert.match(String(missing), /is not open/);
 });
@@ -60,18 +62,18 @@ test('executeCommand explains what it cannot run instead of failing as an unknow
 test("the VS Code extension's own commands are not advertised to it (its client would register them a second time)", async () => {
   const extension = await LspClient.start({ entry, initializationOptions: { trainAvailable: true } });
   try {
-    for (const id of ['layerlab.showSummary', 'layerlab.train', 'layerlab.tune']) assert.ok(!advertised(extension).includes(id), `${id} advertised to the extension`);
+    for (const id of ['layerlab.showSummary', 'layerlab.showModelGraph', 'layerlab.train', 'layerlab.tune']) assert.ok(!advertised(extension).includes(id), `${id} advertised to the extension`);
     const uri = 'file:///tmp/extension.model';
     await extension.open(uri, text);
     await extension.diagnosticsFor(uri, 1);
     const ids = (await extension.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.command?.command).filter(Boolean);
-    assert.deepEqual([...new Set(ids)].sort(), ['layerlab.showSummary', 'layerlab.train', 'layerlab.tune']);
+    assert.deepEqual([...new Set(ids)].sort(), ['layerlab.showModelGraph', 'layerlab.showSummary', 'layerlab.train', 'layerlab.tune']);
   } finally {
     await extension.stop();
   }
 });
 
-test('nor in Restricted Mode, where it cannot train (trainAvailable false, clientCommands true): Summary lenses only', async () => {
+test('nor in Restricted Mode, where it cannot train (trainAvailable false, clientCommands true): Summary and Graph lenses only', async () => {
   const restricted = await LspClient.start({ entry, initializationOptions: { trainAvailable: false, clientCommands: true } });
   try {
     assert.deepEqual(advertised(restricted), []);
@@ -79,7 +81,7 @@ test('nor in Restricted Mode, where it cannot train (trainAvailable false, clien
     await restricted.open(uri, text);
     await restricted.diagnosticsFor(uri, 1);
     const ids = (await restricted.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).map((l) => l.command?.command).filter(Boolean);
-    assert.deepEqual([...new Set(ids)], ['layerlab.showSummary']);
+    assert.deepEqual([...new Set(ids)], ['layerlab.showSummary', 'layerlab.showModelGraph']);
   } finally {
     await restricted.stop();
   }

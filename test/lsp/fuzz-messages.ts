@@ -30,6 +30,7 @@ export const fuzzedRequests = [
   'layerlab/summary',
   'layerlab/modelAt',
   'layerlab/kerasCode',
+  'layerlab/modelGraph',
   'layerlab/noSuchRequest',
 ] as const;
 
@@ -152,12 +153,13 @@ function params(r: Rng, method: string): Record<string, unknown> {
     case 'textDocument/semanticTokens/full':
       return { textDocument: textDocument(r) };
     case 'workspace/executeCommand':
-      return { command: r.pick(['layerlab.showSummary', 'layerlab.train', 'layerlab.tune', 'nope', '', null, 5]), arguments: r.chance(0.6) ? [uri(r), r.pick(['m', 'mnist_cnn', '', null, 3])] : junk(r) };
+      return { command: r.pick(['layerlab.showSummary', 'layerlab.showModelGraph', 'layerlab.train', 'layerlab.tune', 'nope', '', null, 5]), arguments: r.chance(0.6) ? [uri(r), r.pick(['m', 'mnist_cnn', '', null, 3])] : junk(r) };
     case 'layerlab/summary':
       return { uri: uri(r), model: r.pick([undefined, 'mnist_cnn', 'nope', null, 5, []]) };
     case 'layerlab/modelAt':
       return { uri: uri(r), position: position(r) };
     case 'layerlab/kerasCode':
+    case 'layerlab/modelGraph':
       return { uri: uri(r), position: r.chance(0.5) ? position(r) : undefined, model: r.pick([undefined, 'mnist_cnn', 'nope', null, 5]) };
     default:
       return at;

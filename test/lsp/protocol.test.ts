@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CodeLens, CompletionList, Hover, InlayHint, SemanticTokens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { ModelGraphResult } from '../../language-server/src/protocol/lsp-requests.js';
 import { LspClient } from './client.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../../..');
@@ -92,6 +93,26 @@ test('the Keras code request returns what Copy as Keras Code copies: the script,
   const broken = await client.request<{ error: string }>('layerlab/kerasCode', { uri, model: 'broken' });
   assert.match(broken.error, /^line 14: .*units.*; fix it to export `broken`$/);
   assert.equal(await client.request<unknown>('layerlab/kerasCode', { uri, model: 'nope' }), null);
+test('the model graph request: the model named, or the one at the cursor, with the names of all; null for a file not open', async () => {
+  const uri = 'file:///tmp/graph.model';
+  await client.open(uri, `${cnn}model n {\n  input (4,)\n  Dense(2)\n}\n`);
+  const byName = await client.request<ModelGraphResult>('layerlab/modelGraph', { uri, model: 'm' });
+  assert.deepEqual(byName.models, ['m', 'n']);
+  assert.equal(byName.graph?.model, 'm');
+  assert.deepEqual(byName.graph?.nodes.map((n) => [n.type, n.shapeText, n.params]), [
+    ['Input', '28×28×1', 0],
+    ['Conv2D', '26×26×32', 320],
+    ['MaxPooling2D', '13×13×32', 0],
+    ['Flatten', '5408', 0],
+    ['Dense', '10', 54090],
+  ]);
+  assert.equal(byName.graph?.edges.length, 4);
+  const atCursor = await client.request<ModelGraphResult>('layerlab/modelGraph', { uri, position: { line: 9, character: 3 } });
+  assert.equal(atCursor.graph?.model, 'n');
+  assert.equal((await client.request<ModelGraphResult>('layerlab/modelGraph', { uri, model: 'nope' })).graph, null);
+  assert.equal(await client.request<ModelGraphResult | null>('layerlab/modelGraph', { uri: 'file:///tmp/not-open.model' }), null);
+  const bad = await client.request<unknown>('layerlab/modelGraph', { uri, position: { line: -1 } }).catch((e: Error) => e.message);
+  assert.match(String(bad), /position needs line and character as whole numbers/);
 });
 
 test('rename and formatting return edits', async () => {

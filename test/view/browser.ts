@@ -27,15 +27,16 @@ export interface ViewAssets {
 /** One of the two webview bundles, and what its tests need to know of it. */
 export interface ViewBundle {
   /** The bundle's file name in media/dist (without .js / .css). */
-  readonly name: 'training-view' | 'tune-view';
+  readonly name: 'training-view' | 'tune-view' | 'graph-view';
   readonly entry: string;
   readonly css: string;
   /** The window global with the view's debug API. */
-  readonly debugGlobal: '__layerlabView' | '__layerlabTuneView';
+  readonly debugGlobal: '__layerlabView' | '__layerlabTuneView' | '__layerlabGraphView';
   readonly viewportWidth: number;
 }
 
 export const trainingView: ViewBundle = { name: 'training-view', entry: 'media/view/main.ts', css: 'media/view/view.css', debugGlobal: '__layerlabView', viewportWidth: 1200 };
+export const graphView: ViewBundle = { name: 'graph-view', entry: 'media/graph-view/main.ts', css: 'media/graph-view/graph-view.css', debugGlobal: '__layerlabGraphView', viewportWidth: 1000 };
 export const tuneView: ViewBundle = { name: 'tune-view', entry: 'media/tune-view/main.ts', css: 'media/tune-view/tune-view.css', debugGlobal: '__layerlabTuneView', viewportWidth: 1280 };
 
 const assets = new Map<string, Promise<ViewAssets>>();

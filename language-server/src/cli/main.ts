@@ -1,6 +1,7 @@
 import { runLanguageServer } from '../lsp/main.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { graphCommand } from './graph.js';
 import { processIo, type CliIo } from './io.js';
 import { reportCommand } from './report.js';
 import { summaryCommand } from './summary.js';
@@ -24,6 +25,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number |
       return exportCommand(rest, io);
     case 'import':
       return importCommand(rest, io);
+    case 'graph':
+      return graphCommand(rest, io);
     case 'lsp':
       if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
         io.err('layerlab lsp: choose a transport: --stdio (what editors use), --node-ipc, --socket=PORT or --pipe=NAME');

@@ -12,6 +12,8 @@ Commands:
                                          a runnable Keras 3 script: the model, its data and training
   import FILE.py|FILE.ipynb [--out FILE.model] [--no-repeat]
                                          Keras code or a notebook as a .model file
+  graph FILE [--model NAME] --out FILE.svg|FILE.png [--theme light|dark] [--by params|memory] [--fold]
+                                         the model's graph, laid out top to bottom, as SVG or PNG
   lsp --stdio                            the language server, for any LSP editor
 
 Options:

@@ -13,6 +13,7 @@ export interface CodeLens {
 
 export const commands = {
   showSummary: 'layerlab.showSummary',
+  showModelGraph: 'layerlab.showModelGraph',
   train: 'layerlab.train',
   tune: 'layerlab.tune',
 } as const;
@@ -48,8 +49,15 @@ function figuresTitle(analysis: FileAnalysis, model: ModelAnalysis): string {
   return `${figures(e.totals)} · ${errors}`;
 }
 
-/** Above each model: totals (non-trainable in brackets), FLOPs, weight memory; Summary and Train actions. */
-export function codeLenses(analysis: FileAnalysis, uri: string, options: { readonly trainAvailable: boolean } = { trainAvailable: false }): CodeLens[] {
+export interface CodeLensOptions {
+  /** The client may train (Train and Tune lenses). */
+  readonly trainAvailable: boolean;
+  /** The client shows model graphs (Layerlab's VS Code extension: the Graph lens). */
+  readonly graphAvailable?: boolean;
+}
+
+/** Above each model: totals (non-trainable in brackets), FLOPs, weight memory; Summary, Graph and Train actions. */
+export function codeLenses(analysis: FileAnalysis, uri: string, options: CodeLensOptions = { trainAvailable: false }): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const model of analysis.models) {
     const range = model.declaration.keyword;
@@ -57,6 +65,7 @@ export function codeLenses(analysis: FileAnalysis, uri: string, options: { reado
     const space = searchRangeOf(analysis, model);
     if (space) lenses.push({ range, title: `search space: ${withCommas(space.min.total)}–${withCommas(space.max.total)} params` });
     lenses.push({ range, title: 'Summary', command: { id: commands.showSummary, arguments: [uri, model.name] } });
+    if (options.graphAvailable) lenses.push({ range, title: 'Graph', command: { id: commands.showModelGraph, arguments: [uri, model.name] } });
     if (options.trainAvailable) lenses.push({ range, title: 'Train', command: { id: commands.train, arguments: [uri, model.name] } });
   }
   for (const tune of analysis.tunes) {

@@ -37,13 +37,14 @@ import { hover } from '../features/hover.js';
 import { inlayHints } from '../features/inlay-hints.js';
 import { kerasScript, type ModelFolder } from '../features/keras-script.js';
 import { modelAt, modelTotals } from '../features/model-at.js';
+import { graphModel, modelGraph } from '../features/model-graph.js';
 import { definition, prepareRename, references, rename } from '../features/navigation.js';
 import { foldingRanges, outline } from '../features/outline.js';
 import { semanticTokens } from '../features/semantic-tokens.js';
 import { signatureHelp } from '../features/signature-help.js';
 import { summaryTable } from '../features/summary-table.js';
 import { applyBestValuesEdits, formatSearchedValue, tuneAt, tuneResultHints } from '../features/tune-results.js';
-import { kerasCodeRequest, modelAtRequest, summaryRequest, tuneResultsChangedNotification, type CustomNotification, type CustomRequest, type LspPosition } from '../protocol/lsp-requests.js';
+import { kerasCodeRequest, modelAtRequest, modelGraphRequest, summaryRequest, tuneResultsChangedNotification, type CustomNotification, type CustomRequest, type LspPosition } from '../protocol/lsp-requests.js';
 import type { TuneResultCache } from '../tuning/result-cache.js';
 import type { RequestBudgets, Settings } from './settings.js';
 import { customParamsProblem, requestParamsProblem, type RequestNeeds } from './params.js';
@@ -129,6 +130,9 @@ function executeCommand(context: ServerContext, command: string, args: readonly 
     // A notification, not `showInformationMessage` (a request that waits for the user to pick an action).
     void context.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: summary });
     return summary;
+  }
+  if (command === commands.showModelGraph) {
+    throw new ResponseError(ErrorCodes.InvalidRequest, `${command} runs in Layerlab's VS Code extension; from a terminal: layerlab graph FILE --model NAME --out graph.svg`);
   }
   if (command === commands.train || command === commands.tune) {
     const verb = command === commands.train ? 'train' : 'tune';
@@ -236,7 +240,8 @@ export const handlers: readonly Registration[] = [
   request(CodeLensRequest.type, (context, { textDocument }) => {
     const analysis = context.analysisOf(textDocument.uri);
     if (!analysis) return null;
-    return codeLenses(analysis, textDocument.uri, { trainAvailable: context.settings().trainAvailable }).map((lens) => proto.codeLens(analysis, lens));
+    const settings = context.settings();
+    return codeLenses(analysis, textDocument.uri, { trainAvailable: settings.trainAvailable, graphAvailable: settings.clientCommands }).map((lens) => proto.codeLens(analysis, lens));
   }),
 
   request(InlayHintRequest.type, (context, { textDocument, range }) => {
@@ -276,6 +281,13 @@ export const handlers: readonly Registration[] = [
     if (!target) return null;
     const script = kerasScript(analysis, target, scriptPlace(uri));
     return script.kind === 'error' ? { error: `line ${script.line}: ${script.message}` } : { code: script.code, kind: script.kind };
+  }),
+
+  customRequest(modelGraphRequest, (context, { uri, model, position }) => {
+    const analysis = context.analysisOf(uri);
+    if (!analysis) return null;
+    const target = graphModel(analysis, model, position ? offsetOf(analysis, position) : undefined);
+    return { models: analysis.models.map((m) => m.name), graph: (target && modelGraph(analysis, target)) ?? null };
   }),
 
   customNotification(tuneResultsChangedNotification, (context) => {

@@ -4,7 +4,7 @@ import type { InlayHintsConfig } from '../features/inlay-hints.js';
 export interface Settings {
   readonly inlayHints: InlayHintsConfig;
   readonly trainAvailable: boolean;
-  /** The client registers `layerlab.showSummary`, `layerlab.train` and `layerlab.tune` itself (Layerlab's VS Code extension). */
+  /** The client registers `layerlab.showSummary`, `layerlab.showModelGraph`, `layerlab.train` and `layerlab.tune` itself (Layerlab's VS Code extension). */
   readonly clientCommands: boolean;
   readonly budgets: RequestBudgets;
 }

@@ -1,4 +1,5 @@
 import type { ModelTotalsSummary } from '../features/model-at.js';
+import type { ModelGraph } from '../features/model-graph.js';
 
 /**
  * The requests and notifications Layerlab's server answers beyond LSP: the one
@@ -48,6 +49,20 @@ export interface KerasCodeParams {
   readonly model?: string;
 }
 
+export interface ModelGraphParams {
+  readonly uri: string;
+  /** This model; else the one whose declaration holds `position`; else the file's first. */
+  readonly model?: string;
+  readonly position?: LspPosition;
+}
+
+export interface ModelGraphResult {
+  /** Every model of the file, for a picker. */
+  readonly models: readonly string[];
+  /** The model's graph; null when the file has no such model, or it could not be analysed at all. */
+  readonly graph: ModelGraph | null;
+}
+
 /** The summary tables of a file's models, as `layerlab summary` prints them; null for a file the server does not have open. */
 export const summaryRequest = new CustomRequest<SummaryParams, string | null>('layerlab/summary');
 
@@ -62,6 +77,9 @@ export type KerasCodeResult = { readonly code: string; readonly kind: 'script' |
 
 /** The Keras code of a model; null when there is no such model. */
 export const kerasCodeRequest = new CustomRequest<KerasCodeParams, KerasCodeResult | null>('layerlab/kerasCode');
+
+/** A model as a graph, for the graph view (laid out and drawn there, never in the server); null for a file the server does not have open. */
+export const modelGraphRequest = new CustomRequest<ModelGraphParams, ModelGraphResult | null>('layerlab/modelGraph');
 
 /** A search wrote new results: the server reads them again for its hints and actions. */
 export const tuneResultsChangedNotification = new CustomNotification<undefined>('layerlab/tuneResultsChanged');

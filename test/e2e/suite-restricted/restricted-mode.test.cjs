@@ -126,12 +126,13 @@ suite('Restricted Mode (workspace not trusted)', function () {
     assert.deepEqual(diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`), ['12:3 rank']);
   });
 
-  test('code lenses: the totals and Summary, but no Train or Tune lens', async () => {
+  test('code lenses: the totals, Summary and Graph (no TensorFlow.js in either), but no Train or Tune lens', async () => {
     // Fails when the server is told trainAvailable: true (or ignores it) in an untrusted workspace:
     // the same request in the main pass (language-features.test.cjs) and after the trust grant below
     // gives Train and Tune on tiny.model.
     const titles = await lensTitles(tiny, (found) => found.includes('Summary'));
     assert.ok(titles.some((title) => title.startsWith('12,730 params')), `the totals lens: ${titles.join(' | ')}`);
+    assert.ok(titles.includes('Graph'), `the Graph lens: ${titles.join(' | ')}`);
     const training = titles.filter((title) => /^(Train|Tune)\b/.test(title));
     assert.deepEqual(training, [], `no Train or Tune lens in Restricted Mode: ${titles.join(' | ')}`);
   });

@@ -83,7 +83,7 @@ suite('language features in VS Code', () => {
     );
   });
 
-  test('code lenses with default settings: totals, Summary and Train above a model, Tune on a tune block', async () => {
+  test('code lenses with default settings: totals, Summary, Graph and Train above a model, Tune on a tune block', async () => {
     const tiny = fixtureUri('tiny.model');
     await vscode.workspace.openTextDocument(tiny);
     const titles = await waitFor('the code lenses', async () => {
@@ -92,7 +92,7 @@ suite('language features in VS Code', () => {
       const found = lenses.map((lens) => lens.command?.title ?? '');
       return found.includes('Train') && found.includes('Tune') ? found : undefined;
     });
-    for (const title of ['Summary', 'Train', 'Tune']) assert.ok(titles.includes(title), `no ${title} lens: ${titles.join(' | ')}`);
+    for (const title of ['Summary', 'Graph', 'Train', 'Tune']) assert.ok(titles.includes(title), `no ${title} lens: ${titles.join(' | ')}`);
     assert.ok(titles.some((t) => t.startsWith('12,730 params')), `the totals lens: ${titles.join(' | ')}`);
   });
 });
