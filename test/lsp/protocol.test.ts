@@ -93,6 +93,8 @@ test('the Keras code request returns what Copy as Keras Code copies: the script,
   const broken = await client.request<{ error: string }>('layerlab/kerasCode', { uri, model: 'broken' });
   assert.match(broken.error, /^line 14: .*units.*; fix it to export `broken`$/);
   assert.equal(await client.request<unknown>('layerlab/kerasCode', { uri, model: 'nope' }), null);
+});
+
 test('the model graph request: the model named, or the one at the cursor, with the names of all; null for a file not open', async () => {
   const uri = 'file:///tmp/graph.model';
   await client.open(uri, `${cnn}model n {\n  input (4,)\n  Dense(2)\n}\n`);

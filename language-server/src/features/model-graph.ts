@@ -1,7 +1,7 @@
 import type { FileAnalysis, ModelAnalysis } from '../analysis/analyze-file.js';
 import type { Diagnostic } from '../analysis/diagnostics.js';
 import { evaluate } from '../analysis/expressions.js';
-import type { EvaluatedModel, LayerInstance } from '../analysis/model-types.js';
+import type { EvaluatedModel, LayerInstance, ModelInput } from '../analysis/model-types.js';
 import { findLayer } from '../catalog/layers.js';
 import type { LayerFamily } from '../catalog/types.js';
 import type { Range, Statement } from '../syntax/ast.js';
@@ -258,15 +258,19 @@ function layerNode(layer: LayerInstance, id: string, model: EvaluatedModel, line
   };
 }
 
-function inputNode(model: EvaluatedModel, lines: LineIndex): GraphNode | undefined {
-  const input = model.input;
-  if (!input) return undefined;
+/** The node id of a model input: the first is `input`, the others their label. */
+function inputNodeId(model: EvaluatedModel, input: ModelInput): string {
+  const index = model.inputs.indexOf(input);
+  return index <= 0 ? inputId : `input:${input.label ?? index}`;
+}
+
+function inputNode(model: EvaluatedModel, input: ModelInput, lines: LineIndex): GraphNode {
   const statement = input.statement;
   // A Keras 2 `input_shape=` gave the input: the node points at the first layer, where it is written.
   const range = statement?.range ?? model.layers[0]?.statement.range ?? model.bodyDeclaration.name.range;
   const known = input.shape.length > 0;
   return {
-    id: inputId,
+    id: inputNodeId(model, input),
     kind: 'input',
     name: input.label ?? 'input',
     labelled: input.label !== undefined,
@@ -359,14 +363,16 @@ export function modelGraph(analysis: FileAnalysis, model: ModelAnalysis): ModelG
   const lines = analysis.lines;
   const ids = nodeIds(evaluated.layers);
   const builder: Builder = { nodes: [], edges: [], statements: new Map() };
-  const input = inputNode(evaluated, lines);
-  if (input) builder.nodes.push(input);
-  if (input && evaluated.input?.statement) builder.statements.set(input.id, evaluated.input.statement.range);
+  for (const modelInput of evaluated.inputs) {
+    const node = inputNode(evaluated, modelInput, lines);
+    builder.nodes.push(node);
+    if (modelInput.statement) builder.statements.set(node.id, modelInput.statement.range);
+  }
   for (const layer of evaluated.layers) {
     const id = ids.get(layer) ?? layer.name;
     builder.nodes.push(layerNode(layer, id, evaluated, lines));
     builder.statements.set(id, layer.statement.range);
-    for (const producer of layer.inputs) addEdge(builder, producer ? (ids.get(producer) ?? producer.name) : inputId, id);
+    for (const source of layer.inputs) addEdge(builder, source.kind === 'input' ? inputNodeId(evaluated, source.input) : (ids.get(source.layer) ?? source.layer.name), id);
   }
   if (!evaluated.complete) addPendingNodes(builder, evaluated, ids, lines);
   const scope = [evaluated.declaration.range, evaluated.bodyDeclaration.range];
