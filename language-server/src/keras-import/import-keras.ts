@@ -62,7 +62,13 @@ function importSource(source: PythonSource, fileName: string, options: ImportOpt
     }
     const inputShape = model.inputs.length === 1 && model.inputs[0]?.node.kind === 'input' ? model.inputs[0].node.shape : undefined;
     const tuner = runtime.tuners.find((t) => t.model === model);
-    const training = tuner ? trainingWriter.tuneBlock(name, tuner, model, result.parameters, inputShape) : trainingWriter.trainBlock(name, model, inputShape);
+    const several = model.inputs.length > 1 || model.outputs.length > 1;
+    // Layerlab's data sets give one input and one label: a train or tune block for this model would be an error.
+    const training = several ? undefined : tuner ? trainingWriter.tuneBlock(name, tuner, model, result.parameters, inputShape) : trainingWriter.trainBlock(name, model, inputShape);
+    if (several && (tuner || model.compile || model.fit)) {
+      const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+      interpreter.note(tuner?.line ?? model.fit?.line ?? model.compile?.line ?? model.line, `${name} has ${count(model.inputs.length, 'input')} and ${count(model.outputs.length, 'output')}; Layerlab trains models of one input and one output, so its ${tuner ? 'search' : 'compile/fit'} is left out`);
+    }
     sections.push(training ? [...lines, '', ...training] : lines);
   }
   const notes = [...interpreter.notes].sort((a, b) => a.line - b.line).map((n) => ({ where: source.where(n.line), message: n.message }));
