@@ -175,3 +175,19 @@ test('the model a request means: by name, else the one at the cursor, else the f
   const graph = modelGraph(analysis, graphModel(analysis, 'b')!);
   assert.deepEqual(JSON.parse(JSON.stringify(graph)), graph);
 });
+
+test('several inputs: a node per input, and each layer joined to the input or the layer output it reads, states included', () => {
+  const g = graphOf(
+    'model seq2seq {\n  enc = input (None, 8)\n  out, h, c = LSTM(16, return_state=true)\n  dec = input (None, 6)\n  LSTM(16, return_sequences=true, initial_state=(h, c))\n  Dense(6, activation=softmax)\n}\n',
+  );
+  assert.deepEqual(
+    g.nodes.filter((n) => n.kind === 'input').map((n) => [n.name, n.shapeText]),
+    [
+      ['enc', '?×8'],
+      ['dec', '?×6'],
+    ],
+  );
+  assert.equal(new Set(g.nodes.map((n) => n.id)).size, g.nodes.length, 'node ids are unique');
+  // The decoder LSTM reads the decoder input and the encoder's two states.
+  assert.deepEqual(pairs(g), ['enc>out', 'dec>lstm', 'out>lstm', 'out>lstm', 'lstm>dense']);
+});
