@@ -14,6 +14,8 @@ import { layerCatalog } from '../../language-server/src/catalog/layers.js';
 import { buildTfModel, buildTfModelLayers, ModelBuildError, type TfGraphModule } from '../../language-server/src/training/build-model.js';
 import type { LineIndex } from '../../language-server/src/text/line-index.js';
 import { seededRandom } from '../../language-server/src/common/random.js';
+import { kerasScript } from '../../language-server/src/features/keras-script.js';
+import { importKeras } from '../../language-server/src/keras-import/import-keras.js';
 
 // ---------------------------------------------------------------- TensorFlow.js
 
@@ -912,6 +914,32 @@ test('random architectures match TensorFlow.js layer by layer', () => {
   assert.deepEqual(uncovered, [], `the random architectures never use ${uncovered.join(', ')}; add them to a family in oracle.test.ts`);
   assert.ok(covered.has('GRU with reset_after=true'), 'no GRU with reset_after=true (the Keras 3 default) was drawn');
   for (const wrapped of ['Bidirectional(SimpleRNN)', 'Bidirectional(LSTM)', 'Bidirectional(GRU)', 'TimeDistributed(Dense)', 'TimeDistributed(Conv2D)']) assert.ok(covered.has(wrapped), `no ${wrapped} was drawn`);
+});
+
+test('random architectures survive export → import: the same layers, shapes and parameters', () => {
+  const shapes = (m: EvaluatedModel | undefined): string[] =>
+    (m?.layers ?? []).filter((l) => !m?.discarded.has(l)).map((l) => `${l.inner ? `${l.spec.name}(${l.inner.spec.name})` : l.spec.name} (${l.outputShape.map((d) => d ?? 'None').join(', ')}) ${l.params}`);
+  let compared = 0;
+  for (let seed = 0; compared < 200 && seed < 600; seed++) {
+    const { family, text, expectShapeError } = draw(seed);
+    if (expectShapeError) continue;
+    const analysis = analyzeText(text);
+    const model = analysis.models[0];
+    if (!model?.evaluated?.complete || analysis.diagnostics.some((d) => d.severity === 'error')) continue;
+    const script = kerasScript(analysis, model);
+    assert.notEqual(script.kind, 'error', `random draw ${seed} (${family}) was not exported`);
+    if (script.kind === 'error') continue;
+    const imported = importKeras(`${model.name}.py`, script.code);
+    if ('error' in imported) assert.fail(`random draw ${seed} (${family}): ${imported.error}`);
+    const back = analyzeText(imported.text);
+    const where = `random draw ${seed} (${family})\n--- source ---\n${text}--- imported ---\n${imported.text}`;
+    assert.deepEqual(back.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], where);
+    const again = back.models.find((m) => m.name === model.name)?.evaluated;
+    assert.deepEqual(shapes(again), shapes(model.evaluated), where);
+    assert.equal(again?.totals.params, model.evaluated.totals.params, where);
+    compared++;
+  }
+  assert.ok(compared >= 200, `only ${compared} random architectures went through export and import`);
 });
 
 // ---------------------------------------------------------------- several inputs and outputs
