@@ -7,10 +7,11 @@ import type { LayerSpec } from '../catalog/types.js';
 
 const pythonKeywords = new Set(['and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'None', 'True', 'False', 'keras', 'layers', 'inputs', 'x']);
 
-function python(value: Value): string {
+/** A value as a Python literal: numbers as written, names and texts as strings. */
+export function pythonLiteral(value: Value): string {
   switch (value.kind) {
     case 'number':
-      return Number.isInteger(value.value) ? String(value.value) : String(value.value);
+      return String(value.value);
     case 'string':
       return JSON.stringify(value.value);
     case 'symbol':
@@ -18,13 +19,12 @@ function python(value: Value): string {
     case 'bool':
       return value.value ? 'True' : 'False';
     case 'none':
-      return 'None';
-    case 'tuple':
-      return value.items.length === 1 ? `(${python(value.items[0] ?? { kind: 'none' })},)` : `(${value.items.map(python).join(', ')})`;
-    case 'call':
-      return `${value.callee}(...)`;
     case 'error':
       return 'None';
+    case 'tuple':
+      return value.items.length === 1 ? `(${pythonLiteral(value.items[0] ?? { kind: 'none' })},)` : `(${value.items.map(pythonLiteral).join(', ')})`;
+    case 'call':
+      return `${value.callee}(...)`;
   }
 }
 
@@ -37,7 +37,7 @@ function constructor(spec: LayerSpec, args: ResolvedArgs, inner: string | undefi
       if (inner) parts.push(inner);
       continue;
     }
-    parts.push(`${arg.name}=${python(args.value(arg.name))}`);
+    parts.push(`${arg.name}=${pythonLiteral(args.value(arg.name))}`);
   }
   return `layers.${spec.name}(${parts.join(', ')})`;
 }

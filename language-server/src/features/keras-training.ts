@@ -7,27 +7,7 @@ import type { TrainingSettings } from '../analysis/training-checks.js';
 import { lossOf } from '../analysis/training-checks.js';
 import { callbacks, optimizers, trainSettings } from '../catalog/training.js';
 import { textOf, type Value } from '../catalog/values.js';
-
-/** A value of a setting as a Python literal: numbers as written, names and texts as strings. */
-export function pythonLiteral(value: Value): string {
-  switch (value.kind) {
-    case 'number':
-      return String(value.value);
-    case 'string':
-      return JSON.stringify(value.value);
-    case 'symbol':
-      return JSON.stringify(value.name);
-    case 'bool':
-      return value.value ? 'True' : 'False';
-    case 'none':
-    case 'error':
-      return 'None';
-    case 'tuple':
-      return value.items.length === 1 ? `(${pythonLiteral(value.items[0] ?? { kind: 'none' })},)` : `(${value.items.map(pythonLiteral).join(', ')})`;
-    case 'call':
-      return `${value.callee}(...)`;
-  }
-}
+import { pythonLiteral } from './keras-code.js';
 
 /** The value of a setting, when the block gives it. */
 export function settingValue(settings: TrainingSettings, name: string): Value | undefined {
